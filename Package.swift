@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+//
+// swift-fcn — Fully Convolutional Networks for Semantic Segmentation (Long, Shelhamer,
+// Darrell, CVPR 2015), reproduced stage by stage as a Swift library, a course and a figure
+// factory.
+//
+// Targets, from the bottom up:
+// - `CCairo`, `COpenBLAS`: system-library shims, nothing else. OpenBLAS is *not* linked:
+//   `FCN/Kernels/BLAS.swift` loads it at run time after choosing the right CPU core type.
+// - `FCN`: the library (tensors, layers, fast kernels, networks, models, formats, training).
+// - `fcn`: the command-line tool, thin.
+import PackageDescription
+
+let package = Package(
+    name: "swift-fcn",
+    products: [
+        .library(name: "FCN", targets: ["FCN"]),
+        .executable(name: "fcn", targets: ["fcn"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCairo",
+            path: "Sources/CCairo",
+            pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev"])]
+        ),
+        // Headers only (cblas.h). No `link` line and no pkgConfig on purpose: linking would
+        // load OpenBLAS before `main`, too early to choose its core type.
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "FCN",
+            dependencies: ["COpenBLAS", "CCairo"],
+            path: "Sources/FCN"
+        ),
+        .executableTarget(
+            name: "fcn",
+            dependencies: [
+                "FCN",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/fcn"
+        ),
+        .testTarget(
+            name: "FCNTests",
+            dependencies: ["FCN"],
+            path: "Tests/FCNTests"
+        ),
+    ]
+)

@@ -1,0 +1,24 @@
+// Info.swift — `fcn info`: facts about the machine and, later, about architectures.
+import ArgumentParser
+import FCN
+
+struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show facts about this machine's compute engine.",
+        discussion: """
+        Example:
+          fcn info --system
+        """
+    )
+
+    @Flag(help: "Show the CPU, the BLAS core chosen for it, and measured sgemm speed.")
+    var system = false
+
+    func run() throws {
+        if system {
+            print("swift-fcn engine")
+        } else {
+            throw CleanExit.helpRequest(self)
+        }
+    }
+}
