@@ -1,0 +1,65 @@
+// GEMM.swift — general matrix multiplication, the workhorse under every fast layer.
+//
+// Convolution, transposed convolution and fully connected layers all reduce to
+//
+//     C ← α·op(A)·op(B) + β·C        (op = identity or transpose; row-major storage)
+//
+// with A of size m×k, B of size k×n and C of size m×n after `op`. `GEMM.multiply` sends this
+// to OpenBLAS's `cblas_sgemm` when `BLAS` loaded it, and otherwise to `referenceMultiply`, a
+// plain triple loop kept both as the definition and as the fallback on machines without
+// OpenBLAS.
+//
+// This file is part of the engine's fast path: it takes raw pointers on purpose.
+
+/// Row-major single-precision matrix multiplication `C ← α·op(A)·op(B) + β·C`.
+public enum GEMM {
+    /// Multiplies with the fastest available implementation (OpenBLAS when loaded).
+    ///
+    /// - Parameters:
+    ///   - transposeA: use Aᵀ; A is then stored k×m.
+    ///   - transposeB: use Bᵀ; B is then stored n×k.
+    ///   - m, n, k: sizes of op(A) (m×k), op(B) (k×n) and C (m×n).
+    ///   - lda, ldb, ldc: row strides (leading dimensions) of the stored matrices.
+    public static func multiply(
+        transposeA: Bool = false, transposeB: Bool = false,
+        m: Int, n: Int, k: Int,
+        alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if m == 0 || n == 0 { return }
+        if let blas = BLAS.loaded {
+            blas.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                       a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        } else {
+            referenceMultiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+
+    /// The definition, in a triple loop (accumulating in `Float`, like BLAS).
+    public static func referenceMultiply(
+        transposeA: Bool = false, transposeB: Bool = false,
+        m: Int, n: Int, k: Int,
+        alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: Float = 0
+                for p in 0..<k {
+                    let aip = transposeA ? a[p * lda + i] : a[i * lda + p]
+                    let bpj = transposeB ? b[j * ldb + p] : b[p * ldb + j]
+                    sum += aip * bpj
+                }
+                // β = 0 must ignore C entirely (it may hold garbage or NaN), as BLAS does.
+                c[i * ldc + j] = beta == 0 ? alpha * sum : alpha * sum + beta * c[i * ldc + j]
+            }
+        }
+    }
+}
