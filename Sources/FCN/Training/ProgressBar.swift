@@ -30,7 +30,7 @@ public struct ProgressBar {
         self.total = max(total, 1)
         self.label = label
         self.unit = unit
-        isTerminal = isatty(fileno(stderr)) != 0
+        isTerminal = isatty(STDERR_FILENO) != 0
     }
 
     /// Redraws the bar after `step` of `total` items.
