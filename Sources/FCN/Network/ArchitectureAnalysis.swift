@@ -17,7 +17,9 @@
 //                     depth (score_pool4 sits on a shorter path), fixed upsampling is not
 //                     learned, so FCN-32s, -16s and -8s all count 16.
 // A classifier's fully connected layers have no receptive field as such; for them the summary
-// is computed on the convolutionalised net (`NetSurgery`), as the paper does.
+// is computed on the convolutionalised net (`NetSurgery`), as the paper does. Its fc6 kernel is
+// the size of pool5 at the input shape given, so analyse a classifier at its training size
+// (224×224 for VGG16, 227×227 for AlexNet); for other sizes convolutionalize first.
 
 /// One row of the per-layer table.
 public struct LayerAnalysis: Hashable, Sendable {
