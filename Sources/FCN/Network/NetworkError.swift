@@ -20,11 +20,13 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingInputShape(String)
     case badInputShape(input: String, shape: [Int])
     case rankMismatch(layer: String, expected: Int, got: [Int])
+    /// `window` is the (dilated) kernel extent; `input` the size it slides over, padding included.
     case windowDoesNotFit(layer: String, window: Size2, input: Size2)
     case cropTooLarge(layer: String, offset: Size2, size: Size2, input: Size2)
     case sumShapeMismatch(layer: String, shapes: [[Int]])
     case channelMismatch(layer: String, expected: Int, got: Int)
     case needsSpatialSize(layer: String)
+    case labelShapeMismatch(layer: String, scores: [Int], labels: [Int])
     // Coordinate maps (``NetworkDescription/coordinateMaps()``).
     case undefinedCoordinateMap(layer: String, blob: String)
     case cropScaleMismatch(layer: String, from: String, to: String)
@@ -52,6 +54,7 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
             "layer \(l): a \(s.height)×\(s.width) crop at offset (\(o.height), \(o.width)) does not fit a \(i.height)×\(i.width) input"
         case .sumShapeMismatch(let l, let s): "layer \(l): cannot add blobs of different shapes \(s)"
         case .channelMismatch(let l, let e, let g): "layer \(l): expects \(e) channels, got \(g)"
+        case .labelShapeMismatch(let l, let s, let g): "layer \(l): labels \(g) do not match scores \(s) (expected [N, 1, H, W])"
         case .needsSpatialSize(let l): "layer \(l): a fully connected layer needs the input's spatial size, not just its channels"
         case .undefinedCoordinateMap(let l, let b):
             "layer \(l): blob \"\(b)\" has no coordinate map to the input (it follows a fully connected layer or a misaligned sum)"

@@ -119,10 +119,7 @@ extension LayerDescription {
         case .softmaxCrossEntropy:
             let d = try spatial()
             let label = bottoms[1]
-            guard label.count == 4, label[1] == 1 else { throw .channelMismatch(layer: name, expected: 1, got: label.count == 4 ? label[1] : 0) }
-            guard label[0] == d.n && label[2] == d.h && label[3] == d.w else {
-                throw .sumShapeMismatch(layer: name, shapes: bottoms)
-            }
+            guard label == [d.n, 1, d.h, d.w] else { throw .labelShapeMismatch(layer: name, scores: x, labels: label) }
             return []                                                       // a scalar
         }
     }

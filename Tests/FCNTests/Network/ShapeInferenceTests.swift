@@ -67,6 +67,19 @@ import Testing
         #expect(throws: NetworkError.self) { try groups.inferShapes(input: [1, 3, 4, 4]) }   // 3 channels, 2 groups
     }
 
+    /// With Berkeley's loss layer, labels are a second input of one channel.
+    @Test func lossLayer() throws {
+        var net = try FCN.description(.fcn32s)
+        net.inputs.append("label")
+        net.layers.append(LayerDescription("loss", .softmaxCrossEntropy(SoftmaxLossParameters()), bottoms: ["score", "label"]))
+        let s = try net.inferShapes(inputs: ["data": [1, 3, 40, 50], "label": [1, 1, 40, 50]])
+        #expect(s["loss"] == [])
+        #expect(throws: NetworkError.labelShapeMismatch(layer: "loss", scores: [1, 21, 40, 50], labels: [1, 1, 40, 49])) {
+            try net.inferShapes(inputs: ["data": [1, 3, 40, 50], "label": [1, 1, 40, 49]])
+        }
+        #expect(throws: NetworkError.missingInputShape("label")) { try net.inferShapes(input: [1, 3, 40, 50]) }
+    }
+
     /// The classifiers at their training sizes: VGG16 pool5 7×7 (25088 features), AlexNet 6×6 (9216).
     @Test func classifiers() throws {
         let v = try VGG.description().inferShapes(input: [1, 3, 224, 224])
