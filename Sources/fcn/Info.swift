@@ -8,14 +8,30 @@ struct Info: ParsableCommand {
         discussion: """
         Example:
           fcn info --system
+          fcn info --arch fcn8s --input-size 333 517
+          fcn info --arch vgg16 --json
         """
     )
 
     @Flag(help: "Show the CPU, the BLAS core chosen for it, and measured sgemm speed.")
     var system = false
 
+    @Option(help: "Show an architecture's layers and Table 1 numbers: \(ArchitectureChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var arch: ArchitectureChoice?
+
+    @Option(parsing: .upToNextOption, help: "Input height and width for --arch (default 500 500; 224/227 for classifiers).")
+    var inputSize: [Int] = []
+
+    @Option(help: "Class count for --arch (default 21 for FCNs, 1000 for classifiers).")
+    var classes: Int?
+
+    @Flag(help: "With --arch, print JSON.")
+    var json = false
+
     func run() throws {
-        if system {
+        if let arch {
+            try printArchitectureInfo(arch: arch, inputSize: inputSize.isEmpty ? nil : inputSize, classes: classes, json: json)
+        } else if system {
             print("swift-fcn engine")
         } else {
             throw CleanExit.helpRequest(self)

@@ -1,0 +1,198 @@
+// LayerDescription.swift — one layer of a network, described as data (paper §3, §4.1).
+//
+// A network in this library is first a *description*: an ordered list of layers, each with a
+// name, a kind with its parameters, the blobs it reads (`bottoms`) and the blobs it writes
+// (`tops`) — exactly the vocabulary of a Caffe prototxt, so that Berkeley's `voc-fcn*/net.py`
+// files translate line for line. Nothing here computes on tensors: shapes, coordinate maps,
+// receptive fields and parameter counts are all derived from these values (`Network/`), and the
+// executor later maps each kind onto its compute struct in `Layers/`.
+//
+// Caffe names in brackets: Convolution, Deconvolution, Pooling (MAX), ReLU, Dropout, LRN, Crop,
+// Eltwise (SUM, with coefficients), InnerProduct, SoftmaxWithLoss.
+
+/// Parameters of a convolution [Caffe `Convolution`], weight `[O, C/G, KH, KW]`, bias `[O]`.
+public struct ConvolutionParameters: Hashable, Sendable {
+    /// Number of output channels O (Caffe `num_output`).
+    public var outputs: Int
+    public var kernel: Size2
+    public var stride: Size2
+    public var padding: Padding
+    public var dilation: Size2
+    public var groups: Int
+    /// Whether the layer has a bias `[O]` (Caffe `bias_term`).
+    public var bias: Bool
+
+    public init(outputs: Int, kernel: Size2, stride: Size2 = 1, padding: Padding = 0, dilation: Size2 = 1, groups: Int = 1, bias: Bool = true) {
+        self.outputs = outputs; self.kernel = kernel; self.stride = stride; self.padding = padding
+        self.dilation = dilation; self.groups = groups; self.bias = bias
+    }
+}
+
+/// Whether an upsampling kernel is trained or stays the bilinear interpolation it starts as.
+public enum UpsamplingKernel: Hashable, Sendable {
+    /// Bilinear interpolation, frozen (Berkeley's `lr_mult: 0`); not a learnable parameter.
+    case fixedBilinear
+    /// Trained like any filter (the paper, §3.3, initialises these to bilinear too).
+    case learnable
+}
+
+/// Parameters of a transposed convolution [Caffe `Deconvolution`], weight `[C, O/G, KH, KW]`.
+/// FCNs use it for in-network upsampling (paper §3.3) with `bias: false`.
+public struct TransposedConvolutionParameters: Hashable, Sendable {
+    public var outputs: Int
+    public var kernel: Size2
+    public var stride: Size2
+    public var padding: Padding
+    public var dilation: Size2
+    public var groups: Int
+    public var bias: Bool
+    public var kernelKind: UpsamplingKernel
+
+    public init(outputs: Int, kernel: Size2, stride: Size2 = 1, padding: Padding = 0, dilation: Size2 = 1, groups: Int = 1,
+                bias: Bool = false, kernelKind: UpsamplingKernel = .fixedBilinear) {
+        self.outputs = outputs; self.kernel = kernel; self.stride = stride; self.padding = padding
+        self.dilation = dilation; self.groups = groups; self.bias = bias; self.kernelKind = kernelKind
+    }
+}
+
+/// How a pooling layer rounds its output size. Caffe always rounds up (`ceil`); PyTorch and
+/// the convolution formula round down (`floor`). See `poolingOutputLength`.
+public enum PoolingRounding: String, Hashable, Sendable {
+    case ceil, floor
+}
+
+/// Parameters of max pooling [Caffe `Pooling` with `pool: MAX`].
+public struct PoolingParameters: Hashable, Sendable {
+    public var kernel: Size2
+    public var stride: Size2
+    public var padding: Padding
+    public var rounding: PoolingRounding
+
+    public init(kernel: Size2, stride: Size2, padding: Padding = 0, rounding: PoolingRounding = .ceil) {
+        self.kernel = kernel; self.stride = stride; self.padding = padding; self.rounding = rounding
+    }
+}
+
+/// Parameters of local response normalisation across channels [Caffe `LRN`]:
+/// `y = x / (k + α/size · Σ x²)^β` over `size` neighbouring channels.
+public struct LRNParameters: Hashable, Sendable {
+    public var size: Int
+    public var alpha: Float
+    public var beta: Float
+    public var k: Float
+    public init(size: Int = 5, alpha: Float = 1e-4, beta: Float = 0.75, k: Float = 1) {
+        self.size = size; self.alpha = alpha; self.beta = beta; self.k = k
+    }
+}
+
+/// Parameters of a spatial crop [Caffe `Crop`, axis 2]: the first bottom is cut to the height
+/// and width of the second, starting at `offset`.
+public struct CropParameters: Hashable, Sendable {
+    /// The (top, left) corner of the window kept, or `nil`: derive it from the coordinate maps
+    /// of the two bottoms, as Caffe's `coord_map.crop` does when Berkeley's `net.py` is run.
+    public var offset: Size2?
+    public init(offset: Size2? = nil) { self.offset = offset }
+}
+
+/// Parameters of a fully connected layer [Caffe `InnerProduct`]: the bottom `[N, C, H, W]` is
+/// flattened to `[N, C·H·W]`; weight `[O, C·H·W]`, bias `[O]`, output `[N, O]`.
+public struct LinearParameters: Hashable, Sendable {
+    public var outputs: Int
+    public var bias: Bool
+    public init(outputs: Int, bias: Bool = true) { self.outputs = outputs; self.bias = bias }
+}
+
+/// Parameters of the per-pixel softmax cross-entropy loss [Caffe `SoftmaxWithLoss`].
+public struct SoftmaxLossParameters: Hashable, Sendable {
+    /// Label value that contributes no loss (VOC's 255 border), or `nil`.
+    public var ignoreLabel: Int?
+    /// Divide by the number of counted pixels (`true`) or not (Berkeley: `false`, a sum).
+    public var normalize: Bool
+    public init(ignoreLabel: Int? = 255, normalize: Bool = false) { self.ignoreLabel = ignoreLabel; self.normalize = normalize }
+}
+
+/// What a layer computes, with its parameters.
+public enum LayerKind: Hashable, Sendable {
+    case convolution(ConvolutionParameters)
+    case transposedConvolution(TransposedConvolutionParameters)
+    case maxPooling(PoolingParameters)
+    case relu
+    /// Zeroes each value with probability `ratio` during training; identity at inference.
+    case dropout(ratio: Float)
+    case localResponseNormalization(LRNParameters)
+    /// Bottoms: the blob to crop, then the blob whose size to take.
+    case crop(CropParameters)
+    /// `Σ coefficients[i] · bottoms[i]` (Caffe `Eltwise` SUM with `coeff`). A single bottom with a
+    /// single coefficient is a fixed scaling — FCN-8s at-once's `scale_pool4` (×0.01).
+    case sum(coefficients: [Float])
+    case linear(LinearParameters)
+    /// Bottoms: scores `[N, K, H, W]`, then labels `[N, 1, H, W]`; top: the scalar loss.
+    case softmaxCrossEntropy(SoftmaxLossParameters)
+
+    /// The Caffe layer type this kind corresponds to (as written in a prototxt).
+    public var caffeType: String {
+        switch self {
+        case .convolution: "Convolution"
+        case .transposedConvolution: "Deconvolution"
+        case .maxPooling: "Pooling"
+        case .relu: "ReLU"
+        case .dropout: "Dropout"
+        case .localResponseNormalization: "LRN"
+        case .crop: "Crop"
+        case .sum(let c): c.count == 1 ? "Scale" : "Eltwise"
+        case .linear: "InnerProduct"
+        case .softmaxCrossEntropy: "SoftmaxWithLoss"
+        }
+    }
+
+    /// The number of bottoms the kind reads, or `nil` for "one or more" (sum).
+    var bottomCount: Int? {
+        switch self {
+        case .crop, .softmaxCrossEntropy: 2
+        case .sum: nil
+        default: 1
+        }
+    }
+
+    /// Whether the top may reuse the bottom's name (Caffe's `in_place=True`): only for layers
+    /// that map each value to one value independently, as in Berkeley's nets (ReLU, Dropout).
+    var allowsInPlace: Bool {
+        switch self {
+        case .relu, .dropout: true
+        default: false
+        }
+    }
+}
+
+/// One layer: a unique `name`, a `kind`, the blobs it reads and writes.
+///
+/// ```swift
+/// let conv = LayerDescription("conv1_1", .convolution(.init(outputs: 64, kernel: 3, padding: 100)), bottom: "data")
+/// let relu = LayerDescription("relu1_1", .relu, bottom: "conv1_1", top: "conv1_1")   // in place
+/// ```
+///
+/// ### See Also
+/// - ``NetworkDescription``, the ordered list these belong to.
+public struct LayerDescription: Hashable, Sendable {
+    public var name: String
+    public var kind: LayerKind
+    public var bottoms: [String]
+    public var tops: [String]
+
+    public init(name: String, kind: LayerKind, bottoms: [String], tops: [String]) {
+        self.name = name; self.kind = kind; self.bottoms = bottoms; self.tops = tops
+    }
+
+    /// A single-bottom layer; the top is named after the layer unless given (as Caffe's NetSpec does).
+    public init(_ name: String, _ kind: LayerKind, bottom: String, top: String? = nil) {
+        self.init(name: name, kind: kind, bottoms: [bottom], tops: [top ?? name])
+    }
+
+    /// A multi-bottom layer (crop, sum, loss) whose top is named after the layer.
+    public init(_ name: String, _ kind: LayerKind, bottoms: [String]) {
+        self.init(name: name, kind: kind, bottoms: bottoms, tops: [name])
+    }
+
+    /// The single top every kind here writes.
+    public var top: String { tops[0] }
+}

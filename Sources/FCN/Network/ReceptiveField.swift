@@ -1,0 +1,86 @@
+// ReceptiveField.swift — how much of the image each blob pixel sees (paper §3, §3.1, Table 1).
+//
+// "Locations in higher layers correspond to the locations in the image they are path-connected
+// to, which are called their receptive fields" (§3). Per axis, three numbers describe them:
+//   size  r — the number of image pixels a blob pixel depends on,
+//   jump  j — the image distance between neighbouring blob pixels (the stride so far),
+//   start   — the image coordinate of the centre of blob pixel 0.
+// jump and start are the coordinate map of `CoordinateMap.swift` (scale and shift). The size
+// grows by each window's extra extent, measured in the bottom's pixels:
+//   convolution, pooling (window K, dilation included):  r ← r + (K − 1)·j
+//   transposed convolution (stride s):                   r ← r + ⌊(K − 1)/s⌋·j
+//     (an output pixel receives at most ⌊(K − 1)/s⌋ + 1 neighbouring inputs)
+//   ReLU, dropout, LRN, crop: unchanged;  sum of aligned bottoms: the largest.
+// Padding changes where a field starts, never its size. A fully connected layer sees the whole
+// input, so it has no receptive field in this sense (`nil`).
+
+/// A receptive field along one axis, in input-image pixels.
+public struct AxisReceptiveField: Hashable, Sendable {
+    public var size: Rational
+    public var jump: Rational
+    public var start: Rational
+    public init(size: Rational, jump: Rational, start: Rational) { self.size = size; self.jump = jump; self.start = start }
+}
+
+/// The receptive field of a blob's pixels, per axis.
+public struct ReceptiveField: Hashable, Sendable, CustomStringConvertible {
+    public var vertical: AxisReceptiveField
+    public var horizontal: AxisReceptiveField
+    public init(vertical: AxisReceptiveField, horizontal: AxisReceptiveField) { self.vertical = vertical; self.horizontal = horizontal }
+
+    /// "404" for a square field, "404×212" otherwise.
+    public var sizeDescription: String {
+        vertical.size == horizontal.size ? vertical.size.description : "\(vertical.size)×\(horizontal.size)"
+    }
+    public var description: String {
+        "size \(sizeDescription), jump \(vertical.jump), start \(vertical.start)"
+    }
+}
+
+extension LayerKind {
+    /// How many bottom pixels, minus one, a top pixel depends on along one axis (its extra extent).
+    func receptiveFieldGrowth(axis: Int) -> Int {
+        func pick(_ s: Size2) -> Int { axis == 0 ? s.height : s.width }
+        switch self {
+        case .convolution(let p): return effectiveKernelExtent(kernel: pick(p.kernel), dilation: pick(p.dilation)) - 1
+        case .maxPooling(let p): return pick(p.kernel) - 1
+        case .transposedConvolution(let p):
+            return (effectiveKernelExtent(kernel: pick(p.kernel), dilation: pick(p.dilation)) - 1) / pick(p.stride)
+        default: return 0
+        }
+    }
+}
+
+extension NetworkDescription {
+    /// The receptive field of each layer's top, by layer name (`nil` where undefined).
+    public func receptiveFields() throws(NetworkError) -> [String: ReceptiveField?] {
+        let maps = try coordinateMaps()
+        var sizes: [String: (v: Rational, h: Rational)?] = [:]          // per blob
+        var blobMaps: [String: CoordinateMap?] = [:]                     // per blob, as the next reader sees it
+        for input in inputs { sizes[input] = (1, 1); blobMaps[input] = .identity }
+        var result: [String: ReceptiveField?] = [:]
+        for layer in layers {
+            let bottomSizes = layer.bottoms.map { sizes[$0] ?? nil }
+            var size: (v: Rational, h: Rational)?
+            if case .sum = layer.kind {
+                if bottomSizes.allSatisfy({ $0 != nil }) {
+                    size = (bottomSizes.map { $0!.v }.max()!, bottomSizes.map { $0!.h }.max()!)
+                }
+            } else if let s = bottomSizes[0], let bottomMap = blobMaps[layer.bottoms[0]] ?? nil {
+                size = (s.v + Rational(layer.kind.receptiveFieldGrowth(axis: 0)) * bottomMap.vertical.scale,
+                        s.h + Rational(layer.kind.receptiveFieldGrowth(axis: 1)) * bottomMap.horizontal.scale)
+            }
+            blobMaps[layer.top] = maps.layerMaps[layer.name] ?? nil
+            guard let map = maps.layerMaps[layer.name] ?? nil, let size else {
+                sizes[layer.top] = nil as (v: Rational, h: Rational)?
+                result[layer.name] = nil as ReceptiveField?
+                continue
+            }
+            sizes[layer.top] = size
+            result[layer.name] = ReceptiveField(
+                vertical: AxisReceptiveField(size: size.v, jump: map.vertical.scale, start: map.vertical.shift),
+                horizontal: AxisReceptiveField(size: size.h, jump: map.horizontal.scale, start: map.horizontal.shift))
+        }
+        return result
+    }
+}
