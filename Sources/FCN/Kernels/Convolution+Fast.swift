@@ -101,17 +101,7 @@ extension Convolution {
                             }
                         }
                     }
-                    // Epilogue: bias, then ReLU, one plane [OH·OW] per task.
-                    guard biasValues != nil || fusingReLU else { return }
-                    parallelFor(d.n * O) { plane in
-                        let b = biasValues?[plane % O] ?? 0
-                        let p = ys + plane * P
-                        if fusingReLU {
-                            for k in 0..<P { p[k] = max(p[k] + b, 0) }
-                        } else {
-                            for k in 0..<P { p[k] += b }
-                        }
-                    }
+                    biasReLUEpilogue(ys, batch: d.n, channels: O, planeSize: P, bias: biasValues, relu: fusingReLU)
                 }
             }
         }
@@ -192,6 +182,22 @@ extension Convolution {
         return Gradients(input: Tensor(shape: x.shape, scalars: dx),
                          weight: Tensor(shape: weight.shape, scalars: dw),
                          bias: bias == nil ? nil : channelSums(dy))
+    }
+}
+
+/// The epilogue of a fast layer: adds `bias[c]` to every element of plane (n, c) of an NCHW
+/// buffer, then (if `relu`) clamps at zero — one pass, one plane per task.
+func biasReLUEpilogue(_ y: UnsafeMutablePointer<Float>, batch: Int, channels: Int, planeSize: Int,
+                      bias: [Float]?, relu: Bool) {
+    guard bias != nil || relu else { return }
+    parallelFor(batch * channels) { plane in                                     // task writes its own plane
+        let b = bias?[plane % channels] ?? 0
+        let p = y + plane * planeSize
+        if relu {
+            for k in 0..<planeSize { p[k] = max(p[k] + b, 0) }
+        } else {
+            for k in 0..<planeSize { p[k] += b }
+        }
     }
 }
 
