@@ -14,7 +14,7 @@
 // - A 1×1 convolution with stride 1 and no padding already *is* a matrix product on the
 //   input's [C, H·W] layout (its column matrix would be a copy of the input), so it skips
 //   im2col. FCN's score layers (score_fr, score_pool3, score_pool4) are of this kind, and so
-//   are fc6/fc7 once convolutionalised (§3.1) when they see 1×1 inputs.
+//   is fc7 once convolutionalised (§3.1).
 // - The column matrix has R·OH·OW entries, KH·KW times the input: for conv1_2 of FCN on a
 //   500×500 image (R = 576, 698×698 outputs) that would be 1.1 GB. It is therefore built for a
 //   band of output rows at a time, small enough to stay under `ColumnGeometry.defaultBudget`

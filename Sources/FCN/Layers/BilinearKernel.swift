@@ -1,11 +1,11 @@
 // BilinearKernel.swift — the bilinear upsampling filter that initialises FCN's deconvolutions (paper §3.3).
 //
-// §3.3: "In-network upsampling … the deconvolution filter in such a layer need not be fixed
-// (e.g., to bilinear upsampling), but can be learned." and §4.2: "We initialize the
-// [2×] upsampling to bilinear interpolation." A transposed convolution with stride f and the
-// tent-shaped kernel below *is* bilinear interpolation by a factor f: each input pixel stamps a
-// pyramid that is 1 at its own position and falls linearly to 0 one input pixel (f output
-// pixels) away, and neighbouring pyramids sum to the linear interpolant between them.
+// §3.3: "the deconvolution filter in such a layer need not be fixed (e.g., to bilinear
+// upsampling), but can be learned", and §4.2: "We initialize this 2x upsampling to bilinear
+// interpolation, but allow the parameters to be learned". A transposed convolution with stride
+// f and the tent-shaped kernel below *is* bilinear interpolation by a factor f: each input pixel
+// stamps a pyramid that is 1 at its own position and falls linearly to 0 one input pixel (f
+// output pixels) away, and neighbouring pyramids sum to the linear interpolant between them.
 //
 // The values reproduce Berkeley FCN's `surgery.upsample_filt` exactly, so that weights
 // initialised here equal the published nets' initial weights:
