@@ -1,6 +1,7 @@
 // Info.swift — `fcn info`: facts about the machine and, later, about architectures.
 import ArgumentParser
 import FCN
+import Foundation
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +17,11 @@ struct Info: ParsableCommand {
 
     func run() throws {
         if system {
-            print("swift-fcn engine")
+            print("swift-fcn engine — matrix products (sgemm)")
+            print(BLAS.diagnostics)
+            if let gflops = BLAS.measureGFLOPS() {
+                print("sgemm speed     \(String(format: "%.0f", gflops)) GFLOP/s (1024×1024×1024, best of 3)")
+            }
         } else {
             throw CleanExit.helpRequest(self)
         }
