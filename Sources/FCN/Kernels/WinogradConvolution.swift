@@ -17,16 +17,23 @@
 //   2. 36 GEMMs          M[ξ]       = U[ξ] · V[ξ]        [O×T] = [O×C]·[C×T]
 //   3. output transform  Y_{o,t}    = Aᵀ M_{o,t} A + bias[o]  (then ReLU, if fused)
 //
-// Step 2 is where the work is: 36·O·C·T multiply-adds for 16·T outputs per (o, c) pair, against
-// 9·16·O·C·T for direct convolution — the 4× saving of 36 products instead of 144 per tile. It
+// Step 2 is where the work is: 36 multiply-adds per (o, c, tile) for 16 outputs, against
+// 16·9 = 144 for direct convolution — the 4× saving of Lavin & Gray's §4.2. It
 // is also why the sum over channels stays a matrix product: (Bᵀ d B) ⊙ U is linear in d, so
 // summing over c before the output transform (inside the GEMM) gives the same result as
 // transforming each channel's contribution and then summing.
 //
 // Chunking: V and M for all tiles of a 500×500 image would be 36·(C + O)·T floats, hundreds of
-// megabytes for conv1_2 at pad 100. We process whole rows of tiles at a time, as many as fit a
-// few megabytes, so V is still in cache when the GEMMs read it and M when the output transform
-// reads it. Steps 1 and 3 run on all cores with `parallelFor`; step 2 uses OpenBLAS's threads.
+// megabytes for conv1_2 at pad 100. We process whole rows of tiles at a time, about 512 tiles
+// per chunk (at most 32 MB of V and M): fewer tiles make the GEMMs narrow, and OpenBLAS slows
+// down (half speed at 63 tiles for C = O = 128); more only cost memory. Steps 1 and 3 run on
+// all cores with `parallelFor`; step 2 uses OpenBLAS's own threads.
+//
+// Vectorisation: steps 1 and 3 handle a whole row of Q tiles side by side, "structure of
+// arrays" (element (i, k) of every tile's patch in one contiguous run of Q floats), so that each
+// 1-D transform is a loop over tiles that runs eight at a time in SIMD registers. Moving between
+// image rows (tile q at columns 4q…) and these runs is a 4×4 transpose (`deinterleave4`,
+// `interleave4`).
 
 /// A 3×3, stride-1 convolution evaluated with Winograd's F(4×4, 3×3) minimal filtering.
 ///
@@ -51,8 +58,11 @@ public struct WinogradConvolution: Sendable {
     /// `[O]` or nil.
     public let bias: Tensor?
     public let padding: Padding
-    /// Bytes of scratch (V and M) one chunk of tile rows aims for; see the file comment.
-    static let chunkBytes = 4 << 20
+    /// How many tiles one chunk aims for: enough columns for OpenBLAS to reach full speed on
+    /// [O×C]·[C×T] (measured with C = O = 128: T = 63 runs at half speed, T ≥ 400 at full).
+    static let targetTilesPerChunk = 512
+    /// The most scratch memory (V and M) a chunk may use, whatever the target above says.
+    static let maximumChunkBytes = 32 << 20
 
     /// Whether `conv` has the shape this algorithm handles.
     public static func isApplicable(to conv: Convolution) -> Bool {
@@ -70,11 +80,11 @@ public struct WinogradConvolution: Sendable {
 
     /// The convolution of `x`, `[N, C, H, W]` → `[N, O, OH, OW]`, optionally followed by ReLU.
     public func forward(_ x: Tensor, fusingReLU: Bool = false) -> Tensor {
-        forward(x, fusingReLU: fusingReLU, chunkBytes: Self.chunkBytes)
+        forward(x, fusingReLU: fusingReLU, targetTilesPerChunk: Self.targetTilesPerChunk)
     }
 
-    /// `forward` with an explicit scratch budget (tests use a tiny one to exercise many chunks).
-    func forward(_ x: Tensor, fusingReLU: Bool, chunkBytes: Int) -> Tensor {
+    /// `forward` with an explicit chunk size (tests use 1 tile to exercise many chunks).
+    func forward(_ x: Tensor, fusingReLU: Bool, targetTilesPerChunk: Int) -> Tensor {
         let d = x.nchw
         let C = filter.inputChannels, O = filter.outputChannels
         precondition(d.c == C, "WinogradConvolution: input has \(d.c) channels, weight expects \(C)")
@@ -83,10 +93,12 @@ public struct WinogradConvolution: Sendable {
         let OW = convolutionOutputLength(input: W, kernel: 3, stride: 1, padBefore: padding.left, padAfter: padding.right)
         precondition(OH >= 1 && OW >= 1, "WinogradConvolution: a 3×3 window does not fit a \(H)×\(W) input with padding \(padding)")
 
-        let tileRows = (OH + 3) / 4, tileColumns = (OW + 3) / 4
-        let bytesPerTileRow = 36 * (C + O) * tileColumns * MemoryLayout<Float>.size
-        let rowsPerChunk = min(tileRows, max(1, chunkBytes / bytesPerTileRow))
-        let maxTiles = rowsPerChunk * tileColumns
+        // Q tiles per tile row; whole tile rows per chunk.
+        let tileRows = (OH + 3) / 4, tileColumns = (OW + 3) / 4, Q = tileColumns
+        let bytesPerTileRow = 36 * (C + O) * Q * MemoryLayout<Float>.size
+        let rowsWanted = (targetTilesPerChunk + Q - 1) / Q
+        let rowsPerChunk = max(1, min(tileRows, rowsWanted, Self.maximumChunkBytes / bytesPerTileRow))
+        let maxTiles = rowsPerChunk * Q
         var V = [Float](repeating: 0, count: 36 * C * maxTiles)    // [36][C][T]
         var M = [Float](repeating: 0, count: 36 * O * maxTiles)    // [36][O][T]
         var y = [Float](repeating: 0, count: d.n * O * OH * OW)    // [N, O, OH, OW]
@@ -105,35 +117,42 @@ public struct WinogradConvolution: Sendable {
                     let rows = min(rowsPerChunk, tileRows - firstRow)
                     let T = rows * tileColumns
 
-                    // 1. Input transform, one task per (channel, tile row).
+                    // 1. Input transform, one task per (channel c, tile row). The row's Q tiles are
+                    //    handled side by side: P holds their 6×6 patches "structure of arrays",
+                    //    P[6i + k][q] = patch element (i, k) of tile q, so that every step below is a
+                    //    loop over q that runs in SIMD registers.
                     parallelFor(C * rows) { task in
                         let c = task / rows, row = task % rows
                         let plane = xImage + c * H * W
-                        withUnsafeTemporaryAllocation(of: Float.self, capacity: 72) { scratch in
-                            let patch = scratch.baseAddress!, rowsDone = patch + 36    // d (6×6) and Bᵀd (6×6)
-                            for column in 0..<tileColumns {
-                                let t = row * tileColumns + column
-                                let top = (firstRow + row) * 4 - padding.top, left = column * 4 - padding.left
-                                let source: UnsafePointer<Float>, sourceStride: Int
-                                if top >= 0 && top + 6 <= H && left >= 0 && left + 6 <= W {
-                                    source = UnsafePointer(plane + top * W + left); sourceStride = W   // inside: read in place
-                                } else {
-                                    // Edge tile: copy the patch with zeros where it leaves the image (the padding).
-                                    for i in 0..<6 {
-                                        let h = top + i
-                                        for j in 0..<6 {
-                                            let w = left + j
-                                            patch[i * 6 + j] = (h >= 0 && h < H && w >= 0 && w < W) ? plane[h * W + w] : 0
-                                        }
-                                    }
-                                    source = UnsafePointer(patch); sourceStride = 6
+                        let lineLength = 4 * Q + 4             // the 4Q + 2 input columns a tile row reads, rounded up
+                        withUnsafeTemporaryAllocation(of: Float.self, capacity: 72 * Q + lineLength) { scratch in
+                            let P = scratch.baseAddress!, E = P + 36 * Q, line = E + 36 * Q   // d, Bᵀd, one padded row
+                            let top = (firstRow + row) * 4 - padding.top
+                            for i in 0..<6 {
+                                let h = top + i
+                                let Pi = P + i * 6 * Q                  // the 6 rows P[6i + k], k < 6
+                                if h < 0 || h >= H {                    // a padding row
+                                    Pi.update(repeating: 0, count: 6 * Q)
+                                    continue
                                 }
-                                // Bᵀ d: transform each column; then (Bᵀ d) B: transform each row,
-                                // writing position ξ = 6i + j straight into V[ξ][c][t].
-                                for j in 0..<6 { Winograd.inputTransform1D(source + j, sourceStride, rowsDone + j, 6) }
-                                for i in 0..<6 {
-                                    Winograd.inputTransform1D(UnsafePointer(rowsDone + i * 6), 1, V + (i * 6 * C + c) * T + t, C * T)
-                                }
+                                // The input row as the tiles see it: line[u] = x[h, u − padLeft], 0 outside.
+                                let lo = min(max(padding.left, 0), lineLength), hi = min(max(padding.left + W, lo), lineLength)
+                                line.update(repeating: 0, count: lo)
+                                line.advanced(by: lo).update(from: plane + h * W + lo - padding.left, count: hi - lo)
+                                line.advanced(by: hi).update(repeating: 0, count: lineLength - hi)
+                                // Tile q starts at column 4q: P[6i + k][q] = line[4q + k]. Columns k < 4
+                                // are a 4×4 transpose; k = 4, 5 are columns 0, 1 of the next tile.
+                                Self.deinterleave4(line, count: Q, into: Pi, stride: Q)
+                                (Pi + 4 * Q).update(from: Pi + 1, count: Q - 1)
+                                (Pi + 5 * Q).update(from: Pi + Q + 1, count: Q - 1)
+                                Pi[5 * Q - 1] = line[4 * Q]
+                                Pi[6 * Q - 1] = line[4 * Q + 1]
+                            }
+                            // Bᵀ d down the columns (all k and q at once), then (Bᵀ d) B along the
+                            // rows, writing position ξ = 6r + j of tile q straight into V[ξ][c][t].
+                            Winograd.inputTransform(count: 6 * Q, P, 6 * Q, E, 6 * Q)
+                            for r in 0..<6 {
+                                Winograd.inputTransform(count: Q, E + r * 6 * Q, Q, V + (r * 6 * C + c) * T + row * Q, C * T)
                             }
                         }
                     }
@@ -144,24 +163,26 @@ public struct WinogradConvolution: Sendable {
                                       b: UnsafePointer(V + xi * C * T), ldb: T, c: M + xi * O * T, ldc: T)
                     }
 
-                    // 3. Output transform + bias (+ ReLU), one task per (output channel, tile row).
+                    // 3. Output transform + bias (+ ReLU), one task per (output channel o, tile row),
+                    //    again all Q tiles of the row side by side.
                     parallelFor(O * rows) { task in
                         let o = task / rows, row = task % rows
                         let outputPlane = yImage + o * OH * OW
-                        withUnsafeTemporaryAllocation(of: Float.self, capacity: 40) { scratch in
-                            let columnsDone = scratch.baseAddress!, tile = columnsDone + 24    // Aᵀm (4×6), Y (4×4)
-                            for column in 0..<tileColumns {
-                                let t = row * tileColumns + column
-                                let m = UnsafePointer(M + o * T + t)                  // m[ξ] = m[ξ·O·T]
-                                for j in 0..<6 { Winograd.outputTransform1D(m + j * O * T, 6 * O * T, columnsDone + j, 6) }
-                                for i in 0..<4 { Winograd.outputTransform1D(UnsafePointer(columnsDone + i * 6), 1, tile + i * 4, 1) }
-                                let top = (firstRow + row) * 4, left = column * 4
-                                for i in 0..<min(4, OH - top) {
-                                    for j in 0..<min(4, OW - left) {
-                                        let value = tile[i * 4 + j] + biasValues[o]
-                                        outputPlane[(top + i) * OW + left + j] = fusingReLU ? max(value, 0) : value
-                                    }
-                                }
+                        let biasValue = biasValues[o]
+                        withUnsafeTemporaryAllocation(of: Float.self, capacity: 40 * Q) { scratch in
+                            let F = scratch.baseAddress!, G = F + 24 * Q              // Aᵀm (4×6), Y (4×4)
+                            // Aᵀ m down the columns: column j of m is M[6i + j][o][t] for i < 6.
+                            for j in 0..<6 {
+                                Winograd.outputTransform(count: Q, M + (j * O + o) * T + row * Q, 6 * O * T, F + j * Q, 6 * Q)
+                            }
+                            // (Aᵀ m) A along the rows: G[4a + b][q] = Y_q[a][b].
+                            for a in 0..<4 { Winograd.outputTransform(count: Q, F + a * 6 * Q, Q, G + a * 4 * Q, Q) }
+                            // Back to rows of the output (tile q covers columns 4q..<4q + 4), adding
+                            // the bias; what sticks out past OH or OW is dropped.
+                            let top = (firstRow + row) * 4
+                            for a in 0..<min(4, OH - top) {
+                                Self.interleave4(G + a * 4 * Q, stride: Q, count: Q, into: outputPlane + (top + a) * OW,
+                                                 width: OW, bias: biasValue, relu: fusingReLU)
                             }
                         }
                     }
@@ -169,5 +190,43 @@ public struct WinogradConvolution: Sendable {
             }
         }}}}}}
         return Tensor(shape: [d.n, O, OH, OW], scalars: y)
+    }
+
+    /// The phases of an interleaved row: `out[p·stride + q] = row[4q + p]` for p < 4, q < count.
+    /// Four tiles at a time this is a 4×4 transpose of SIMD4 vectors (shuffles, no scalar loads).
+    @inline(__always)
+    static func deinterleave4(_ row: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>, stride: Int) {
+        var q = 0
+        while q + 4 <= count {
+            let a = SIMD4<Float>(loading: row + 4 * q), b = SIMD4<Float>(loading: row + 4 * q + 4)
+            let c = SIMD4<Float>(loading: row + 4 * q + 8), d = SIMD4<Float>(loading: row + 4 * q + 12)
+            SIMD4(a[0], b[0], c[0], d[0]).store(to: out + q)
+            SIMD4(a[1], b[1], c[1], d[1]).store(to: out + stride + q)
+            SIMD4(a[2], b[2], c[2], d[2]).store(to: out + 2 * stride + q)
+            SIMD4(a[3], b[3], c[3], d[3]).store(to: out + 3 * stride + q)
+            q += 4
+        }
+        for q in q..<count { for p in 0..<4 { out[p * stride + q] = row[4 * q + p] } }
+    }
+
+    /// The inverse of `deinterleave4`, plus the epilogue: `row[4q + p] = phase p[q] + bias`
+    /// (then ReLU) for the `width` columns of the row.
+    @inline(__always)
+    static func interleave4(_ phases: UnsafePointer<Float>, stride: Int, count: Int, into row: UnsafeMutablePointer<Float>,
+                            width: Int, bias: Float, relu: Bool) {
+        let floor = relu ? Float(0) : -.infinity          // max(v, −∞) = v: ReLU off
+        var q = 0
+        while q + 4 <= count && 4 * q + 16 <= width {
+            let p0 = SIMD4<Float>(loading: phases + q), p1 = SIMD4<Float>(loading: phases + stride + q)
+            let p2 = SIMD4<Float>(loading: phases + 2 * stride + q), p3 = SIMD4<Float>(loading: phases + 3 * stride + q)
+            for t in 0..<4 {
+                let v = SIMD4(p0[t], p1[t], p2[t], p3[t]) + bias
+                pointwiseMax(v, SIMD4(repeating: floor)).store(to: row + 4 * (q + t))
+            }
+            q += 4
+        }
+        for q in q..<count {
+            for p in 0..<min(4, width - 4 * q) { row[4 * q + p] = max(phases[p * stride + q] + bias, floor) }
+        }
     }
 }

@@ -45,7 +45,8 @@
 // worse, so we stop at 4×4.
 //
 // The functions below apply the matrices with the zeros and repeated coefficients written
-// out (the form used in the hot loops); `WinogradTests` checks them against the matrices.
+// out, to many 6-vectors at once (the form used in the hot loops); `WinogradTests` checks them
+// against the matrices.
 
 /// The constant matrices of F(4×4, 3×3) and their fast 1-D application.
 public enum Winograd {
@@ -82,32 +83,57 @@ public enum Winograd {
         [0, 1, -1, 8, -8, 1],
     ]
 
-    /// r = Bᵀ d for one 6-vector read from `d` at `stride`, written to `r` at `stride`.
+    /// Applies Bᵀ to `count` 6-vectors at once: for every q < count,
+    ///
+    ///     (r₀[q], …, r₅[q]) = Bᵀ · (d₀[q], …, d₅[q])      with dᵢ = d + i·dStride, rₖ = r + k·rStride
+    ///
+    /// Component i of all the vectors is contiguous, so the loop runs 8 vectors per step in
+    /// SIMD registers (`SIMD8<Float>`) and finishes the remainder one by one.
     @inline(__always)
-    static func inputTransform1D(_ d: UnsafePointer<Float>, _ dStride: Int,
-                                 _ r: UnsafeMutablePointer<Float>, _ rStride: Int) {
-        let d0 = d[0], d1 = d[dStride], d2 = d[2 * dStride], d3 = d[3 * dStride], d4 = d[4 * dStride], d5 = d[5 * dStride]
-        // Shared sub-expressions: rows 1–2 and 3–4 of Bᵀ differ only in the sign of their odd part.
-        let a = d4 - 4 * d2, b = d3 - 4 * d1          // rows 1, 2 are a ± b
-        let c = d4 - d2, e = 2 * (d3 - d1)            // rows 3, 4 are c ± e
-        r[0] = 4 * d0 - 5 * d2 + d4
-        r[rStride] = a + b
-        r[2 * rStride] = a - b
-        r[3 * rStride] = c + e
-        r[4 * rStride] = c - e
-        r[5 * rStride] = 4 * d1 - 5 * d3 + d5
+    static func inputTransform(count: Int, _ d: UnsafePointer<Float>, _ dStride: Int,
+                               _ r: UnsafeMutablePointer<Float>, _ rStride: Int) {
+        var q = 0
+        while q + 8 <= count { inputTransform(SIMD8<Float>.self, d + q, dStride, r + q, rStride); q += 8 }
+        while q < count { inputTransform(Float.self, d + q, dStride, r + q, rStride); q += 1 }
     }
 
-    /// y = Aᵀ m for one 6-vector read from `m` at `stride`, 4 results written to `y` at `stride`.
+    /// Applies Aᵀ to `count` 6-vectors at once, giving 4 components each; layout as in `inputTransform`.
     @inline(__always)
-    static func outputTransform1D(_ m: UnsafePointer<Float>, _ mStride: Int,
-                                  _ y: UnsafeMutablePointer<Float>, _ yStride: Int) {
-        let m0 = m[0], m1 = m[mStride], m2 = m[2 * mStride], m3 = m[3 * mStride], m4 = m[4 * mStride], m5 = m[5 * mStride]
+    static func outputTransform(count: Int, _ m: UnsafePointer<Float>, _ mStride: Int,
+                                _ y: UnsafeMutablePointer<Float>, _ yStride: Int) {
+        var q = 0
+        while q + 8 <= count { outputTransform(SIMD8<Float>.self, m + q, mStride, y + q, yStride); q += 8 }
+        while q < count { outputTransform(Float.self, m + q, mStride, y + q, yStride); q += 1 }
+    }
+
+    /// Bᵀ on one lane: a `Float` (one vector) or a `SIMD8<Float>` (eight vectors side by side).
+    @inline(__always)
+    static func inputTransform<L: WinogradLane>(_: L.Type, _ d: UnsafePointer<Float>, _ dStride: Int,
+                                                _ r: UnsafeMutablePointer<Float>, _ rStride: Int) {
+        let d0 = L(loading: d), d1 = L(loading: d + dStride), d2 = L(loading: d + 2 * dStride)
+        let d3 = L(loading: d + 3 * dStride), d4 = L(loading: d + 4 * dStride), d5 = L(loading: d + 5 * dStride)
+        // Shared sub-expressions: rows 1–2 and rows 3–4 of Bᵀ differ only in the sign of their odd part.
+        let a = d4 - 4 * d2, b = d3 - 4 * d1          // rows 1, 2 are a ± b
+        let c = d4 - d2, e = 2 * (d3 - d1)            // rows 3, 4 are c ± e
+        (4 * d0 - 5 * d2 + d4).store(to: r)
+        (a + b).store(to: r + rStride)
+        (a - b).store(to: r + 2 * rStride)
+        (c + e).store(to: r + 3 * rStride)
+        (c - e).store(to: r + 4 * rStride)
+        (4 * d1 - 5 * d3 + d5).store(to: r + 5 * rStride)
+    }
+
+    /// Aᵀ on one lane.
+    @inline(__always)
+    static func outputTransform<L: WinogradLane>(_: L.Type, _ m: UnsafePointer<Float>, _ mStride: Int,
+                                                 _ y: UnsafeMutablePointer<Float>, _ yStride: Int) {
+        let m0 = L(loading: m), m1 = L(loading: m + mStride), m2 = L(loading: m + 2 * mStride)
+        let m3 = L(loading: m + 3 * mStride), m4 = L(loading: m + 4 * mStride), m5 = L(loading: m + 5 * mStride)
         let s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4
-        y[0] = m0 + s12 + s34
-        y[yStride] = d12 + 2 * d34
-        y[2 * yStride] = s12 + 4 * s34
-        y[3 * yStride] = d12 + 8 * d34 + m5
+        (m0 + s12 + s34).store(to: y)
+        (d12 + 2 * d34).store(to: y + yStride)
+        (s12 + 4 * s34).store(to: y + 2 * yStride)
+        (d12 + 8 * d34 + m5).store(to: y + 3 * yStride)
     }
 
     /// U = G g Gᵀ: the 6×6 transformed filter of one 3×3 filter `g` (row-major), in `Double`.
@@ -119,5 +145,39 @@ public enum Winograd {
         var u = [Double](repeating: 0, count: 36)               // G (g Gᵀ), 6×6
         for i in 0..<6 { for j in 0..<6 { for k in 0..<3 { u[i * 6 + j] += G[i][k] * gGt[k * 6 + j] } } }
         return u
+    }
+}
+
+/// What the transforms compute with: one `Float`, or eight side by side in a `SIMD8<Float>`.
+/// Writing the formulas once for both keeps the vector loop and its scalar tail identical.
+protocol WinogradLane {
+    init(loading pointer: UnsafePointer<Float>)
+    func store(to pointer: UnsafeMutablePointer<Float>)
+    static func + (a: Self, b: Self) -> Self
+    static func - (a: Self, b: Self) -> Self
+    static func * (a: Float, b: Self) -> Self
+}
+
+extension Float: WinogradLane {
+    @inline(__always) init(loading pointer: UnsafePointer<Float>) { self = pointer.pointee }
+    @inline(__always) func store(to pointer: UnsafeMutablePointer<Float>) { pointer.pointee = self }
+}
+
+extension SIMD4: WinogradLane where Scalar == Float {
+    @inline(__always) init(loading pointer: UnsafePointer<Float>) {
+        self = UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self)
+    }
+    @inline(__always) func store(to pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: SIMD4<Float>.self)
+    }
+}
+
+extension SIMD8: WinogradLane where Scalar == Float {
+    // Unaligned loads and stores: the vectors start wherever a row of tiles happens to start.
+    @inline(__always) init(loading pointer: UnsafePointer<Float>) {
+        self = UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
+    }
+    @inline(__always) func store(to pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: SIMD8<Float>.self)
     }
 }
