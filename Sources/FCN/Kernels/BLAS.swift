@@ -196,9 +196,15 @@ extension BLAS {
         return CoreTypeChoice(coreType: core, reason: reason, fromEnvironment: false)
     }
 
+    private static let loadLock = NSLock()
+
     /// Chooses and sets the core type, then tries each candidate path until one opens, has every
     /// symbol and passes verification. Never traps; a nil `library` comes with a reason.
     static func load(candidates: [String]) -> LoadOutcome {
+        // One load at a time: setenv below must not race the getenv in another load's
+        // OpenBLAS constructor (tests call `load` with other candidates concurrently).
+        loadLock.lock()
+        defer { loadLock.unlock() }
         let environment = ProcessInfo.processInfo.environment
         let choice = chooseCoreType(for: .current, environment: environment["OPENBLAS_CORETYPE"])
         if let core = choice.coreType, !choice.fromEnvironment, environment["OPENBLAS_CORETYPE"] != core {
