@@ -88,6 +88,7 @@ public struct WinogradConvolution: Sendable {
         let d = x.nchw
         let C = filter.inputChannels, O = filter.outputChannels
         precondition(d.c == C, "WinogradConvolution: input has \(d.c) channels, weight expects \(C)")
+        precondition(C >= 1, "WinogradConvolution: the weight has no input channels")
         let H = d.h, W = d.w
         let OH = convolutionOutputLength(input: H, kernel: 3, stride: 1, padBefore: padding.top, padAfter: padding.bottom)
         let OW = convolutionOutputLength(input: W, kernel: 3, stride: 1, padBefore: padding.left, padAfter: padding.right)
@@ -99,9 +100,12 @@ public struct WinogradConvolution: Sendable {
         let rowsWanted = (targetTilesPerChunk + Q - 1) / Q
         let rowsPerChunk = max(1, min(tileRows, rowsWanted, Self.maximumChunkBytes / bytesPerTileRow))
         let maxTiles = rowsPerChunk * Q
-        var V = [Float](repeating: 0, count: 36 * C * maxTiles)    // [36][C][T]
-        var M = [Float](repeating: 0, count: 36 * O * maxTiles)    // [36][O][T]
         var y = [Float](repeating: 0, count: d.n * O * OH * OW)    // [N, O, OH, OW]
+        if y.isEmpty { return Tensor(shape: [d.n, O, OH, OW], scalars: y) }
+        // Scratch, left uninitialised: step 1 writes all of V[·][·][0..<T] before step 2 reads it,
+        // and step 2 (β = 0) all of M before step 3 reads it.
+        var V = [Float](unsafeUninitializedCapacity: 36 * C * maxTiles) { $1 = 36 * C * maxTiles }   // [36][C][T]
+        var M = [Float](unsafeUninitializedCapacity: 36 * O * maxTiles) { $1 = 36 * O * maxTiles }   // [36][O][T]
         let biasValues = bias?.scalars ?? [Float](repeating: 0, count: O)
 
         x.scalars.withUnsafeBufferPointer { xAll in

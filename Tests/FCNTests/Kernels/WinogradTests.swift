@@ -124,6 +124,11 @@ import Testing
         #expect(error <= 1e-4, "max relative difference \(error)")
     }
 
+    @Test func emptyBatchGivesAnEmptyOutput() {
+        let conv = Convolution(weight: Tensor(repeating: 1, shape: [2, 3, 3, 3]), padding: 1)
+        #expect(WinogradConvolution(conv).forward(Tensor(zeros: [0, 3, 5, 5])).shape == [0, 2, 5, 5])
+    }
+
     @Test func applicability() {
         let w = Tensor(zeros: [2, 2, 3, 3])
         #expect(WinogradConvolution.isApplicable(to: Convolution(weight: w, padding: 100)))
