@@ -1,10 +1,11 @@
 // Info.swift — `fcn info`: facts about the machine and, later, about architectures.
 import ArgumentParser
 import FCN
+import Foundation
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show facts about this machine's compute engine.",
+        abstract: "Show facts about this machine's compute engine, or about an architecture.",
         discussion: """
         Example:
           fcn info --system
@@ -32,7 +33,11 @@ struct Info: ParsableCommand {
         if let arch {
             try printArchitectureInfo(arch: arch, inputSize: inputSize.isEmpty ? nil : inputSize, classes: classes, json: json)
         } else if system {
-            print("swift-fcn engine")
+            print("swift-fcn engine — matrix products (sgemm)")
+            print(BLAS.diagnostics)
+            if let gflops = BLAS.measureGFLOPS() {
+                print("sgemm speed     \(String(format: "%.0f", gflops)) GFLOP/s (1024×1024×1024, best of 3)")
+            }
         } else {
             throw CleanExit.helpRequest(self)
         }
