@@ -61,7 +61,8 @@ let package = Package(
         .testTarget(
             name: "FCNTests",
             dependencies: ["FCN"],
-            path: "Tests/FCNTests"
+            path: "Tests/FCNTests",
+            exclude: ["Formats/Fixtures"]  // read by path (#filePath), not bundled
         ),
     ]
 )

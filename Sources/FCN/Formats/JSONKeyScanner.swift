@@ -59,9 +59,11 @@ enum JSONKeyScanner {
         guard let array = value as? [Any] else { return nil }
         var result: [Int] = []
         for item in array {
-            if item is Bool { return nil }
-            guard let number = item as? Int else { return nil }
-            result.append(number)
+            // JSONSerialization hands back NSNumbers, and an NSNumber bridges to both Bool and
+            // Int: ask for its C type instead ("c" is a boolean, "d"/"f" a fraction).
+            guard let number = item as? NSNumber, !["c", "d", "f"].contains(String(cString: number.objCType)),
+                  let integer = item as? Int else { return nil }
+            result.append(integer)
         }
         return result
     }

@@ -186,9 +186,7 @@ public final class SafetensorsFile: @unchecked Sendable {  // immutable after in
         var byteCount = shape.contains(0) ? 0 : dtype.byteSize
         for dimension in shape where byteCount > 0 {
             let (product, overflow) = byteCount.multipliedReportingOverflow(by: dimension)
-            guard !overflow, product <= dataSize else {
-                throw malformed("tensor '\(name)' shape \(shape) is larger than the file")
-            }
+            guard !overflow else { throw malformed("tensor '\(name)' shape \(shape) is larger than the file") }
             byteCount = product
         }
         guard end - begin == byteCount else {
