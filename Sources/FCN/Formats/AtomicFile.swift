@@ -30,7 +30,7 @@ public enum AtomicFileError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .missingFolder(file, folder):
-            return "cannot write \(file): folder \(folder) does not exist"
+            return "cannot write \(file): folder \(folder) does not exist (or is not a folder)"
         case let .cannotCreate(file, reason):
             return "cannot write \(file): cannot create a temporary file in its folder (\(reason))"
         case let .writeFailed(file, reason):

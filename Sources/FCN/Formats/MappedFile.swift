@@ -75,3 +75,16 @@ final class MappedFile: @unchecked Sendable {
         T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 }
+
+/// `count` little-endian float32 values from `raw` (which may be unaligned), as `[Float]`.
+/// One bulk copy: `Float` is little-endian IEEE 754 on every platform Swift targets, so the
+/// file's bytes already are the array's bytes. (The element-by-element form would be
+/// `Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))`.)
+func float32Array(littleEndian raw: UnsafeRawBufferPointer, count: Int) -> [Float] {
+    precondition(raw.count >= 4 * count, "float32Array: \(raw.count) bytes cannot hold \(count) floats")
+    assert(1.littleEndian == 1, "float32Array assumes a little-endian machine")
+    return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        if count > 0 { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<(4 * count)])) }
+        initialized = count
+    }
+}

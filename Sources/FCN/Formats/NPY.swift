@@ -95,7 +95,7 @@ public enum NPY {
         }
         let data = UnsafeRawBufferPointer(rebasing: bytes[dataStart...])
         let scalars: [Float] = elementSize == 4
-            ? (0..<count).map { Float(bitPattern: UInt32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
+            ? float32Array(littleEndian: data, count: count)
             : (0..<count).map { Float(Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)))) }
         return Tensor(shape: header.shape, scalars: scalars)
     }

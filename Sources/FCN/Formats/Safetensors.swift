@@ -209,7 +209,7 @@ public final class SafetensorsFile: @unchecked Sendable {  // immutable after in
         let scalars: [Float]
         switch entry.dtype {
         case .F32:
-            scalars = (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
+            scalars = float32Array(littleEndian: raw, count: count)
         case .F64:
             scalars = (0..<count).map { Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)))) }
         case .F16:

@@ -33,6 +33,11 @@ import Testing
         defer { folder.cleanUp() }
         let target = folder.file("no-such-folder/out.bin")
         expectFailure(target, mentions: ["does not exist"]) { try AtomicFile.write(Data([1]), to: target) }
+        // A "folder" that is a file.
+        let plain = folder.write([0], to: "plain")
+        let inside = plain.appending(path: "out.bin")
+        expectFailure(inside, mentions: ["not a folder"]) { try AtomicFile.write(Data([1]), to: inside) }
+        #expect(folder.contents == ["plain"])
     }
 
     @Test func failedWriteLeavesNothingBehind() throws {
