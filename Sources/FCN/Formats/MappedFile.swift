@@ -14,6 +14,10 @@ import Darwin
 ///
 /// Immutable after `init`, and the mapping is `PROT_READ`, so sharing across threads is safe:
 /// hence `@unchecked Sendable`.
+///
+/// Caveat of any mapping: if another process truncates the file in place while it is mapped,
+/// reading the lost pages raises SIGBUS. Files written by ``AtomicFile`` are replaced by
+/// `rename`, which leaves an existing mapping of the old file intact.
 final class MappedFile: @unchecked Sendable {
     /// The file's bytes; valid as long as this object lives.
     let bytes: UnsafeRawBufferPointer

@@ -73,6 +73,14 @@ private func bigEndian(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value.b
         #expect(Array(rgb.pixels[0..<6]) == [255, 0, 0, 0, 128, 0])
     }
 
+    @Test func decodesInterlacedPNG() throws {
+        let image = try RGBImage.decode(contentsOf: fixture("interlaced_rgb8_5x5.png"))
+        #expect(image.width == 5 && image.height == 5)
+        var expected: [UInt8] = []
+        for y in 0..<5 { for x in 0..<5 { expected += [UInt8(40 * x), UInt8(40 * y), UInt8(7 * x + 11 * y)] } }
+        #expect(image.pixels == expected)
+    }
+
     @Test func dropsAlphaFromRGBA() throws {
         let image = try RGBImage.decode(contentsOf: fixture("rgba8_2x2.png"))
         #expect(image.pixels == [1, 2, 3, 4, 5, 6, 7, 8, 9, 250, 251, 252])

@@ -23,6 +23,18 @@ png("palette4_5x2.png", 5, 2, 4, 3, [pack4(r) for r in indices], palette=[(255, 
 # 2×2 RGBA, 8 bits: the alpha channel must be dropped.
 png("rgba8_2x2.png", 2, 2, 8, 6, [bytes([1, 2, 3, 0, 4, 5, 6, 255]), bytes([7, 8, 9, 128, 250, 251, 252, 1])])
 
+# 5×5 RGB, 8 bits, Adam7-interlaced: pixel (x, y) = (40x, 40y, 7x + 11y). Each of the seven passes
+# is a small image of its own, stored one after the other (PNG spec §8.2).
+def adam7(width, height, pixel):
+    passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+    return [b"".join(pixel(x, y) for x in range(x0, width, dx)) for x0, y0, dx, dy in passes
+            for y in range(y0, height, dy) if x0 < width]
+rows = adam7(5, 5, lambda x, y: bytes([40 * x, 40 * y, 7 * x + 11 * y]))
+raw = b"".join(b"\x00" + r for r in rows)
+def chunk(kind, data): return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+open("interlaced_rgb8_5x5.png", "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 5, 5, 8, 2, 0, 0, 1))
+    + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
 # 16×8 colour JPEG: two flat 8×8 blocks, (200, 30, 40) and (20, 100, 220); 4:4:4, quality 100.
 left, right = bytes([200, 30, 40]) * 8, bytes([20, 100, 220]) * 8
 open("blocks.ppm", "wb").write(b"P6 16 8 255\n" + (left + right) * 8)
