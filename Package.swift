@@ -19,6 +19,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
         .systemLibrary(
@@ -34,10 +35,20 @@ let package = Package(
             path: "Sources/COpenBLAS",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // libpng + libjpeg behind a small C API; setjmp/longjmp stay inside the C code.
+        .target(
+            name: "CImageCodecs",
+            path: "Sources/CImageCodecs",
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
+        ),
         .target(
             name: "FCN",
-            dependencies: ["COpenBLAS", "CCairo"],
-            path: "Sources/FCN"
+            dependencies: [
+                "COpenBLAS", "CCairo", "CImageCodecs",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Sources/FCN",
+            exclude: ["Formats/Caffe/caffe_subset.proto"]  // the schema; its generated .pb.swift is compiled
         ),
         .executableTarget(
             name: "fcn",
@@ -50,7 +61,8 @@ let package = Package(
         .testTarget(
             name: "FCNTests",
             dependencies: ["FCN"],
-            path: "Tests/FCNTests"
+            path: "Tests/FCNTests",
+            exclude: ["Formats/Fixtures"]  // read by path (#filePath), not bundled
         ),
     ]
 )
