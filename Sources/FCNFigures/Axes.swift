@@ -79,12 +79,18 @@ extension Canvas {
              align: .center, baseline: .bottom, angle: Double.pi / 2)
     }
 
+    /// The width of the legend box `seriesLegend` draws for `names` (0 for no names).
+    public func seriesLegendWidth(_ names: [String], font: Font = .regular(9)) -> Double {
+        guard names.contains(where: { !$0.isEmpty }) else { return 0 }
+        return (names.map { measure($0, font: font) }.max() ?? 0) + 36
+    }
+
     /// A legend box: a colour sample and a name per entry, at top-left `origin`.
     public func seriesLegend(_ entries: [(name: String, color: RGB)], at origin: Point, font: Font = .regular(9),
                              lineSample: Bool = true) {
         let rowHeight = font.size + 5
-        let widest = entries.map { measure($0.name, font: font) }.max() ?? 0
-        let box = Rect(x: origin.x, y: origin.y, width: widest + 36, height: Double(entries.count) * rowHeight + 6)
+        let box = Rect(x: origin.x, y: origin.y, width: seriesLegendWidth(entries.map(\.name), font: font),
+                       height: Double(entries.count) * rowHeight + 6)
         fill(box, .white, alpha: 0.85)
         stroke(box, .lightGrey, lineWidth: 0.5)
         for (i, e) in entries.enumerated() {
@@ -92,7 +98,7 @@ extension Canvas {
             if lineSample {
                 line(from: Point(origin.x + 5, y), to: Point(origin.x + 25, y), color: e.color, lineWidth: 2)
             } else {
-                fill(Rect(x: origin.x + 9, y: y - 5, width: 10, height: 10), e.color)
+                fill(Rect(x: origin.x + 10, y: y - 5, width: 10, height: 10), e.color)
             }
             text(e.name, at: Point(origin.x + 30, y), font: font, baseline: .middle)
         }

@@ -30,8 +30,10 @@ public struct BarChart: Sendable {
     /// Draws the chart inside `rect`.
     public func draw(on canvas: Canvas, in rect: Rect) {
         let all = values.flatMap { $0 }
-        let axes = Axes(frame: rect.inset(top: 24, left: 56, bottom: 40, right: 12),
-                        x: ValueRange(0, 1), y: ValueRange(min(0, all.min() ?? 0), max(0, all.max() ?? 1)))
+        // The legend sits outside the plot, on the right; 8 % headroom keeps value labels inside.
+        let legend = seriesNames.count > 1 ? canvas.seriesLegendWidth(seriesNames) : 0
+        let axes = Axes(frame: rect.inset(top: 24, left: 56, bottom: 40, right: 12 + legend),
+                        x: ValueRange(0, 1), y: ValueRange(min(0, 1.08 * (all.min() ?? 0)), max(0, 1.08 * (all.max() ?? 1))))
         canvas.text(title, at: Point(rect.minX + 56, rect.minY + 14), font: .bold(12))
         canvas.drawAxes(axes, xLabel: "", yLabel: yLabel, xTicks: false)
         let f = axes.frame
@@ -49,10 +51,9 @@ public struct BarChart: Sendable {
             canvas.text(name, at: Point(left + groupWidth * 0.4, f.maxY + 6), font: .regular(9),
                         align: .center, baseline: .top)
         }
-        if seriesNames.count > 1 {
-            let widest = seriesNames.map { canvas.measure($0, font: .regular(9)) }.max() ?? 0
+        if legend > 0 {
             canvas.seriesLegend(seriesNames.enumerated().map { ($1, colors[$0 % colors.count]) },
-                                at: Point(f.maxX - widest - 42, f.minY + 4), lineSample: false)
+                                at: Point(f.maxX + 12, f.minY), lineSample: false)
         }
     }
 

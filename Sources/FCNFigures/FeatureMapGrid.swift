@@ -50,7 +50,7 @@ public struct FeatureMapGrid: Sendable {
     public func figure(tileSize: Double = 64) -> Figure {
         let rows = (tiles.count + columns - 1) / columns
         let tileH = tileSize * Double(shape[1]) / Double(shape[2])
-        let gap = 8.0, label = 14.0, title = 30.0, margin = 12.0, bar = sharedRange ? 50.0 : 0
+        let gap = 8.0, label = 14.0, title = 40.0, margin = 12.0, bar = sharedRange ? 50.0 : 0
         let width = 2 * margin + Double(columns) * tileSize + Double(columns - 1) * gap + bar
         let height = margin + title + Double(rows) * (tileH + label) + Double(rows - 1) * gap + margin
         return Figure(width: width, height: height) { canvas in

@@ -9,8 +9,9 @@
 // - PNG: Cairo's rasteriser and libpng write no time stamps; identical drawing, identical bytes.
 // - PDF: Cairo 1.16 stamps /CreationDate and /ModDate with the current time; we overwrite both
 //   with `fixedDate` through `cairo_pdf_surface_set_metadata`. Nothing else varies.
-// - SVG: Cairo numbers its ids (glyph0-1, surface5, clip1…) per document, and writes no date,
-//   so the file is identical from run to run.
+// - SVG: Cairo writes no date, but names the page group and embedded images after
+//   process-wide surface counters (surface328, image165); `SVGIdentifiers.swift` renumbers
+//   them per document, so the same figure gives the same bytes whatever was drawn before.
 import CCairo
 import Foundation
 
@@ -114,6 +115,11 @@ public struct Figure: Sendable {
             cairo_surface_finish(surface)   // flushes and closes the PDF or SVG file
             let finished = cairo_surface_status(surface)
             guard finished == CAIRO_STATUS_SUCCESS else { throw failure("finishing the surface", finished) }
+        }
+        if format == .svg {
+            do { try renumberProcessGlobalIdentifiers(inSVGAt: temporary) } catch {
+                throw FigureError.cairo(path: url.path, stage: "renumbering SVG ids", status: "\(error)")
+            }
         }
     }
 }

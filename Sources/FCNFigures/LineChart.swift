@@ -30,7 +30,9 @@ public struct LineChart: Sendable {
     /// Draws the chart inside `rect` (title, axes, lines, legend at the top right).
     public func draw(on canvas: Canvas, in rect: Rect) {
         let xs = series.flatMap { $0.points.map(\.x) }, ys = series.flatMap { $0.points.map(\.y) }
-        let axes = Axes(frame: rect.inset(top: 24, left: 56, bottom: 40, right: 12),
+        // The legend sits outside the plot, on the right, so it can never hide a line.
+        let legend = canvas.seriesLegendWidth(series.map(\.name))
+        let axes = Axes(frame: rect.inset(top: 24, left: 56, bottom: 40, right: 12 + legend),
                         x: ValueRange(spanning: xs.isEmpty ? [0, 1] : xs), y: ValueRange(spanning: ys.isEmpty ? [0, 1] : ys))
         canvas.text(title, at: Point(rect.minX + 56, rect.minY + 14), font: .bold(12))
         canvas.drawAxes(axes, xLabel: xLabel, yLabel: yLabel)
@@ -40,10 +42,8 @@ public struct LineChart: Sendable {
                 canvas.polyline(s.points.map { axes.point($0.x, $0.y) }, color: s.color, lineWidth: 1.6)
             }
         }
-        if series.count > 1 || !(series.first?.name.isEmpty ?? true) {
-            let widest = series.map { canvas.measure($0.name, font: .regular(9)) }.max() ?? 0
-            canvas.seriesLegend(series.map { ($0.name, $0.color) },
-                                at: Point(axes.frame.maxX - widest - 42, axes.frame.minY + 6))
+        if legend > 0 {
+            canvas.seriesLegend(series.map { ($0.name, $0.color) }, at: Point(axes.frame.maxX + 12, axes.frame.minY))
         }
     }
 

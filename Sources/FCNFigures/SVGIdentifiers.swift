@@ -1,0 +1,42 @@
+// SVGIdentifiers.swift — make Cairo's SVG output byte-identical from run to run.
+//
+// No paper section: file infrastructure. Cairo 1.16 names some SVG elements after process-wide
+// counters: the page group is `id="surfaceN"` and embedded pixel images are `id="imageN"`,
+// where N counts every Cairo surface the process has created so far. The same figure drawn
+// after another figure would therefore get different ids. We renumber those two families in
+// order of first appearance (surface1, image1, image2, …), rewriting both definitions
+// (`id="image7"`) and references (`xlink:href="#image7"`). Other ids (glyph0-1, pattern1,
+// clip1) are already numbered per document. Text is drawn as glyph outlines, so no label
+// text can be mistaken for an id.
+import Foundation
+
+/// `svg` with Cairo's process-global `surfaceN` and `imageN` ids renumbered per document.
+func renumberingProcessGlobalIdentifiers(_ svg: String) -> String {
+    let pattern = try! NSRegularExpression(pattern: #"(id="|#)(surface|image)([0-9]+)(?![0-9])"#)
+    let text = svg as NSString
+    var renumbered: [String: Int] = [:]      // "image165" → 2
+    var counts: [String: Int] = [:]          // how many of each family seen so far
+    var out = ""
+    var cursor = 0
+    for match in pattern.matches(in: svg, range: NSRange(location: 0, length: text.length)) {
+        let lead = text.substring(with: match.range(at: 1))
+        let family = text.substring(with: match.range(at: 2))
+        let key = family + text.substring(with: match.range(at: 3))
+        let number = renumbered[key] ?? {
+            counts[family, default: 0] += 1
+            renumbered[key] = counts[family]!
+            return counts[family]!
+        }()
+        out += text.substring(with: NSRange(location: cursor, length: match.range.location - cursor))
+        out += "\(lead)\(family)\(number)"
+        cursor = match.range.location + match.range.length
+    }
+    out += text.substring(from: cursor)
+    return out
+}
+
+/// Rewrites the SVG file at `url` in place with `renumberingProcessGlobalIdentifiers`.
+func renumberProcessGlobalIdentifiers(inSVGAt url: URL) throws {
+    let svg = try String(contentsOf: url, encoding: .utf8)
+    try Data(renumberingProcessGlobalIdentifiers(svg).utf8).write(to: url)
+}
