@@ -3,14 +3,15 @@
 // No paper section: drawing infrastructure. Feature maps are small (a 16×16 score map is
 // common), so figures enlarge them many times; nearest-neighbour sampling keeps every pixel
 // a visible square instead of a blur. In PDF Cairo writes the image with /Interpolate false;
-// SVG viewers choose their own smoothing (Cairo 1.16 writes no `image-rendering` hint).
+// in SVG `SVGPostprocessing.swift` adds the `image-rendering` hint Cairo 1.16 leaves out.
 import CCairo
 
 extension Canvas {
     /// Draws `pixels` stretched to fill `rect`.
     ///
     /// - Parameters:
-    ///   - smooth: `false` (default) keeps pixels as sharp squares (nearest neighbour).
+    ///   - smooth: `false` (default) keeps pixels as sharp squares (nearest neighbour);
+    ///     `true` interpolates (PNG and PDF only: SVG images are always drawn sharp).
     public func image(_ pixels: RGBPixels, in rect: Rect, smooth: Bool = false) {
         let w = pixels.width, h = pixels.height
         let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h))!

@@ -10,7 +10,7 @@
 // - PDF: Cairo 1.16 stamps /CreationDate and /ModDate with the current time; we overwrite both
 //   with `fixedDate` through `cairo_pdf_surface_set_metadata`. Nothing else varies.
 // - SVG: Cairo writes no date, but names the page group and embedded images after
-//   process-wide surface counters (surface328, image165); `SVGIdentifiers.swift` renumbers
+//   process-wide surface counters (surface328, image165); `SVGPostprocessing.swift` renumbers
 //   them per document, so the same figure gives the same bytes whatever was drawn before.
 import CCairo
 import Foundation
@@ -117,8 +117,8 @@ public struct Figure: Sendable {
             guard finished == CAIRO_STATUS_SUCCESS else { throw failure("finishing the surface", finished) }
         }
         if format == .svg {
-            do { try renumberProcessGlobalIdentifiers(inSVGAt: temporary) } catch {
-                throw FigureError.cairo(path: url.path, stage: "renumbering SVG ids", status: "\(error)")
+            do { try postprocessCairoSVG(at: temporary) } catch {
+                throw FigureError.cairo(path: url.path, stage: "post-processing the SVG", status: "\(error)")
             }
         }
     }

@@ -83,6 +83,17 @@ let allFigures = FigureCatalog.all.merging(engineFigures) { a, _ in a }
             == ##"<g id="surface1"><use xlink:href="#image1"/><image id="image1"/><image id="image2"/><use xlink:href="#glyph0-1"/></g>"##)
     }
 
+    @Test func svgImagesAreMarkedPixelated() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("grid.svg")
+        try FeatureMapGrid(stripedActivation(), layer: "x").figure().write(to: url)
+        let svg = try String(contentsOf: url, encoding: .utf8)
+        let images = svg.components(separatedBy: "<image ").count - 1
+        #expect(images == 7)   // six tiles and the colour bar
+        #expect(svg.components(separatedBy: "image-rendering:pixelated").count - 1 == images)
+    }
+
     @Test func pdfCarriesTheFixedDate() throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
