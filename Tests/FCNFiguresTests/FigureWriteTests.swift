@@ -21,6 +21,30 @@ func stripedActivation() -> Tensor {
     }
 }
 
+/// Layer boxes joined by arrows, and a label map blended over a synthetic photo with its legend.
+func diagramAndOverlay() -> Figure {
+    // A 24×16 "photo" (a horizontal ramp) and labels: person (15) in a disc, void (255) on its rim.
+    let w = 24, h = 16
+    var photo = RGBPixels(width: w, height: h, fill: .white)
+    var labels = [Int](repeating: 0, count: w * h)
+    for y in 0..<h { for x in 0..<w {
+        photo[y, x] = RGB(0.3 + 0.5 * Double(x) / Double(w), 0.5, 0.6)
+        let d = ((Double(x) - 12) * (Double(x) - 12) + (Double(y) - 8) * (Double(y) - 8)).squareRoot()
+        labels[y * w + x] = d < 5 ? 15 : d < 6 ? LabelPalette.voidLabel : 0
+    } }
+    let blended = Overlay.labels(labels, on: photo, alpha: 0.6)
+    return Figure(width: 480, height: 260) { canvas in
+        canvas.layerBox(Rect(x: 20, y: 20, width: 120, height: 44), name: "conv1_1", shape: [64, 698, 698])
+        canvas.layerBox(Rect(x: 180, y: 20, width: 120, height: 44), name: "pool1", shape: [64, 349, 349])
+        canvas.arrow(from: Point(140, 42), to: Point(180, 42))
+        canvas.roundedBox(Rect(x: 330, y: 20, width: 120, height: 44), fill: RGB(1, 0.95, 0.9), dash: [4, 2])
+        canvas.text("rounded, dashed", at: Point(390, 42), align: .center, baseline: .middle)
+        canvas.image(blended, in: Rect(x: 20, y: 90, width: 240, height: 160))
+        canvas.labelLegend(labels: [0, 15, LabelPalette.voidLabel], names: LabelPalette.pascalVOCClassNames,
+                           at: Point(280, 100))
+    }
+}
+
 /// The catalogued figures plus engine figures built from synthetic numbers (charts, grids).
 let engineFigures: [String: @Sendable () -> Figure] = [
     "line-chart": {
@@ -33,6 +57,7 @@ let engineFigures: [String: @Sendable () -> Figure] = [
         BarChart(title: "Mean IU", yLabel: "mean IU (%)", groups: ["32s", "16s", "8s"], seriesNames: ["a", "b"],
                  values: [[59.4, 60.1], [62.4, 63.0], [62.7, 63.6]]).figure()
     },
+    "diagram-and-overlay": { diagramAndOverlay() },
     "feature-map-grid": { FeatureMapGrid(stripedActivation(), layer: "conv_test", columns: 3).figure(tileSize: 40) },
 ]
 
