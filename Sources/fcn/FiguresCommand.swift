@@ -13,9 +13,9 @@ struct FiguresCommand: ParsableCommand {
         Writes each figure in each format as <out>/<name>.<format>, one line per file written.
 
         Examples:
-          fcn figures                                   all figures, PNG + PDF + SVG, into Figures/
+          fcn figures                      every figure as PNG, PDF and SVG in Figures/
           fcn figures --format png --only convolution-arithmetic
-          fcn figures --list
+          fcn figures --list               the figure names
         """
     )
 
