@@ -118,7 +118,7 @@ public struct Figure: Sendable {
         }
         if format == .svg {
             do { try postprocessCairoSVG(at: temporary) } catch {
-                throw FigureError.cairo(path: url.path, stage: "post-processing the SVG", status: "\(error)")
+                throw FigureError.svgPostprocessing(path: url.path, reason: "\(error)")
             }
         }
     }

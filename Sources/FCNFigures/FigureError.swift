@@ -10,6 +10,8 @@ public enum FigureError: Error, CustomStringConvertible, Equatable {
     case missingFolder(path: String)
     /// Cairo reported an error while drawing or finishing the surface.
     case cairo(path: String, stage: String, status: String)
+    /// The SVG Cairo wrote could not be read back or rewritten (see `SVGPostprocessing.swift`).
+    case svgPostprocessing(path: String, reason: String)
     /// The finished temporary file could not be moved onto the destination.
     case rename(path: String, reason: String)
 
@@ -21,6 +23,8 @@ public enum FigureError: Error, CustomStringConvertible, Equatable {
             return "\(path): the folder to write into does not exist"
         case .cairo(let path, let stage, let status):
             return "\(path): Cairo failed while \(stage): \(status)"
+        case .svgPostprocessing(let path, let reason):
+            return "\(path): could not post-process the SVG Cairo wrote: \(reason)"
         case .rename(let path, let reason):
             return "\(path): could not move the finished file into place: \(reason)"
         }
