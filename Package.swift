@@ -8,6 +8,7 @@
 // - `CCairo`, `COpenBLAS`: system-library shims, nothing else. OpenBLAS is *not* linked:
 //   `FCN/Kernels/BLAS.swift` loads it at run time after choosing the right CPU core type.
 // - `FCN`: the library (tensors, layers, fast kernels, networks, models, formats, training).
+// - `FCNFigures`: the drawing engine and the figures (Cairo; PNG, PDF and SVG).
 // - `fcn`: the command-line tool, thin.
 import PackageDescription
 
@@ -15,6 +16,7 @@ let package = Package(
     name: "swift-fcn",
     products: [
         .library(name: "FCN", targets: ["FCN"]),
+        .library(name: "FCNFigures", targets: ["FCNFigures"]),
         .executable(name: "fcn", targets: ["fcn"]),
     ],
     dependencies: [
@@ -50,10 +52,17 @@ let package = Package(
             path: "Sources/FCN",
             exclude: ["Formats/Caffe/caffe_subset.proto"]  // the schema; its generated .pb.swift is compiled
         ),
+        // Figures drawn with Cairo from numbers the library computed (PNG, PDF, SVG).
+        .target(
+            name: "FCNFigures",
+            dependencies: ["FCN", "CCairo"],
+            path: "Sources/FCNFigures"
+        ),
         .executableTarget(
             name: "fcn",
             dependencies: [
                 "FCN",
+                "FCNFigures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/fcn"
@@ -63,6 +72,11 @@ let package = Package(
             dependencies: ["FCN"],
             path: "Tests/FCNTests",
             exclude: ["Formats/Fixtures"]  // read by path (#filePath), not bundled
+        ),
+        .testTarget(
+            name: "FCNFiguresTests",
+            dependencies: ["FCNFigures", "FCN", "CCairo"],
+            path: "Tests/FCNFiguresTests"
         ),
     ]
 )

@@ -16,6 +16,6 @@ struct FCNTool: ParsableCommand {
         Examples:
           fcn info --system            which BLAS core was chosen, and how fast it is
         """,
-        subcommands: [Info.self]
+        subcommands: [Info.self, FiguresCommand.self]
     )
 }

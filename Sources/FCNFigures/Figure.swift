@@ -1,0 +1,125 @@
+// Figure.swift — a drawing of a fixed size, and how it is written to PNG, PDF or SVG.
+//
+// No paper section: drawing infrastructure. A `Figure` is just a size and a closure that
+// draws on a `Canvas`; `write(to:scale:)` chooses the Cairo surface from the file extension,
+// runs the closure once, checks Cairo's status, and moves the finished file into place
+// atomically (`AtomicRename.swift`).
+//
+// Determinism (same figure → same bytes, so regenerated figures do not churn in git):
+// - PNG: Cairo's rasteriser and libpng write no time stamps; identical drawing, identical bytes.
+// - PDF: Cairo 1.16 stamps /CreationDate and /ModDate with the current time; we overwrite both
+//   with `fixedDate` through `cairo_pdf_surface_set_metadata`. Nothing else varies.
+// - SVG: Cairo writes no date, but names the page group and embedded images after
+//   process-wide surface counters (surface328, image165); `SVGPostprocessing.swift` renumbers
+//   them per document, so the same figure gives the same bytes whatever was drawn before.
+import CCairo
+import Foundation
+
+/// The three file formats a figure can be written in, named by their file extension.
+public enum FigureFormat: String, CaseIterable, Sendable {
+    case png, pdf, svg
+}
+
+/// A figure: a size in points (1/72 inch) and a closure that draws it.
+///
+/// ```swift
+/// let f = Figure(width: 120, height: 40) { canvas in
+///     canvas.text("hello", at: Point(60, 20), align: .center, baseline: .middle)
+/// }
+/// try f.write(to: URL(fileURLWithPath: "hello.png"))            // 240×80 pixels
+/// try f.write(to: URL(fileURLWithPath: "hello.pdf"))
+/// ```
+public struct Figure: Sendable {
+    public let width: Double
+    public let height: Double
+    public let draw: @Sendable (Canvas) -> Void
+
+    /// The creation and modification date written into every PDF: the first day of CVPR 2015,
+    /// where the FCN paper was presented. A fixed date keeps PDFs byte-identical across runs.
+    public static let fixedDate = "2015-06-07T00:00:00Z"
+
+    public init(width: Double, height: Double, draw: @escaping @Sendable (Canvas) -> Void) {
+        precondition(width > 0 && height > 0, "Figure: size must be positive, got \(width)×\(height)")
+        self.width = width
+        self.height = height
+        self.draw = draw
+    }
+
+    /// The pixel size of the PNG written at `scale` pixels per point.
+    public func pixelSize(scale: Double) -> (width: Int, height: Int) {
+        (Int((width * scale).rounded(.up)), Int((height * scale).rounded(.up)))
+    }
+
+    /// Draws the figure into `url`, in the format named by its extension (`png`, `pdf`, `svg`).
+    ///
+    /// - Parameters:
+    ///   - url: the destination; its folder must exist. An existing file is replaced atomically.
+    ///   - scale: pixels per point for PNG (2 gives sharp figures on high-density screens);
+    ///     ignored by the vector formats.
+    /// - Throws: `FigureError`, naming the file; on error no file is left behind.
+    public func write(to url: URL, scale: Double = 2) throws {
+        let ext = url.pathExtension.lowercased()
+        guard let format = FigureFormat(rawValue: ext) else {
+            throw FigureError.unknownFormat(path: url.path, extension: url.pathExtension)
+        }
+        var isFolder: ObjCBool = false
+        let folder = url.deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw FigureError.missingFolder(path: url.path)
+        }
+        let temporary = temporaryPath(besides: url)
+        do {
+            try render(format: format, into: temporary, naming: url, scale: scale)
+            try renameIntoPlace(temporary, url)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    /// Creates the surface, draws, checks status after drawing and after finishing.
+    private func render(format: FigureFormat, into temporary: URL, naming url: URL, scale: Double) throws {
+        func failure(_ stage: String, _ status: cairo_status_t) -> FigureError {
+            .cairo(path: url.path, stage: stage, status: String(cString: cairo_status_to_string(status)))
+        }
+        let surface: OpaquePointer
+        switch format {
+        case .png:
+            let size = pixelSize(scale: scale)
+            surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(size.width), Int32(size.height))
+        case .pdf:
+            surface = cairo_pdf_surface_create(temporary.path, width, height)
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, Figure.fixedDate)
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, Figure.fixedDate)
+        case .svg:
+            surface = cairo_svg_surface_create(temporary.path, width, height)
+        }
+        defer { cairo_surface_destroy(surface) }
+        let created = cairo_surface_status(surface)
+        guard created == CAIRO_STATUS_SUCCESS else { throw failure("creating the surface", created) }
+
+        let context = cairo_create(surface)!
+        if format == .png { cairo_scale(context, scale, scale) }
+        // A white page: transparent PNGs look broken in dark viewers.
+        cairo_set_source_rgb(context, 1, 1, 1)
+        cairo_paint(context)
+        draw(Canvas(context: context, width: width, height: height))
+        let drawn = cairo_status(context)
+        cairo_destroy(context)
+        guard drawn == CAIRO_STATUS_SUCCESS else { throw failure("drawing", drawn) }
+
+        if format == .png {
+            let written = cairo_surface_write_to_png(surface, temporary.path)
+            guard written == CAIRO_STATUS_SUCCESS else { throw failure("writing the PNG", written) }
+        } else {
+            cairo_surface_finish(surface)   // flushes and closes the PDF or SVG file
+            let finished = cairo_surface_status(surface)
+            guard finished == CAIRO_STATUS_SUCCESS else { throw failure("finishing the surface", finished) }
+        }
+        if format == .svg {
+            do { try postprocessCairoSVG(at: temporary) } catch {
+                throw FigureError.svgPostprocessing(path: url.path, reason: "\(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+// FigureError.swift — what can go wrong when a figure is written to a file.
+//
+// No paper section: drawing infrastructure. Every case names the file it was writing.
+
+/// An error from writing a figure; each message names the file and the problem.
+public enum FigureError: Error, CustomStringConvertible, Equatable {
+    /// The file name ends in something other than `.png`, `.pdf` or `.svg`.
+    case unknownFormat(path: String, extension: String)
+    /// The folder that should hold the file does not exist.
+    case missingFolder(path: String)
+    /// Cairo reported an error while drawing or finishing the surface.
+    case cairo(path: String, stage: String, status: String)
+    /// The SVG Cairo wrote could not be read back or rewritten (see `SVGPostprocessing.swift`).
+    case svgPostprocessing(path: String, reason: String)
+    /// The finished temporary file could not be moved onto the destination.
+    case rename(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unknownFormat(let path, let ext):
+            return "\(path): unknown figure format '.\(ext)' (use .png, .pdf or .svg)"
+        case .missingFolder(let path):
+            return "\(path): the folder to write into does not exist"
+        case .cairo(let path, let stage, let status):
+            return "\(path): Cairo failed while \(stage): \(status)"
+        case .svgPostprocessing(let path, let reason):
+            return "\(path): could not post-process the SVG Cairo wrote: \(reason)"
+        case .rename(let path, let reason):
+            return "\(path): could not move the finished file into place: \(reason)"
+        }
+    }
+}
