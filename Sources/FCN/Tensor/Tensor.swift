@@ -28,9 +28,23 @@ public struct Tensor: Sendable, Equatable {
     /// The size of each dimension, outermost first.
     public private(set) var shape: [Int]
     /// The elements in row-major order; `scalars.count == shape.product`.
+    ///
+    /// Writes go straight to the stored array (`_modify` yields it in place), so
+    /// `x.scalars[i] = v` costs O(1); the count is checked after every write. A `didSet`
+    /// observer would look simpler but copies the whole array on each write (it keeps
+    /// `oldValue`), which made element-by-element loops quadratic.
     public var scalars: [Float] {
-        didSet { precondition(scalars.count == oldValue.count, "Tensor: scalars must keep their count \(oldValue.count)") }
+        get { storage }
+        _modify {
+            yield &storage
+            precondition(storage.count == Tensor.elementCount(shape), "Tensor: scalars must keep their count \(Tensor.elementCount(shape))")
+        }
+        set {
+            precondition(newValue.count == Tensor.elementCount(shape), "Tensor: scalars must keep their count \(Tensor.elementCount(shape))")
+            storage = newValue
+        }
     }
+    private var storage: [Float]
 
     /// A tensor with the given shape and elements in row-major order.
     public init(shape: [Int], scalars: [Float]) {
@@ -38,7 +52,7 @@ public struct Tensor: Sendable, Equatable {
         precondition(Tensor.elementCount(shape) == scalars.count,
                      "Tensor: shape \(shape) needs \(Tensor.elementCount(shape)) scalars, got \(scalars.count)")
         self.shape = shape
-        self.scalars = scalars
+        self.storage = scalars
     }
 
     /// A tensor of the given shape filled with `value`.
