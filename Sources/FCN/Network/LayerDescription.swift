@@ -55,20 +55,15 @@ public struct TransposedConvolutionParameters: Hashable, Sendable {
     }
 }
 
-/// How a pooling layer rounds its output size. Caffe always rounds up (`ceil`); PyTorch and
-/// the convolution formula round down (`floor`). See `poolingOutputLength`.
-public enum PoolingRounding: String, Hashable, Sendable {
-    case ceil, floor
-}
-
 /// Parameters of max pooling [Caffe `Pooling` with `pool: MAX`].
 public struct PoolingParameters: Hashable, Sendable {
     public var kernel: Size2
     public var stride: Size2
     public var padding: Padding
-    public var rounding: PoolingRounding
+    /// Caffe rounds sizes up; see ``MaxPooling/outputLength(input:kernel:stride:padBefore:padAfter:rounding:)``.
+    public var rounding: Rounding
 
-    public init(kernel: Size2, stride: Size2, padding: Padding = 0, rounding: PoolingRounding = .ceil) {
+    public init(kernel: Size2, stride: Size2, padding: Padding = 0, rounding: Rounding = .ceil) {
         self.kernel = kernel; self.stride = stride; self.padding = padding; self.rounding = rounding
     }
 }

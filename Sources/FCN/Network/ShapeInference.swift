@@ -90,9 +90,9 @@ extension LayerDescription {
             return [d.n, p.outputs, h, w]                                   // [N, O, OH, OW]
         case .maxPooling(let p):
             let d = try spatial()
-            let h = poolingOutputLength(input: d.h, kernel: p.kernel.height, stride: p.stride.height,
+            let h = MaxPooling.outputLength(input: d.h, kernel: p.kernel.height, stride: p.stride.height,
                                         padBefore: p.padding.top, padAfter: p.padding.bottom, rounding: p.rounding)
-            let w = poolingOutputLength(input: d.w, kernel: p.kernel.width, stride: p.stride.width,
+            let w = MaxPooling.outputLength(input: d.w, kernel: p.kernel.width, stride: p.stride.width,
                                         padBefore: p.padding.left, padAfter: p.padding.right, rounding: p.rounding)
             guard h >= 1 && w >= 1 else { throw .windowDoesNotFit(layer: name, window: p.kernel, input: Size2(height: d.h, width: d.w)) }
             return [d.n, d.c, h, w]                                         // [N, C, OH, OW]

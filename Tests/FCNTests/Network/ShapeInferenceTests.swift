@@ -98,16 +98,16 @@ import Testing
     /// Caffe's ceil mode keeps a last, partial window; floor mode drops it.
     @Test(arguments: [(7, 2, 2, 0, 4, 3), (6, 2, 2, 0, 3, 3), (55, 3, 2, 0, 27, 27), (13, 3, 2, 0, 6, 6), (1, 2, 2, 0, 1, 0)])
     func lengths(input: Int, kernel: Int, stride: Int, pad: Int, ceil: Int, floor: Int) {
-        #expect(poolingOutputLength(input: input, kernel: kernel, stride: stride, padBefore: pad, padAfter: pad, rounding: .ceil) == ceil)
-        #expect(poolingOutputLength(input: input, kernel: kernel, stride: stride, padBefore: pad, padAfter: pad, rounding: .floor) == floor)
+        #expect(MaxPooling.outputLength(input: input, kernel: kernel, stride: stride, padBefore: pad, padAfter: pad, rounding: .ceil) == ceil)
+        #expect(MaxPooling.outputLength(input: input, kernel: kernel, stride: stride, padBefore: pad, padAfter: pad, rounding: .floor) == floor)
     }
 
     /// With padding, a last window starting inside the padding is removed:
     /// in 4, k 2, s 2, p 1 → ⌈4/2⌉ + 1 = 3, and (3 − 1)·2 = 4 < 4 + 1 keeps 3;
     /// in 3, k 3, s 2, p 1 → ⌈2/2⌉ + 1 = 2, kept; in 5, k 2, s 3, p 1 → ⌈5/3⌉ + 1 = 3, (3−1)·3 = 6 ≥ 6 → 2.
     @Test func paddedCeilCorrection() {
-        #expect(poolingOutputLength(input: 4, kernel: 2, stride: 2, padBefore: 1, padAfter: 1, rounding: .ceil) == 3)
-        #expect(poolingOutputLength(input: 3, kernel: 3, stride: 2, padBefore: 1, padAfter: 1, rounding: .ceil) == 2)
-        #expect(poolingOutputLength(input: 5, kernel: 2, stride: 3, padBefore: 1, padAfter: 1, rounding: .ceil) == 2)
+        #expect(MaxPooling.outputLength(input: 4, kernel: 2, stride: 2, padBefore: 1, padAfter: 1, rounding: .ceil) == 3)
+        #expect(MaxPooling.outputLength(input: 3, kernel: 3, stride: 2, padBefore: 1, padAfter: 1, rounding: .ceil) == 2)
+        #expect(MaxPooling.outputLength(input: 5, kernel: 2, stride: 3, padBefore: 1, padAfter: 1, rounding: .ceil) == 2)
     }
 }
