@@ -55,4 +55,21 @@ public enum NetSurgery {
                      "NetSurgery: weight \(weight.shape) is not [O, \(channels)·\(kernel.height)·\(kernel.width)]")
         return weight.reshaped([weight.shape[0], channels, kernel.height, kernel.width])   // [O, C, KH, KW]
     }
+
+    /// Every parameter of `description` (a classifier at `inputShape`) in the shape its
+    /// convolutionalized form expects: fully connected weights reshaped, everything else as is.
+    /// Also accepts parameters that are already in convolution form (they pass unchanged), so
+    /// weight files in either form load into an FCN.
+    public static func convolutionalParameters(_ parameters: [String: Tensor], convolutionalized: NetworkDescription,
+                                               inputChannels: Int = 3) throws -> [String: Tensor] {
+        var result = parameters
+        for p in try convolutionalized.parameterShapes(inputChannels: inputChannels) {
+            guard let t = parameters[p.name], t.shape != p.shape else { continue }
+            guard t.rank == 2, p.shape.count == 4, t.count == p.count, t.shape[0] == p.shape[0] else {
+                throw ParameterError.shapeMismatch(name: p.name, expected: p.shape, found: t.shape)
+            }
+            result[p.name] = convolutionalWeight(t, channels: p.shape[1], kernel: Size2(height: p.shape[2], width: p.shape[3]))
+        }
+        return result
+    }
 }

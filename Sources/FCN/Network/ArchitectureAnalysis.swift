@@ -79,7 +79,7 @@ public struct ArchitectureAnalysis: Hashable, Sendable {
         fixedParameters = parameters.filter { !$0.learnable }.map(\.count).reduce(0, +)
         convolutionLayers = description.convolutionDepth()
 
-        convolutionalized = description.layers.contains { if case .linear = $0.kind { true } else { false } }
+        convolutionalized = description.hasFullyConnectedLayers
         let spatial = convolutionalized ? try NetSurgery.convolutionalized(description, inputShape: inputShape) : description
         let spatialFields = convolutionalized ? try spatial.receptiveFields() : fields
         // The coarsest blob: largest stride, then largest field; ties go to the later layer.

@@ -110,3 +110,20 @@ extension LayerDescription {
         }
     }
 }
+
+extension NetworkDescription {
+    /// Whether any layer is fully connected (its weight shape then depends on the input size).
+    public var hasFullyConnectedLayers: Bool {
+        layers.contains { if case .linear = $0.kind { true } else { false } }
+    }
+
+    /// The same network without its in-place dropout layers — what Berkeley's `deploy.prototxt`
+    /// files contain. (Dropout is the identity at inference, so the outputs are unchanged.)
+    public func removingDropout() -> NetworkDescription {
+        var copy = self
+        copy.layers.removeAll { layer in
+            if case .dropout = layer.kind { layer.top == layer.bottoms.first } else { false }
+        }
+        return copy
+    }
+}

@@ -64,3 +64,20 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// A problem with the weights given to a ``Network``: a missing, unexpected or mis-shaped tensor.
+public enum ParameterError: Error, Equatable, Sendable, CustomStringConvertible {
+    case missing(name: String, expectedShape: [Int])
+    case unexpected(name: String, shape: [Int])
+    case shapeMismatch(name: String, expected: [Int], found: [Int])
+    case notFinite(name: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let n, let s): "tensor \(n) is missing (expected shape \(s))"
+        case .unexpected(let n, let s): "tensor \(n) \(s) does not belong to any layer of this network"
+        case .shapeMismatch(let n, let e, let f): "tensor \(n) has shape \(f), expected \(e)"
+        case .notFinite(let n): "tensor \(n) contains NaN or infinite values"
+        }
+    }
+}

@@ -1,0 +1,53 @@
+// Network+Initialization.swift — the numbers a network starts from before it learns.
+//
+// Three rules, each from the paper or its code:
+// - Convolutions and fully connected layers: Gaussian with standard deviation √(2 / fan-in)
+//   (He et al. 2015, "MSRA" in Caffe), so activations keep their scale through a deep stack of
+//   ReLUs; biases start at zero.
+// - Score layers (`score_fr`, `score_pool4`, `score_pool3`, any layer named `score…`): zero.
+//   Berkeley's nets zero-initialise them (§4.2: "new parameters … initialized to zero"), so a
+//   freshly added skip starts by changing nothing and learns its contribution.
+// - Upsampling (transposed convolution): bilinear interpolation, one filter per class on the
+//   diagonal (§3.3: "we initialize the 2× upsampling to bilinear interpolation").
+
+extension Network {
+    /// Initial parameters for `description` following the rules above.
+    ///
+    /// - Parameters:
+    ///   - inputShape: an input the network accepts (fully connected layers need the spatial size).
+    ///   - rng: the source of randomness; the same seed gives the same parameters.
+    public static func initialParameters(for description: NetworkDescription, inputShape: [Int] = [1, 3, 224, 224],
+                                         using rng: inout SeededRandom) throws -> [String: Tensor] {
+        var result: [String: Tensor] = [:]
+        // Channels suffice unless a fully connected layer needs the spatial size too.
+        let shapes = description.hasFullyConnectedLayers
+            ? try description.parameterShapes(inputShape: inputShape)
+            : try description.parameterShapes(inputChannels: inputShape[1])
+        for p in shapes {
+            let layer = String(p.name.dropLast(p.name.hasSuffix(".weight") ? 7 : 5))
+            let kind = try description.layer(named: layer).kind
+            if p.name.hasSuffix(".bias") || layer.hasPrefix("score") {
+                result[p.name] = Tensor(zeros: p.shape)
+            } else if case .transposedConvolution = kind {
+                result[p.name] = bilinearDiagonalWeight(shape: p.shape)
+            } else {
+                let fanIn = p.shape.dropFirst().reduce(1, *)
+                result[p.name] = Tensor(randomNormal: p.shape, standardDeviation: (2 / Float(fanIn)).squareRoot(), using: &rng)
+            }
+        }
+        return result
+    }
+
+    /// `[C, O, KH, KW]` with the bilinear filter of size KH×KW on the class diagonal (c = o) and
+    /// zeros elsewhere; works for any kernel size, e.g. FCN-AlexNet's 63.
+    static func bilinearDiagonalWeight(shape: [Int]) -> Tensor {
+        let down = bilinearTent(size: shape[2]), across = bilinearTent(size: shape[3])
+        var w = Tensor(zeros: shape)
+        for c in 0..<min(shape[0], shape[1]) {
+            for u in 0..<shape[2] {
+                for v in 0..<shape[3] { w[c, c, u, v] = down[u] * across[v] }
+            }
+        }
+        return w
+    }
+}
