@@ -21,6 +21,8 @@ public enum FigureCatalog {
         "bilinear-upsampling": { bilinearUpsamplingFigure(BilinearUpsamplingData.compute()) },
         "skip-architecture": { skipArchitectureFigure(Catalog.skipArchitecture()) },
         "dense-prediction": { Catalog.densePrediction() },
+        "receptive-fields": { Catalog.receptiveFields() },
+        "net-surgery": { Catalog.netSurgery() },
     ]
 
     /// The names in alphabetical order.
@@ -58,6 +60,41 @@ enum Catalog {
             blocks: stages.map { LayerBlock.from(shapes, layer: $0.0, operation: $0.1) },
             labels: scene.labels.map(Int.init), labelsTitle: "ground truth (no trained model yet)",
             classNames: ShapeClass.allCases.map(\.name))
+    }
+
+    /// VGG16's receptive fields (FCN trunk, conv1_1 padded by 100) on a synthetic `size`×`size` scene.
+    static func receptiveFields(size: Int = 500) -> Figure {
+        let net = try! FCN.description(.fcn32s)
+        let fields = try! LayerField.fields(of: net, layers: ["conv1_2", "pool1", "pool2", "pool3", "pool4", "pool5", "fc6"])
+        let scene = SceneGenerator(seed: 1, width: size, height: size).scene(3)
+        return receptiveFieldFigure(image: RGBPixels(width: size, height: size, bytes: scene.rgb), fields: fields,
+                                    network: "VGG16 (fc6 = fc7 = score_fr)", pointsPerPixel: 400 / Double(size))
+    }
+
+    /// Fig. 2, left half: VGG16 at 224 with fully connected layers, and convolutionalized at `largeInput`.
+    static func netSurgery(largeInput: Int = 500) -> Figure {
+        let vgg = VGG.description()
+        let small = [1, 3, 224, 224], large = [1, 3, largeInput, largeInput]
+        let conv = try! NetSurgery.convolutionalized(vgg, inputShape: small)
+        func row(_ net: NetworkDescription, _ input: [Int], _ title: String) -> SurgeryRow {
+            let shapes = try! net.inferShapes(input: input)
+            let parameters = try! net.parameterShapes(inputShape: input)
+            func operation(_ layer: String) -> String {
+                switch (try! net.layer(named: layer)).kind {
+                case .linear(let p): return "linear → \(p.outputs)"
+                case .convolution(let p): return "\(p.kernel.height)×\(p.kernel.width) conv → \(p.outputs)"
+                default: return ""
+                }
+            }
+            let blocks = [LayerBlock.from(shapes, layer: "pool5", operation: "13 conv, 5 pools")]
+                + ["fc6", "fc7", "fc8"].map { LayerBlock.from(shapes, layer: $0, operation: operation($0)) }
+            let weights = ["fc6", "fc7", "fc8"].compactMap { l in
+                parameters.first { $0.name == "\(l).weight" }.map { (layer: l, shape: "\($0.shape)") }
+            }
+            return SurgeryRow(title: title, inputSize: input[2], blocks: blocks, weights: weights)
+        }
+        return netSurgeryFigure(classifier: row(vgg, small, "VGG16 classifier on 224×224: one vector of 1000 scores"),
+                                convolutional: row(conv, large, "Convolutionalized, on \(largeInput)×\(largeInput): a map of scores"))
     }
 
     /// Table 1 for FCN-AlexNet and FCN-VGG16 (FCN-32s heads) on a 500×500 input.
