@@ -196,7 +196,7 @@ let allFigures = FigureCatalog.all.merging(engineFigures) { a, _ in a }
         #expect {
             try colormapSwatches().write(to: url)
         } throws: { error in
-            guard case FigureError.rename(let path, _) = error else { return false }
+            guard case FigureError.fileWrite(let path, _) = error else { return false }
             return path == url.path
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["taken.\(format.rawValue)"])
