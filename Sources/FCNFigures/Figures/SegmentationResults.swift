@@ -32,7 +32,9 @@ public func segmentationResultsFigure(title: String, rows: [SegmentationRow], cl
     let present = Array(Set(rows.flatMap { $0.panels.flatMap(\.labels) })).sorted()
     let legendWidth = 130.0
     let width = 2 * margin + Double(columns) * (panelSize + gap) + legendWidth
-    let height = margin + header + Double(rows.count) * (panelSize + gap) + margin
+    // Rows as tall as the tallest image needs (landscape images leave no empty band).
+    let rowHeight = panelSize * min(1, rows.map { Double($0.image.height) / Double($0.image.width) }.max() ?? 1)
+    let height = margin + header + Double(rows.count) * (rowHeight + gap) + margin
     return Figure(width: width, height: height) { canvas in
         canvas.text(title, at: Point(margin, margin + 12), font: .bold(14))
         let titles = ["image"] + (rows.first?.panels.map(\.title) ?? [])
@@ -41,11 +43,11 @@ public func segmentationResultsFigure(title: String, rows: [SegmentationRow], cl
                         font: .bold(11), align: .center, baseline: .bottom)
         }
         for (r, row) in rows.enumerated() {
-            let y = margin + header + Double(r) * (panelSize + gap)
+            let y = margin + header + Double(r) * (rowHeight + gap)
             let aspect = Double(row.image.height) / Double(row.image.width)
             let w = aspect <= 1 ? panelSize : panelSize / aspect, h = aspect <= 1 ? panelSize * aspect : panelSize
             func rect(_ c: Int) -> Rect {
-                Rect(x: margin + Double(c) * (panelSize + gap) + (panelSize - w) / 2, y: y + (panelSize - h) / 2, width: w, height: h)
+                Rect(x: margin + Double(c) * (panelSize + gap) + (panelSize - w) / 2, y: y + (rowHeight - h) / 2, width: w, height: h)
             }
             canvas.image(row.image, in: rect(0), smooth: true)
             canvas.stroke(rect(0), .grey, lineWidth: 0.5)

@@ -139,6 +139,9 @@ public func skipArchitectureFigure(_ a: SkipArchitecture) -> Figure {
             guard let a = nodeCenters[from], let b = nodeCenters[to] else { return }
             if abs(a.y - b.y) < 1 {   // same row (trunk): left to right
                 canvas.arrow(from: Point(a.x + boxW / 2, a.y), to: Point(b.x - boxW / 2, b.y), color: color, lineWidth: 1)
+            } else if a.y == trunkY + boxH / 2 && abs(a.x - b.x) < columnWidth / 2 {
+                // Trunk to the head below it: straight down the target's lane, clear of the other lane.
+                canvas.arrow(from: Point(b.x, a.y + boxH / 2), to: Point(b.x, b.y - boxH / 2), color: color, lineWidth: 1)
             } else {
                 canvas.arrow(from: Point(a.x, a.y + boxH / 2), to: Point(b.x, b.y - boxH / 2), color: color, lineWidth: 1)
             }
