@@ -2,8 +2,8 @@
 //
 // No paper section: drawing infrastructure. A `Figure` is just a size and a closure that
 // draws on a `Canvas`; `write(to:scale:)` chooses the Cairo surface from the file extension,
-// runs the closure once, checks Cairo's status, and moves the finished file into place
-// atomically (`AtomicRename.swift`).
+// runs the closure once into memory, checks Cairo's status, and hands the bytes to the
+// library's `AtomicFile` (temporary file in the same folder, fsync, rename).
 //
 // Determinism (same figure → same bytes, so regenerated figures do not churn in git):
 // - PNG: Cairo's rasteriser and libpng write no time stamps; identical drawing, identical bytes.
@@ -13,6 +13,7 @@
 //   process-wide surface counters (surface328, image165); `SVGPostprocessing.swift` renumbers
 //   them per document, so the same figure gives the same bytes whatever was drawn before.
 import CCairo
+import FCN
 import Foundation
 
 /// The three file formats a figure can be written in, named by their file extension.
@@ -67,59 +68,81 @@ public struct Figure: Sendable {
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
             throw FigureError.missingFolder(path: url.path)
         }
-        let temporary = temporaryPath(besides: url)
+        let bytes = try render(format: format, naming: url, scale: scale)
         do {
-            try render(format: format, into: temporary, naming: url, scale: scale)
-            try renameIntoPlace(temporary, url)
+            try AtomicFile.write(bytes, to: url)
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+            throw FigureError.fileWrite(path: url.path, reason: "\(error)")
         }
     }
 
-    /// Creates the surface, draws, checks status after drawing and after finishing.
-    private func render(format: FigureFormat, into temporary: URL, naming url: URL, scale: Double) throws {
+    /// The figure's file contents in `format`, drawn in memory (a figure is at most a few MB).
+    public func data(format: FigureFormat, scale: Double = 2) throws -> Data {
+        try render(format: format, naming: URL(fileURLWithPath: "figure.\(format.rawValue)"), scale: scale)
+    }
+
+    /// Creates the surface on an in-memory stream, draws, checks status after drawing and after finishing.
+    private func render(format: FigureFormat, naming url: URL, scale: Double) throws -> Data {
         func failure(_ stage: String, _ status: cairo_status_t) -> FigureError {
             .cairo(path: url.path, stage: stage, status: String(cString: cairo_status_to_string(status)))
         }
-        let surface: OpaquePointer
-        switch format {
-        case .png:
-            let size = pixelSize(scale: scale)
-            surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(size.width), Int32(size.height))
-        case .pdf:
-            surface = cairo_pdf_surface_create(temporary.path, width, height)
-            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, Figure.fixedDate)
-            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, Figure.fixedDate)
-        case .svg:
-            surface = cairo_svg_surface_create(temporary.path, width, height)
-        }
-        defer { cairo_surface_destroy(surface) }
-        let created = cairo_surface_status(surface)
-        guard created == CAIRO_STATUS_SUCCESS else { throw failure("creating the surface", created) }
-
-        let context = cairo_create(surface)!
-        if format == .png { cairo_scale(context, scale, scale) }
-        // A white page: transparent PNGs look broken in dark viewers.
-        cairo_set_source_rgb(context, 1, 1, 1)
-        cairo_paint(context)
-        draw(Canvas(context: context, width: width, height: height))
-        let drawn = cairo_status(context)
-        cairo_destroy(context)
-        guard drawn == CAIRO_STATUS_SUCCESS else { throw failure("drawing", drawn) }
-
-        if format == .png {
-            let written = cairo_surface_write_to_png(surface, temporary.path)
-            guard written == CAIRO_STATUS_SUCCESS else { throw failure("writing the PNG", written) }
-        } else {
-            cairo_surface_finish(surface)   // flushes and closes the PDF or SVG file
-            let finished = cairo_surface_status(surface)
-            guard finished == CAIRO_STATUS_SUCCESS else { throw failure("finishing the surface", finished) }
-        }
-        if format == .svg {
-            do { try postprocessCairoSVG(at: temporary) } catch {
-                throw FigureError.svgPostprocessing(path: url.path, reason: "\(error)")
+        let sink = ByteSink()
+        // Cairo calls `appendToSink` with each chunk it writes; the closure pointer is the sink,
+        // kept alive by `withExtendedLifetime` until the surface is finished and destroyed.
+        let closure = Unmanaged.passUnretained(sink).toOpaque()
+        return try withExtendedLifetime(sink) {
+            let surface: OpaquePointer
+            switch format {
+            case .png:
+                let size = pixelSize(scale: scale)
+                surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(size.width), Int32(size.height))
+            case .pdf:
+                surface = cairo_pdf_surface_create_for_stream(appendToSink, closure, width, height)
+                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, Figure.fixedDate)
+                cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, Figure.fixedDate)
+            case .svg:
+                surface = cairo_svg_surface_create_for_stream(appendToSink, closure, width, height)
             }
+            defer { cairo_surface_destroy(surface) }
+            let created = cairo_surface_status(surface)
+            guard created == CAIRO_STATUS_SUCCESS else { throw failure("creating the surface", created) }
+
+            let context = cairo_create(surface)!
+            if format == .png { cairo_scale(context, scale, scale) }
+            // A white page: transparent PNGs look broken in dark viewers.
+            cairo_set_source_rgb(context, 1, 1, 1)
+            cairo_paint(context)
+            draw(Canvas(context: context, width: width, height: height))
+            let drawn = cairo_status(context)
+            cairo_destroy(context)
+            guard drawn == CAIRO_STATUS_SUCCESS else { throw failure("drawing", drawn) }
+
+            if format == .png {
+                let written = cairo_surface_write_to_png_stream(surface, appendToSink, closure)
+                guard written == CAIRO_STATUS_SUCCESS else { throw failure("writing the PNG", written) }
+            } else {
+                cairo_surface_finish(surface)   // flushes the PDF or SVG into the sink
+                let finished = cairo_surface_status(surface)
+                guard finished == CAIRO_STATUS_SUCCESS else { throw failure("finishing the surface", finished) }
+            }
+            guard format == .svg else { return sink.data }
+            guard let svg = String(data: sink.data, encoding: .utf8) else {
+                throw FigureError.svgPostprocessing(path: url.path, reason: "Cairo's SVG is not UTF-8")
+            }
+            return Data(postprocessingCairoSVG(svg).utf8)
         }
     }
+}
+
+/// The bytes Cairo has written so far (a class so that a C callback can reach it by pointer).
+final class ByteSink {
+    var data = Data()
+}
+
+/// Cairo's write callback (`cairo_write_func_t`): appends `length` bytes to the `ByteSink`
+/// passed as the closure pointer.
+private let appendToSink: cairo_write_func_t = { closure, bytes, length in
+    guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
+    Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue().data.append(bytes, count: Int(length))
+    return CAIRO_STATUS_SUCCESS
 }

@@ -12,8 +12,9 @@ public enum FigureError: Error, CustomStringConvertible, Equatable {
     case cairo(path: String, stage: String, status: String)
     /// The SVG Cairo wrote could not be read back or rewritten (see `SVGPostprocessing.swift`).
     case svgPostprocessing(path: String, reason: String)
-    /// The finished temporary file could not be moved onto the destination.
-    case rename(path: String, reason: String)
+    /// The finished figure could not be written into place (`AtomicFile` failed: no temporary
+    /// file could be created, or writing, syncing or renaming it failed).
+    case fileWrite(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -25,8 +26,8 @@ public enum FigureError: Error, CustomStringConvertible, Equatable {
             return "\(path): Cairo failed while \(stage): \(status)"
         case .svgPostprocessing(let path, let reason):
             return "\(path): could not post-process the SVG Cairo wrote: \(reason)"
-        case .rename(let path, let reason):
-            return "\(path): could not move the finished file into place: \(reason)"
+        case .fileWrite(let path, let reason):
+            return "\(path): could not write the finished figure: \(reason)"
         }
     }
 }

@@ -49,9 +49,3 @@ func renumberingProcessGlobalIdentifiers(_ svg: String) -> String {
     out += text.substring(from: cursor)
     return out
 }
-
-/// Rewrites the SVG file at `url` in place with `postprocessingCairoSVG`.
-func postprocessCairoSVG(at url: URL) throws {
-    let svg = try String(contentsOf: url, encoding: .utf8)
-    try Data(postprocessingCairoSVG(svg).utf8).write(to: url)
-}

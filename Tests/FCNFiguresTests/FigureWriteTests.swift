@@ -45,6 +45,24 @@ func diagramAndOverlay() -> Figure {
     }
 }
 
+/// Fig. 4's layout with two 24×16 rows: the "predictions" are the ground truth eroded and shifted.
+func segmentationResultsStandIn() -> Figure {
+    let w = 24, h = 16
+    let rows = (0..<2).map { r -> SegmentationRow in
+        var photo = RGBPixels(width: w, height: h, fill: .white)
+        for y in 0..<h { for x in 0..<w { photo[y, x] = RGB(0.3 + 0.02 * Double(x), 0.5, 0.4 + 0.03 * Double(y)) } }
+        func disc(_ radius: Double, _ shift: Int) -> [Int] {
+            (0..<(w * h)).map { i in
+                let dx = Double(i % w - 12 - shift), dy = Double(i / w - 8)
+                return (dx * dx + dy * dy).squareRoot() < radius ? 15 - 3 * r : 0
+            }
+        }
+        return SegmentationRow(image: photo, panels: [("FCN-32s", disc(4, 2)), ("FCN-8s", disc(5, 1)), ("ground truth", disc(5.5, 0))])
+    }
+    return segmentationResultsFigure(title: "Refinement by skips (stand-in data)", rows: rows,
+                                     classNames: LabelPalette.pascalVOCClassNames, panelSize: 90)
+}
+
 /// The catalogued figures plus engine figures built from synthetic numbers (charts, grids).
 let engineFigures: [String: @Sendable () -> Figure] = [
     "line-chart": {
@@ -58,6 +76,15 @@ let engineFigures: [String: @Sendable () -> Figure] = [
                  values: [[59.4, 60.1], [62.4, 63.0], [62.7, 63.6]]).figure()
     },
     "diagram-and-overlay": { diagramAndOverlay() },
+    // Ready-to-wire paper figures, drawn from synthetic stand-ins for a trained net's outputs.
+    "segmentation-results": { segmentationResultsStandIn() },
+    "net-surgery-heatmap": {
+        let heat = TensorImage(values: (0..<100).map { Float(($0 % 10) * ($0 / 10)) }, height: 10, width: 10)
+        let b = [LayerBlock(name: "pool5", shape: [512, 16, 16]), LayerBlock(name: "fc8", shape: [1000, 10, 10])]
+        return netSurgeryFigure(classifier: SurgeryRow(title: "a", inputSize: 224, blocks: [LayerBlock(name: "fc8", shape: [1000])], weights: []),
+                                convolutional: SurgeryRow(title: "b", inputSize: 500, blocks: b, weights: [("fc6", "[4096, 512, 7, 7]")]),
+                                heatmap: heat, heatmapTitle: "class 0 scores")
+    },
     "feature-map-grid": { FeatureMapGrid(stripedActivation(), layer: "conv_test", columns: 3).figure(tileSize: 40) },
 ]
 
@@ -169,7 +196,7 @@ let allFigures = FigureCatalog.all.merging(engineFigures) { a, _ in a }
         #expect {
             try colormapSwatches().write(to: url)
         } throws: { error in
-            guard case FigureError.rename(let path, _) = error else { return false }
+            guard case FigureError.fileWrite(let path, _) = error else { return false }
             return path == url.path
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["taken.\(format.rawValue)"])

@@ -1,0 +1,73 @@
+// SegmentationResults.swift — paper Fig. 4 and Fig. 6: rows of images with label maps beside
+// them (e.g. FCN-32s, FCN-16s, FCN-8s, ground truth).
+//
+// Paper §4.2 Fig. 4 ("Refining fully convolutional nets by fusing information from layers with
+// different strides improves segmentation detail") and §5 Fig. 6. Pure drawing: the caller
+// brings the images and the label maps (predictions from a trained net, ground truth from the
+// data set); nothing is computed here.
+import FCN
+
+/// One row: an image and its label maps, each with a column title.
+public struct SegmentationRow: Sendable {
+    public var image: RGBPixels
+    public var panels: [(title: String, labels: [Int])]
+    public init(image: RGBPixels, panels: [(title: String, labels: [Int])]) {
+        precondition(panels.allSatisfy { $0.labels.count == image.width * image.height },
+                     "SegmentationRow: every label map needs \(image.width)×\(image.height) labels")
+        self.image = image; self.panels = panels
+    }
+}
+
+/// A grid of segmentation results with a legend of the labels that occur.
+///
+/// - Parameters:
+///   - rows: one image per row; every row should have the same panel titles (the first row's are shown).
+///   - panelSize: the side of each panel in points (images are scaled to fit, aspect kept).
+///   - overlayAlpha: if given, label maps are blended over the image at this opacity instead of drawn flat.
+public func segmentationResultsFigure(title: String, rows: [SegmentationRow], classNames: [String],
+                                      palette: [LabelColor] = LabelPalette.pascalVOCColors, panelSize: Double = 150,
+                                      overlayAlpha: Double? = nil) -> Figure {
+    let margin = 20.0, gap = 8.0, header = 60.0
+    let columns = 1 + (rows.first?.panels.count ?? 0)
+    let present = Array(Set(rows.flatMap { $0.panels.flatMap(\.labels) })).sorted()
+    let legendWidth = 130.0
+    let width = 2 * margin + Double(columns) * (panelSize + gap) + legendWidth
+    // Rows as tall as the tallest image needs (landscape images leave no empty band).
+    let rowHeight = panelSize * min(1, rows.map { Double($0.image.height) / Double($0.image.width) }.max() ?? 1)
+    let height = margin + header + Double(rows.count) * (rowHeight + gap) + margin
+    return Figure(width: width, height: height) { canvas in
+        canvas.text(title, at: Point(margin, margin + 12), font: .bold(14))
+        let titles = ["image"] + (rows.first?.panels.map(\.title) ?? [])
+        for (c, t) in titles.enumerated() {
+            canvas.text(t, at: Point(margin + Double(c) * (panelSize + gap) + panelSize / 2, margin + header - 8),
+                        font: .bold(11), align: .center, baseline: .bottom)
+        }
+        for (r, row) in rows.enumerated() {
+            let y = margin + header + Double(r) * (rowHeight + gap)
+            let aspect = Double(row.image.height) / Double(row.image.width)
+            let w = aspect <= 1 ? panelSize : panelSize / aspect, h = aspect <= 1 ? panelSize * aspect : panelSize
+            func rect(_ c: Int) -> Rect {
+                Rect(x: margin + Double(c) * (panelSize + gap) + (panelSize - w) / 2, y: y + (rowHeight - h) / 2, width: w, height: h)
+            }
+            canvas.image(row.image, in: rect(0), smooth: true)
+            canvas.stroke(rect(0), .grey, lineWidth: 0.5)
+            for (c, panel) in row.panels.enumerated() {
+                let shown: RGBPixels
+                if let overlayAlpha {
+                    shown = Overlay.labels(panel.labels, on: row.image, alpha: overlayAlpha, palette: palette)
+                } else {
+                    var flat = RGBPixels(width: row.image.width, height: row.image.height, fill: .white)
+                    for (i, l) in panel.labels.enumerated() {
+                        let color = palette[l]
+                        flat.bytes[3 * i] = color.red; flat.bytes[3 * i + 1] = color.green; flat.bytes[3 * i + 2] = color.blue
+                    }
+                    shown = flat
+                }
+                canvas.image(shown, in: rect(c + 1))
+                canvas.stroke(rect(c + 1), .grey, lineWidth: 0.5)
+            }
+        }
+        canvas.labelLegend(labels: present, names: classNames, palette: palette,
+                           at: Point(margin + Double(columns) * (panelSize + gap) + 6, margin + header), rowHeight: 15, font: .regular(9))
+    }
+}
