@@ -12,13 +12,18 @@
 // - `fcn`: the command-line tool, thin.
 import PackageDescription
 
+/// The course: one executable per chapter, `swift run ChapterNN`.
+let chapters: [(name: String, folder: String)] = [
+    ("Chapter04", "04-TransposedConvolution"),
+]
+
 let package = Package(
     name: "swift-fcn",
     products: [
         .library(name: "FCN", targets: ["FCN"]),
         .library(name: "FCNFigures", targets: ["FCNFigures"]),
         .executable(name: "fcn", targets: ["fcn"]),
-    ],
+    ] + chapters.map { .executable(name: $0.name, targets: [$0.name]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
@@ -58,6 +63,12 @@ let package = Package(
             dependencies: ["FCN", "CCairo"],
             path: "Sources/FCNFigures"
         ),
+        // What every chapter of the course shares (printing, figure output, options).
+        .target(
+            name: "FCNCourse",
+            dependencies: ["FCN", "FCNFigures"],
+            path: "Sources/FCNCourse"
+        ),
         .executableTarget(
             name: "fcn",
             dependencies: [
@@ -74,9 +85,20 @@ let package = Package(
             exclude: ["Formats/Fixtures"]  // read by path (#filePath), not bundled
         ),
         .testTarget(
+            name: "TutorialTests",
+            dependencies: chapters.map { .target(name: $0.name) } + ["FCNCourse"],
+            path: "Tests/TutorialTests"
+        ),
+        .testTarget(
             name: "FCNFiguresTests",
             dependencies: ["FCNFigures", "FCN", "CCairo"],
             path: "Tests/FCNFiguresTests"
         ),
-    ]
+    ] + chapters.map { chapter in
+        .executableTarget(
+            name: chapter.name,
+            dependencies: ["FCN", "FCNFigures", "FCNCourse"],
+            path: "Tutorials/\(chapter.folder)"
+        )
+    }
 )

@@ -1,0 +1,145 @@
+// Chapter 4 — Upsampling by transposed convolution (paper §3.3).
+//
+//   "Another way to connect coarse outputs to dense pixels is interpolation. … In a sense,
+//    upsampling with factor f is convolution with a fractional input stride of 1/f. So long as
+//    f is integral, a natural way to upsample is therefore backwards convolution (sometimes
+//    called deconvolution) with an output stride of f."           — Long, Shelhamer, Darrell
+//
+// This chapter checks that sentence with numbers: (1) the sizes a transposed convolution
+// produces, (2) that it is the adjoint ("backwards") of a strided convolution, (3) the bilinear
+// kernel FCN initialises it with and what it does to a constant and a ramp, (4) the checkerboard
+// a kernel that is not a multiple of the stride leaves, (5) fixed versus learned upsampling.
+import FCN
+import FCNCourse
+import FCNFigures
+
+/// What the chapter measured, for the tests.
+struct Chapter04Result {
+    var adjointRelativeGap: Double
+    var bilinearConstantRange: ClosedRange<Float>
+    var rampStepRange: ClosedRange<Float>
+    var checkerboardValues: Set<Float>
+    var fixedBilinearError: Double
+    var learnedError: Double
+    var learnedFromZeroError: Double
+    var earlyFromBilinearError: Double
+    var earlyFromZeroError: Double
+}
+
+func chapter04(_ lesson: inout Lesson) throws -> Chapter04Result {
+    lesson.section("Output size: s·(n − 1) + k, then crop")
+    lesson.say("  FCN upsamples by f with a kernel of k = 2f and crops (k − f)/2 from each side,")
+    lesson.say("  leaving exactly f·n pixels aligned with the input:")
+    for (n, f) in [(16, 2), (16, 8), (16, 32)] {
+        let k = bilinearKernelSize(factor: f)
+        let full = transposedConvolutionOutputLength(input: n, kernel: k, stride: f, padBefore: 0, padAfter: 0)
+        lesson.value("n = \(n), f = \(f), k = \(k)", "\(full) pixels, crop \((k - f) / 2) each side → \(full - (k - f)) = f·n")
+    }
+    try lesson.figure("transposed-convolution-arithmetic", convolutionArithmetic())
+
+    lesson.section("\"Backwards convolution\": the adjoint of a strided convolution")
+    // A convolution with stride 2 maps x (8×8) to y (3×3); the transposed convolution with the
+    // *same* weight maps back. Adjoint means ⟨conv(x), y⟩ = ⟨x, convT(y)⟩ for every x and y.
+    var rng = SeededRandom(seed: 4)
+    let weight = Tensor(randomNormal: [2, 3, 4, 4], using: &rng)                    // [O, C, KH, KW]
+    let conv = Convolution(weight: weight, stride: 2)
+    let up = TransposedConvolution(weight: weight, stride: 2)                       // [C_in=2, O=3, 4, 4]
+    let x = Tensor(randomNormal: [1, 3, 8, 8], using: &rng)
+    let y = Tensor(randomNormal: [1, 2, 3, 3], using: &rng)
+    let left = conv.forward(x).dot(y)
+    let right = x.dot(up.forward(y))
+    let gap = abs(left - right) / max(abs(left), abs(right))
+    lesson.value("⟨conv(x), y⟩", show(left, digits: 8))
+    lesson.value("⟨x, convT(y)⟩", show(right, digits: 8))
+    lesson.value("relative gap", show(gap))
+    lesson.value("convT(y) shape (back to x's size)", up.forward(y).shape)
+
+    lesson.section("The bilinear kernel (factor 2, k = 4)")
+    let filter = bilinearFilter(size: 4)
+    for row in filter { lesson.say("    " + row.map { show($0, digits: 4).padding(toLength: 8, withPad: " ", startingAt: 0) }.joined()) }
+    lesson.say("  = the outer product of (1/4, 3/4, 3/4, 1/4) with itself: each output pixel mixes")
+    lesson.say("  its two nearest input pixels with weights 3/4 and 1/4 — bilinear interpolation.")
+
+    // Upsample by 2 with padding 1 (= crop 1 on each side): 6 → 12 pixels.
+    let bilinear = TransposedConvolution(weight: bilinearUpsamplingWeight(channels: 1, factor: 2), stride: 2, padding: 1)
+    let constant = bilinear.forward(Tensor(repeating: 1, shape: [1, 1, 6, 6]))
+    let interior = interiorValues(constant, margin: 1)
+    let ramp = bilinear.forward(Tensor(shape: [1, 1, 6, 6]) { Float($0[3]) })
+    let steps = (2..<9).map { ramp[0, 0, 5, $0 + 1] - ramp[0, 0, 5, $0] }
+    let constantRange = interior.min()!...interior.max()!
+    let stepRange = steps.min()!...steps.max()!
+    lesson.value("constant 1 → interior values in", "\(show(constantRange.lowerBound)) … \(show(constantRange.upperBound))")
+    lesson.value("ramp 0,1,2,… → steps between pixels", "\(show(stepRange.lowerBound)) … \(show(stepRange.upperBound)) (half a unit: a ramp)")
+
+    lesson.section("Checkerboard: a kernel that is not a multiple of the stride")
+    // k = 3, s = 2: output pixels are covered by 1 or 2 stamps per axis, alternately.
+    let box = TransposedConvolution(weight: Tensor(repeating: 1, shape: [1, 1, 3, 3]), stride: 2)
+    let board = box.forward(Tensor(repeating: 1, shape: [1, 1, 5, 5]))
+    for i in 2..<8 { lesson.say("    " + (2..<8).map { show(board[0, 0, i, $0]).padding(toLength: 4, withPad: " ", startingAt: 0) }.joined()) }
+    let boardValues = Set(interiorValues(board, margin: 2))
+    lesson.say("  A constant input comes out as a pattern of \(boardValues.sorted().map { show($0) }.joined(separator: ", ")): the")
+    lesson.say("  checkerboard artefact. With k = 2s every pixel gets the same total weight.")
+
+    lesson.section("Fixed or learned? (§3.3: \"the deconvolution filter … can be learned\")")
+    lesson.say("  Reconstruct a smooth 24×24 signal from its 2×2 averages with a learned 4×4 kernel:")
+    let fitted = fitUpsampling(steps: 150, earlyStep: 5)
+    lesson.value("mean squared error, fixed bilinear", show(fitted.fixed))
+    lesson.value("after 5 SGD steps, from bilinear", show(fitted.earlyFromBilinear))
+    lesson.value("after 5 SGD steps, from zero", show(fitted.earlyFromZero))
+    lesson.value("after 150 steps, from bilinear", show(fitted.learned))
+    lesson.value("after 150 steps, from zero", show(fitted.fromZero))
+    lesson.say("  Bilinear is already a good upsampler; learning adapts it to the signal. Starting from")
+    lesson.say("  bilinear is a head start (far lower error early), not a different end point here.")
+
+    return Chapter04Result(adjointRelativeGap: gap, bilinearConstantRange: constantRange, rampStepRange: stepRange,
+                           checkerboardValues: boardValues, fixedBilinearError: fitted.fixed,
+                           learnedError: fitted.learned, learnedFromZeroError: fitted.fromZero,
+                           earlyFromBilinearError: fitted.earlyFromBilinear, earlyFromZeroError: fitted.earlyFromZero)
+}
+
+/// Values of a [1, 1, H, W] map away from a `margin`-wide border.
+func interiorValues(_ t: Tensor, margin: Int) -> [Float] {
+    let d = t.nchw
+    var values: [Float] = []
+    for i in margin..<(d.h - margin) { for j in margin..<(d.w - margin) { values.append(t[0, 0, i, j]) } }
+    return values
+}
+
+/// Learns a 4×4 stride-2 upsampling kernel that reconstructs a smooth 24×24 signal from its 2×
+/// average-pooled version, by SGD on the squared error; returns the mean squared errors of the
+/// fixed bilinear kernel and of kernels learned from bilinear and from zero, after `earlyStep`
+/// and after `steps` updates.
+func fitUpsampling(steps: Int, earlyStep: Int) -> (fixed: Double, earlyFromBilinear: Double, earlyFromZero: Double,
+                                                   learned: Double, fromZero: Double) {
+    // Target: a smooth pattern; input: its 2×2 averages (12×12).
+    let target = Tensor(shape: [1, 1, 24, 24]) { i in
+        Float(sin(Double(i[2]) / 3.0) * cos(Double(i[3]) / 4.0))
+    }
+    let small = Tensor(shape: [1, 1, 12, 12]) { i in
+        (target[0, 0, 2 * i[2], 2 * i[3]] + target[0, 0, 2 * i[2] + 1, 2 * i[3]]
+            + target[0, 0, 2 * i[2], 2 * i[3] + 1] + target[0, 0, 2 * i[2] + 1, 2 * i[3] + 1]) / 4
+    }
+    func error(_ w: Tensor) -> (Double, Tensor) {
+        let layer = TransposedConvolution(weight: w, stride: 2, padding: 1)
+        let out = layer.forward(small)
+        let diff = out - target
+        let g = layer.backward(input: small, outputGradient: (2 / Float(diff.count)) * diff).weight
+        return (diff.dot(diff) / Double(diff.count), g)
+    }
+    func train(from start: Tensor) -> (early: Double, final: Double) {
+        var sgd = SGD(learningRate: 0.5, momentum: 0.9, weightDecay: 0)
+        var parameters = ["up.weight": start]
+        var early = 0.0
+        for step in 1...steps {
+            let (_, g) = error(parameters["up.weight"]!)
+            sgd.step(parameters: &parameters, gradients: ["up.weight": g])
+            if step == earlyStep { early = error(parameters["up.weight"]!).0 }
+        }
+        return (early, error(parameters["up.weight"]!).0)
+    }
+    let bilinear = bilinearUpsamplingWeight(channels: 1, factor: 2)
+    let a = train(from: bilinear), b = train(from: Tensor(zeros: [1, 1, 4, 4]))
+    return (error(bilinear).0, a.early, b.early, a.final, b.final)
+}
+
+import Foundation
