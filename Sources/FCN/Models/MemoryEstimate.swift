@@ -81,9 +81,13 @@ public struct MemoryEstimate: Sendable, Equatable {
 
     /// Throws ``MemoryError/insufficient(input:neededBytes:availableBytes:)`` when the peak
     /// exceeds `available` bytes (`nil`: unknown, nothing is refused).
-    public func check(available: Int?) throws(MemoryError) {
-        guard let available, peakBytes > available else { return }
-        throw .insufficient(input: inputShape, neededBytes: peakBytes, availableBytes: available)
+    ///
+    /// - Parameter parametersLoaded: the weights are already in memory (so already missing from
+    ///   `available`): compare the activations only.
+    public func check(available: Int?, parametersLoaded: Bool = false) throws(MemoryError) {
+        let needed = parametersLoaded ? activationBytes : peakBytes
+        guard let available, needed > available else { return }
+        throw .insufficient(input: inputShape, neededBytes: needed, availableBytes: available)
     }
 
     /// `MemAvailable` of `/proc/meminfo` in bytes (Linux), or `nil` where there is no such file.

@@ -113,7 +113,7 @@ public enum Segmentation {
         try checkWritable(outputs)
         let x = try readInput(input)
         try MemoryEstimate(network.description, inputShape: x.tensor.shape, inputChannels: network.inputChannels)
-            .check(available: availableBytes)
+            .check(available: availableBytes, parametersLoaded: true)
         var scores = Tensor(zeros: [0])
         var seconds: [Double] = []
         for pass in 0...max(0, repeats) {
