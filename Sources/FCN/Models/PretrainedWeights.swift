@@ -96,8 +96,11 @@ public enum PretrainedWeights {
         var tensors: [String: Tensor] = [:]
         switch try Format(url) {
         case .safetensors:
-            let file = try SafetensorsFile(contentsOf: url)
-            for name in file.tensorNames {
+            // One mapping per tensor, dropped once the tensor is copied out: the pages of the
+            // file we have read then leave the resident set, so peak memory is the weights plus
+            // the largest tensor (VGG16's fc6, 411 MB), not the weights twice.
+            for name in try SafetensorsFile(contentsOf: url).tensorNames {
+                let file = try SafetensorsFile(contentsOf: url)
                 tensors[name] = try file.tensor(named: name, expectedShape: file.shape(of: name)!)   // refuses NaN/∞
             }
         case .caffeModel:
