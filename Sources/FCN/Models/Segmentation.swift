@@ -19,12 +19,14 @@ public enum SegmentationError: Error, Equatable, Sendable, CustomStringConvertib
     case unknownInputExtension(file: String)
     case badInputShape(file: String, shape: [Int])
     case outputNotWritable(file: String, problem: String)
+    case tooManyClassesForPNG(file: String, classes: Int)
 
     public var description: String {
         switch self {
         case .unknownInputExtension(let f): "\(f): unknown input format (expected .png, .jpg, .jpeg or .npy)"
         case .badInputShape(let f, let s): "\(f): array of shape \(s) is not an image [1, 3, H, W] or [3, H, W]"
         case .outputNotWritable(let f, let p): "cannot write \(f): \(p)"
+        case .tooManyClassesForPNG(let f, let k): "cannot write \(f): \(k) classes do not fit an 8-bit palette PNG (256 at most)"
         }
     }
 }
@@ -42,8 +44,8 @@ public struct SegmentationOutputs: Sendable {
 public struct SegmentationResult: Sendable {
     /// The `score` blob, `[1, K, H, W]`.
     public var scores: Tensor
-    /// The per-pixel argmax as a VOC-palette image.
-    public var labels: IndexedImage
+    /// The per-pixel argmax as a VOC-palette image (`nil` beyond 256 classes).
+    public var labels: IndexedImage?
     /// Seconds of each timed forward pass (warm-up excluded).
     public var forwardSeconds: [Double]
 }
@@ -114,6 +116,10 @@ public enum Segmentation {
         let x = try readInput(input)
         try MemoryEstimate(network.description, inputShape: x.tensor.shape, inputChannels: network.inputChannels)
             .check(available: availableBytes, parametersLoaded: true)
+        let classes = try network.description.inferShapes(input: x.tensor.shape)[network.description.outputBlob ?? ""]?[1] ?? 0
+        if classes > 256, let png = outputs.labels ?? outputs.overlay {
+            throw SegmentationError.tooManyClassesForPNG(file: png.path, classes: classes)
+        }
         var scores = Tensor(zeros: [0])
         var seconds: [Double] = []
         for pass in 0...max(0, repeats) {
@@ -122,10 +128,10 @@ public enum Segmentation {
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             if pass > 0 || repeats == 0 { seconds.append(elapsed) }
         }
-        let labels = labelImage(scores)
+        let labels = classes <= 256 ? labelImage(scores) : nil                   // checked above when written
         if let url = outputs.logits { try NPY.write(scores, to: url) }
-        if let url = outputs.labels { try labels.write(to: url) }
-        if let url = outputs.overlay { try overlay(labels, on: x.image).write(to: url) }
+        if let url = outputs.labels, let labels { try labels.write(to: url) }
+        if let url = outputs.overlay, let labels { try overlay(labels, on: x.image).write(to: url) }
         return SegmentationResult(scores: scores, labels: labels, forwardSeconds: seconds)
     }
 

@@ -39,6 +39,7 @@ import Testing
         #expect(labels.indices.allSatisfy { $0 < 3 })
         #expect(labels.palette[1] == (128, 0, 0))                       // VOC's aeroplane red
         // The labels are the argmax of the written scores.
+        #expect(labels.indices == result.labels?.indices)
         #expect(labels.indices == Segmentation.labelImage(result.scores).indices)
         let overlay = try RGBImage.decode(contentsOf: outputs.overlay!)
         #expect(overlay == Segmentation.overlay(labels, on: image))
@@ -92,6 +93,20 @@ import Testing
         }
         #expect(refused?.contains("GiB available") == true)
         #expect(scratch.contents == ["in.png"])
+    }
+
+    @Test func refusesPalettePNGsForMoreThan256Classes() throws {
+        let scratch = ScratchFolder(); defer { scratch.cleanUp() }
+        _ = try writeImage(to: scratch.file("in.png"))
+        let description = NetworkDescription(name: "wide", layers: [LayerDescription("score", .convolution(.init(outputs: 257, kernel: 1)), bottom: "data")])
+        let net = try Network(description, parameters: randomParameters(description, seed: 3))
+        let message = errorMessage {
+            _ = try Segmentation.run(net, input: scratch.file("in.png"), outputs: SegmentationOutputs(labels: scratch.file("l.png")))
+        }
+        #expect(message?.contains("257 classes") == true)
+        // Scores alone are fine.
+        let result = try Segmentation.run(net, input: scratch.file("in.png"), outputs: SegmentationOutputs(logits: scratch.file("s.npy")))
+        #expect(result.scores.shape == [1, 257, 33, 47])
     }
 
     @Test func labelsAreTheFirstMaximum() {
