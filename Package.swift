@@ -82,7 +82,7 @@ let package = Package(
             name: "FCNTests",
             dependencies: ["FCN"],
             path: "Tests/FCNTests",
-            exclude: ["Formats/Fixtures"]  // read by path (#filePath), not bundled
+            exclude: ["Formats/Fixtures", "Models/Fixtures"]  // read by path (#filePath), not bundled
         ),
         .testTarget(
             name: "TutorialTests",

@@ -4,6 +4,7 @@
 // `FCN` library so that the chapters, the figures and the command share one implementation.
 import ArgumentParser
 import FCN
+import Foundation
 
 @main
 struct FCNTool: ParsableCommand {
@@ -15,7 +16,23 @@ struct FCNTool: ParsableCommand {
 
         Examples:
           fcn info --system            which BLAS core was chosen, and how fast it is
+          fcn segment --arch fcn8s --weights fcn8s.safetensors --input cat.jpg --labels labels.png
+          fcn convert fcn8s-heavy-pascal.caffemodel fcn8s.safetensors
         """,
-        subcommands: [Info.self, FiguresCommand.self]
+        subcommands: [Info.self, Segment.self, Convert.self, FiguresCommand.self]
     )
+
+    /// Parses and runs, with usage errors exiting with status 2 (ArgumentParser's default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                exit(withError: ExitCode(2))
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -14,11 +14,8 @@ enum ArchitectureChoice: String, CaseIterable, ExpressibleByArgument {
     /// The description, for `classes` classes (nil: 21 for FCNs, 1000 for classifiers).
     func description(classes: Int?) throws -> NetworkDescription {
         switch self {
-        case .fcn8s: try FCN.description(.fcn8s, classes: classes ?? 21)
-        case .fcn16s: try FCN.description(.fcn16s, classes: classes ?? 21)
-        case .fcn32s: try FCN.description(.fcn32s, classes: classes ?? 21)
-        case .fcn8sAtOnce: try FCN.description(.fcn8sAtOnce, classes: classes ?? 21)
-        case .fcnAlexNet: try FCN.alexNet(classes: classes ?? 21)
+        case .fcn8s, .fcn16s, .fcn32s, .fcn8sAtOnce, .fcnAlexNet:
+            try FCNArchitecture(rawValue: rawValue)!.description(classes: classes ?? 21)   // the same names
         case .vgg16: VGG.description(classes: classes ?? 1000)
         case .alexnet: AlexNet.description(classes: classes ?? 1000)
         }

@@ -1,0 +1,46 @@
+// Convert.swift — `fcn convert`: trained weights to safetensors, from a Caffe .caffemodel
+// (Berkeley's releases, paper §4–5) or between the fully connected and convolution forms of
+// fc6/fc7 (paper §3.1). The work is `PretrainedWeights.convert`.
+import ArgumentParser
+import FCN
+import Foundation
+
+extension FullyConnectedForm: ExpressibleByArgument {}
+
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert FCN weights to safetensors (from .caffemodel, or between fc6/fc7 forms).",
+        discussion: """
+        The weights are checked against the architecture (guessed from the layer names unless --arch is given) and written atomically as float32.
+
+        Examples:
+          fcn convert fcn8s-heavy-pascal.caffemodel fcn8s.safetensors
+          fcn convert fcn8s-atonce.caffemodel fcn8s-atonce.safetensors \\
+              --arch fcn8s-atonce
+          fcn convert fcn32s.safetensors fcn32s-fc.safetensors \\
+              --form fully-connected
+        """
+    )
+
+    @Argument(help: "Input weights (.caffemodel or .safetensors).")
+    var input: String
+
+    @Argument(help: "Output file (.safetensors).")
+    var output: String
+
+    @Option(help: "The architecture (default: guessed from the layer names).")
+    var arch: FCNArchitecture?
+
+    @Option(help: "fc6/fc7 layout: convolution ([4096,512,7,7]) or fully-connected ([4096,25088]).")
+    var form: FullyConnectedForm = .convolution
+
+    func run() throws {
+        do {
+            let used = try PretrainedWeights.convert(URL(filePath: input), to: URL(filePath: output), architecture: arch, form: form)
+            printError("wrote \(output) (\(used.rawValue), fc6/fc7 in \(form.rawValue) form)")
+        } catch {
+            printError("fcn convert: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
