@@ -71,7 +71,7 @@ let package = Package(
             name: "FCNTests",
             dependencies: ["FCN"],
             path: "Tests/FCNTests",
-            exclude: ["Formats/Fixtures"]  // read by path (#filePath), not bundled
+            exclude: ["Formats/Fixtures", "Formats/Malformed"]  // read by path (#filePath), not bundled
         ),
         .testTarget(
             name: "FCNFiguresTests",

@@ -99,10 +99,21 @@ public final class SafetensorsFile: @unchecked Sendable {  // immutable after in
     public static let maximumHeaderLength = 100 << 20
 
     /// Opens and validates `url`. Tensor data is read later, on demand.
-    public init(contentsOf url: URL) throws {
-        path = url.path
+    public convenience init(contentsOf url: URL) throws {
+        let file: MappedFile
         do { file = try MappedFile(url: url) } catch { throw SafetensorsError.cannotOpen(file: url.path, reason: error.reason) }
-        let path = self.path
+        try self.init(file: file, path: url.path)
+    }
+
+    /// Parses `bytes` (copied) as if they were the file `name`: the entry point of the fuzzer.
+    @_spi(Fuzzing) public convenience init(bytes: UnsafeRawBufferPointer, name: String) throws {
+        try self.init(file: MappedFile(copying: bytes), path: name)
+    }
+
+    /// Validates the bytes of `file`; `path` is used in error messages.
+    init(file: MappedFile, path: String) throws {
+        self.path = path
+        self.file = file
         func malformed(_ problem: String) -> SafetensorsError { .malformed(file: path, problem: problem) }
 
         let size = file.bytes.count
