@@ -179,6 +179,7 @@ enum ImageCodec {
         let isPNG = bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         let isJPEG = bytes.starts(with: [0xFF, 0xD8, 0xFF])
         guard isPNG || isJPEG else { throw ImageError.notAnImage(file: path) }
+        if isPNG { try checkDeclaredSize(png: bytes, path: path) }
 
         var raw = cic_image()
         var message = [CChar](repeating: 0, count: messageSize)

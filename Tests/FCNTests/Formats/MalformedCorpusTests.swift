@@ -136,6 +136,8 @@ let malformedCases: [MalformedCase] = [
     .init(.image, "zero-size.png", "invalid PNG image", "Invalid IHDR data"),
     .init(.image, "zero-size.jpg", "invalid JPEG image", "Empty JPEG image"),
     .init(.image, "huge-declared-size.png", "image too large", "PNG is 100000×100000 pixels"),
+    .init(.image, "declared-size-max.png", "invalid PNG image", "PNG unsigned integer out of range"),
+    .init(.image, "declared-size-beyond-data.png", "invalid PNG image", "declares 10000×10000 pixels", "truncated or corrupt"),
 
     // Label maps: colours and labels outside the VOC palette and classes, lossy formats.
     .init(.labelmap, "rgb-colour-outside-palette.png", "pixel (x 1, y 1) has colour (12,34,56)", "not in the PASCAL VOC label palette"),
