@@ -194,12 +194,17 @@ public final class SafetensorsFile: @unchecked Sendable {  // immutable after in
         guard begin >= 0, begin <= end, end <= dataSize else {
             throw malformed("tensor '\(name)' data_offsets [\(begin), \(end)] lie outside the \(dataSize)-byte data section")
         }
-        var byteCount = shape.contains(0) ? 0 : dtype.byteSize
-        for dimension in shape where byteCount > 0 {
+        // Every non-zero dimension takes part in the overflow check, even when another one is 0:
+        // an empty tensor of shape [2⁶², 2⁶², 0] still has to be counted (`Tensor` multiplies
+        // its dimensions left to right) and would overflow there. Found in review, reproduced
+        // with FuzzSafetensors (Fuzz/README.md).
+        var byteCount = dtype.byteSize
+        for dimension in shape where dimension > 0 {
             let (product, overflow) = byteCount.multipliedReportingOverflow(by: dimension)
             guard !overflow else { throw malformed("tensor '\(name)' shape \(shape) is larger than the file") }
             byteCount = product
         }
+        if shape.contains(0) { byteCount = 0 }
         guard end - begin == byteCount else {
             throw malformed("tensor '\(name)' with shape \(shape) and dtype \(dtypeName) needs \(byteCount) bytes, data_offsets give \(end - begin)")
         }

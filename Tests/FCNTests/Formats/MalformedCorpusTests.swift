@@ -78,6 +78,7 @@ let malformedCases: [MalformedCase] = [
     .init(.safetensors, "shape-not-list.safetensors", "tensor 'w' has no valid shape"),
     .init(.safetensors, "shape-beyond-int64.safetensors", "tensor 'w' has no valid shape"),
     .init(.safetensors, "shape-product-overflows.safetensors", "tensor 'w' shape [4611686018427387904, 4611686018427387904] is larger than the file"),
+    .init(.safetensors, "shape-zero-with-overflow.safetensors", "tensor 'w' shape [4611686018427387904, 4611686018427387904, 0] is larger than the file"),
     .init(.safetensors, "dtype-unknown.safetensors", "tensor 'w' has unknown dtype 'F33'"),
     .init(.safetensors, "dtype-missing.safetensors", "tensor 'w' has no dtype string"),
     .init(.safetensors, "dtype-unsupported.safetensors", "tensor 'w' has dtype I64"),
