@@ -82,12 +82,7 @@ let package = Package(
             name: "FCNTests",
             dependencies: ["FCN"],
             path: "Tests/FCNTests",
-            exclude: ["Formats/Fixtures", "Models/Fixtures"]  // read by path (#filePath), not bundled
-        ),
-        .testTarget(
-            name: "TutorialTests",
-            dependencies: chapters.map { .target(name: $0.name) } + ["FCNCourse"],
-            path: "Tests/TutorialTests"
+            exclude: ["Formats/Fixtures", "Formats/Malformed", "Models/Fixtures"]  // read by path (#filePath), not bundled
         ),
         .testTarget(
             name: "FCNFiguresTests",

@@ -70,6 +70,14 @@ public struct RGBImage: Sendable, Equatable {
                         pixels: Array(UnsafeBufferPointer(start: image.raw.rgb, count: image.width * image.height * 3)))
     }
 
+    /// Decodes `bytes` as if they were the file `name`: the entry point of the fuzzer.
+    @_spi(Fuzzing) public static func decode(bytes: UnsafeRawBufferPointer, name: String) throws -> RGBImage {
+        let image = try ImageCodec.decode(bytes, path: name)
+        defer { ImageCodec.release(image) }
+        return RGBImage(width: image.width, height: image.height,
+                        pixels: Array(UnsafeBufferPointer(start: image.raw.rgb, count: image.width * image.height * 3)))
+    }
+
     /// The image encoded as an RGB PNG.
     public func pngData() throws -> Data {
         try pixels.withUnsafeBufferPointer { buffer in
@@ -161,13 +169,17 @@ enum ImageCodec {
     }
 
     static func decode(_ url: URL) throws -> Decoded {
-        let path = url.path
         let file: MappedFile
-        do { file = try MappedFile(url: url) } catch { throw ImageError.cannotOpen(file: path, reason: error.reason) }
-        let bytes = file.bytes
+        do { file = try MappedFile(url: url) } catch { throw ImageError.cannotOpen(file: url.path, reason: error.reason) }
+        return try decode(file.bytes, path: url.path)
+    }
+
+    /// Decodes the bytes of a PNG or JPEG; `path` is used in error messages.
+    static func decode(_ bytes: UnsafeRawBufferPointer, path: String) throws -> Decoded {
         let isPNG = bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         let isJPEG = bytes.starts(with: [0xFF, 0xD8, 0xFF])
         guard isPNG || isJPEG else { throw ImageError.notAnImage(file: path) }
+        if isPNG { try checkDeclaredSize(png: bytes, path: path) }
 
         var raw = cic_image()
         var message = [CChar](repeating: 0, count: messageSize)

@@ -62,6 +62,15 @@ final class MappedFile: @unchecked Sendable {
         mapped = false
     }
 
+    /// A private copy of `source`, for parsing bytes that did not come from a file (fuzzing).
+    init(copying source: UnsafeRawBufferPointer) {
+        mapped = false
+        guard source.count > 0 else { bytes = UnsafeRawBufferPointer(start: nil, count: 0); return }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: source.count, alignment: 16)
+        buffer.copyMemory(from: source)
+        bytes = UnsafeRawBufferPointer(buffer)
+    }
+
     deinit {
         guard let base = bytes.baseAddress else { return }
         if mapped {

@@ -45,11 +45,19 @@ public enum NPY {
 
     /// Reads an `.npy` file of float32 or float64 (converted) in C order.
     public static func read(contentsOf url: URL) throws -> Tensor {
-        let path = url.path
-        func malformed(_ problem: String) -> NPYError { .malformed(file: path, problem: problem) }
         let file: MappedFile
-        do { file = try MappedFile(url: url) } catch { throw NPYError.cannotOpen(file: path, reason: error.reason) }
-        let bytes = file.bytes
+        do { file = try MappedFile(url: url) } catch { throw NPYError.cannotOpen(file: url.path, reason: error.reason) }
+        return try read(file.bytes, path: url.path)
+    }
+
+    /// Parses `bytes` as if they were the file `name`: the entry point of the fuzzer.
+    @_spi(Fuzzing) public static func read(bytes: UnsafeRawBufferPointer, name: String) throws -> Tensor {
+        try read(bytes, path: name)
+    }
+
+    /// Parses the bytes of an `.npy` file; `path` is used in error messages.
+    static func read(_ bytes: UnsafeRawBufferPointer, path: String) throws -> Tensor {
+        func malformed(_ problem: String) -> NPYError { .malformed(file: path, problem: problem) }
 
         guard bytes.count > 0 else { throw malformed("the file is empty") }
         guard bytes.count >= 8, Array(bytes[0..<6]) == magic else { throw malformed("wrong magic (not an .npy file)") }
@@ -62,7 +70,8 @@ public enum NPY {
         }
         guard bytes.count >= 8 + lengthFieldSize else { throw malformed("truncated header") }
         let headerLength = lengthFieldSize == 2
-            ? Int(file.littleEndian(UInt16.self, at: 8)) : Int(file.littleEndian(UInt32.self, at: 8))
+            ? Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt16.self)))
+            : Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
         let headerStart = 8 + lengthFieldSize
         guard headerLength <= bytes.count - headerStart else {
             throw malformed("header length \(headerLength) exceeds the file (\(bytes.count) bytes)")

@@ -99,10 +99,21 @@ public final class SafetensorsFile: @unchecked Sendable {  // immutable after in
     public static let maximumHeaderLength = 100 << 20
 
     /// Opens and validates `url`. Tensor data is read later, on demand.
-    public init(contentsOf url: URL) throws {
-        path = url.path
+    public convenience init(contentsOf url: URL) throws {
+        let file: MappedFile
         do { file = try MappedFile(url: url) } catch { throw SafetensorsError.cannotOpen(file: url.path, reason: error.reason) }
-        let path = self.path
+        try self.init(file: file, path: url.path)
+    }
+
+    /// Parses `bytes` (copied) as if they were the file `name`: the entry point of the fuzzer.
+    @_spi(Fuzzing) public convenience init(bytes: UnsafeRawBufferPointer, name: String) throws {
+        try self.init(file: MappedFile(copying: bytes), path: name)
+    }
+
+    /// Validates the bytes of `file`; `path` is used in error messages.
+    init(file: MappedFile, path: String) throws {
+        self.path = path
+        self.file = file
         func malformed(_ problem: String) -> SafetensorsError { .malformed(file: path, problem: problem) }
 
         let size = file.bytes.count
@@ -183,12 +194,17 @@ public final class SafetensorsFile: @unchecked Sendable {  // immutable after in
         guard begin >= 0, begin <= end, end <= dataSize else {
             throw malformed("tensor '\(name)' data_offsets [\(begin), \(end)] lie outside the \(dataSize)-byte data section")
         }
-        var byteCount = shape.contains(0) ? 0 : dtype.byteSize
-        for dimension in shape where byteCount > 0 {
+        // Every non-zero dimension takes part in the overflow check, even when another one is 0:
+        // an empty tensor of shape [2⁶², 2⁶², 0] still has to be counted (`Tensor` multiplies
+        // its dimensions left to right) and would overflow there. Found in review, reproduced
+        // with FuzzSafetensors (Fuzz/README.md).
+        var byteCount = dtype.byteSize
+        for dimension in shape where dimension > 0 {
             let (product, overflow) = byteCount.multipliedReportingOverflow(by: dimension)
             guard !overflow else { throw malformed("tensor '\(name)' shape \(shape) is larger than the file") }
             byteCount = product
         }
+        if shape.contains(0) { byteCount = 0 }
         guard end - begin == byteCount else {
             throw malformed("tensor '\(name)' with shape \(shape) and dtype \(dtypeName) needs \(byteCount) bytes, data_offsets give \(end - begin)")
         }

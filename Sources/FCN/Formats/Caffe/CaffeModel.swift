@@ -60,14 +60,23 @@ public struct CaffeModel: Sendable {
 
     /// Reads and decodes `url`.
     public init(contentsOf url: URL) throws {
-        let path = url.path
         let file: MappedFile
-        do { file = try MappedFile(url: url) } catch { throw CaffeModelError.cannotOpen(file: path, reason: error.reason) }
-        guard file.bytes.count > 0 else { throw CaffeModelError.malformed(file: path, problem: "the file is empty") }
+        do { file = try MappedFile(url: url) } catch { throw CaffeModelError.cannotOpen(file: url.path, reason: error.reason) }
+        try self.init(file.bytes, path: url.path)  // `file` outlives the call, so the mapping too
+    }
 
-        // Decode straight from the mapping (no copy); `file` outlives the Data.
-        let bytes = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: file.bytes.baseAddress!),
-                         count: file.bytes.count, deallocator: .none)
+    /// Parses `bytes` as if they were the file `name`: the entry point of the fuzzer.
+    @_spi(Fuzzing) public init(bytes: UnsafeRawBufferPointer, name: String) throws {
+        try self.init(bytes, path: name)
+    }
+
+    /// Decodes the bytes of a .caffemodel; `path` is used in error messages.
+    init(_ raw: UnsafeRawBufferPointer, path: String) throws {
+        guard raw.count > 0 else { throw CaffeModelError.malformed(file: path, problem: "the file is empty") }
+
+        // Decode straight from the caller's bytes (no copy); they outlive the Data.
+        let bytes = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress!),
+                         count: raw.count, deallocator: .none)
         let net: Caffe_NetParameter
         do { net = try Caffe_NetParameter(serializedBytes: bytes) } catch {
             throw CaffeModelError.malformed(file: path, problem: "protocol buffer decoding failed (\(error))")
