@@ -85,6 +85,11 @@ let package = Package(
             exclude: ["Formats/Fixtures", "Formats/Malformed", "Models/Fixtures"]  // read by path (#filePath), not bundled
         ),
         .testTarget(
+            name: "TutorialTests",
+            dependencies: chapters.map { .target(name: $0.name) } + ["FCNCourse"],
+            path: "Tests/TutorialTests"
+        ),
+        .testTarget(
             name: "FCNFiguresTests",
             dependencies: ["FCNFigures", "FCN", "CCairo"],
             path: "Tests/FCNFiguresTests"
