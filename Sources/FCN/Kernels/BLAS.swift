@@ -89,11 +89,16 @@ public final class BLAS: Sendable {
 
     /// Sets the number of threads OpenBLAS uses (at least 1). Does nothing without OpenBLAS.
     ///
-    /// Call it between computations, not during one: OpenBLAS resizes its thread pool here.
+    /// OpenBLAS resizes its thread pool here, which is unsafe while a product runs on another
+    /// thread (it can corrupt that product). So the change waits for running products to finish
+    /// and holds new ones back until it is done (a readers–writer lock: products are readers).
     public static func setThreadCount(_ count: Int) {
         guard let blas = loaded else { return }
-        blas.setThreadsFunction(Int32(clamping: max(1, count)))
+        threadPoolLock.withWriteLock { blas.setThreadsFunction(Int32(clamping: max(1, count))) }
     }
+
+    /// Products take it for reading (many at once), thread-count changes for writing.
+    static let threadPoolLock = ReadWriteLock()
 
     /// What was detected, chosen and measured while loading; see ``BLASDiagnostics``.
     public static var diagnostics: BLASDiagnostics {
@@ -144,8 +149,10 @@ public final class BLAS: Sendable {
         precondition(lda >= (transposeA ? m : k) && ldb >= (transposeB ? k : n) && ldc >= n,
                      "BLAS.sgemm: leading dimensions lda \(lda), ldb \(ldb), ldc \(ldc) too small for m \(m), n \(n), k \(k)")
         precondition(max(m, n, k, lda, ldb, ldc) <= Int(Int32.max), "BLAS.sgemm: sizes exceed 32-bit BLAS indices")
-        sgemmFunction(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        BLAS.threadPoolLock.withReadLock {
+            sgemmFunction(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                          Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        }
     }
 }
 
@@ -358,5 +365,33 @@ public struct BLASDiagnostics: Sendable, CustomStringConvertible {
         }
         if let failureReason { lines.append("note            \(failureReason)") }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// A POSIX readers–writer lock: any number of readers at once, or one writer alone.
+final class ReadWriteLock: @unchecked Sendable {
+    // Heap-allocated so its address never moves (pthread locks must not be copied).
+    private let lock: UnsafeMutablePointer<pthread_rwlock_t>
+
+    init() {
+        lock = .allocate(capacity: 1)
+        pthread_rwlock_init(lock, nil)
+    }
+
+    deinit {
+        pthread_rwlock_destroy(lock)
+        lock.deallocate()
+    }
+
+    func withReadLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_rwlock_rdlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body()
+    }
+
+    func withWriteLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_rwlock_wrlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body()
     }
 }
