@@ -29,6 +29,7 @@ struct Options {
     var timingJSON = false
     var winograd = true
     var layers = false
+    var keepMemory = true
 }
 
 func usage() -> Never {
@@ -36,6 +37,7 @@ func usage() -> Never {
         usage: fcn-profile [segment] --weights W.safetensors [--input X.npy | --height H --width W]
                            [--arch fcn8s|fcn16s|fcn32s] [--classes K] [--logits OUT.npy]
                            [--threads T] [--repeat N] [--timing-json] [--no-winograd]
+                           [--no-allocator-tuning]
                fcn-profile --layers [--threads T] [--repeat N]   (FCN-8s 500×500 conv shapes, im2col vs Winograd)
 
         """.utf8))
@@ -66,6 +68,7 @@ func parseOptions() -> Options {
         case "--timing-json": o.timingJSON = true
         case "--no-winograd": o.winograd = false
         case "--layers": o.layers = true
+        case "--no-allocator-tuning": o.keepMemory = false
         default: usage()
         }
         i += 1
@@ -86,6 +89,7 @@ func median(_ values: [Double]) -> Double {
 func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 
 let options = parseOptions()
+if options.keepMemory { AllocatorTuning.keepFreedMemoryForReuse() }   // as `fcn segment` should
 let clock = ContinuousClock()
 BLAS.setThreadCount(options.threads)
 
