@@ -50,40 +50,46 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // 2. FCN-8s 3×3 layers at 500×500: (name, C, O, input size, padding).
+    // 2. FCN-8s 3×3 layers at 500×500: (name, C, O, input size, padding). Data are made inside
+    //    each benchmark, before `startMeasurement()`, so that only the running benchmark's
+    //    tensors are in memory (registration runs every closure's outer code up front).
     let layers = [("conv1_1", 3, 64, 500, 100), ("conv1_2", 64, 64, 698, 1), ("conv2_2", 128, 128, 349, 1),
                   ("conv3_2", 256, 256, 175, 1), ("conv4_2", 512, 512, 88, 1), ("conv5_2", 512, 512, 44, 1)]
-    for (name, C, O, size, pad) in layers {
+    func layer(C: Int, O: Int, size: Int, pad: Int) -> (Convolution, Tensor) {
         var rng = SeededRandom(seed: 2)
         let conv = Convolution(weight: Tensor(randomNormal: [O, C, 3, 3], standardDeviation: (2 / Float(9 * C)).squareRoot(), using: &rng),
                                bias: Tensor(randomNormal: [O], using: &rng), padding: Padding(pad))
-        let x = Tensor(randomUniform: [1, C, size, size], in: 0...2, using: &rng)
-        let gflop = convolutionGFLOP(C: C, O: O, outputSize: size + 2 * pad - 2)
-        Benchmark("\(name) im2col (\(Int(gflop.rounded())) GFLOP)") { benchmark in
+        return (conv, Tensor(randomUniform: [1, C, size, size], in: 0...2, using: &rng))
+    }
+    for (name, C, O, size, pad) in layers {
+        let gflop = Int(convolutionGFLOP(C: C, O: O, outputSize: size + 2 * pad - 2).rounded())
+        Benchmark("\(name) im2col (\(gflop) GFLOP)") { benchmark in
+            let (conv, x) = layer(C: C, O: O, size: size, pad: pad)
+            benchmark.startMeasurement()
             for _ in benchmark.scaledIterations { blackHole(conv.forward(x, fusingReLU: true)) }
         }
-        Benchmark("\(name) winograd (\(Int(gflop.rounded())) GFLOP)") { benchmark in
+        Benchmark("\(name) winograd (\(gflop) GFLOP)") { benchmark in
+            let (conv, x) = layer(C: C, O: O, size: size, pad: pad)
+            benchmark.startMeasurement()
             for _ in benchmark.scaledIterations { blackHole(WinogradConvolution(conv).forward(x, fusingReLU: true)) }
         }
     }
-    do {
+    Benchmark("pool1 2×2 (64×698²)") { benchmark in
         var rng = SeededRandom(seed: 4)
         let x = Tensor(randomUniform: [1, 64, 698, 698], using: &rng)
         let pool = MaxPooling(kernel: 2, stride: 2)
-        Benchmark("pool1 2×2 (64×698²)") { benchmark in
-            for _ in benchmark.scaledIterations { blackHole(pool.forward(x)) }
-        }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(pool.forward(x)) }
     }
 
     // 3. The whole FCN-8s on a 500×500 image.
-    do {
+    Benchmark("FCN-8s forward 500×500", configuration: .init(maxDuration: .seconds(60), maxIterations: 3)) { benchmark in
         let description = try! FCN.description(.fcn8s, classes: 21)
         var rng = SeededRandom(seed: 5)
         let input = Tensor(randomUniform: [1, 3, 500, 500], in: -128...128, using: &rng)
         let parameters = try! Network.initialParameters(for: description, inputShape: input.shape, using: &rng)
         let network = try! Network(description, parameters: parameters)
-        Benchmark("FCN-8s forward 500×500", configuration: .init(maxDuration: .seconds(60), maxIterations: 3)) { benchmark in
-            for _ in benchmark.scaledIterations { blackHole(try! network.forward(input)) }
-        }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(try! network.forward(input)) }
     }
 }
