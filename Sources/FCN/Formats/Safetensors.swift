@@ -236,6 +236,8 @@ public final class SafetensorsFile: @unchecked Sendable {  // immutable after in
         default:
             throw SafetensorsError.unsupportedDType(file: path, tensor: name, dtype: entry.dtype.rawValue)
         }
+        // The tensor now has its own copy: let the mapped pages go (see `MappedFile.release`).
+        file.release((dataStart + entry.begin)..<(dataStart + entry.end))
         return Tensor(shape: entry.shape, scalars: scalars)
     }
 

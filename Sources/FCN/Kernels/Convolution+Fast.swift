@@ -73,11 +73,18 @@ extension Convolution {
                                       stride: stride, padding: padding, dilation: dilation, output: out)
         let R = geometry.rows
         let pointwise = isPointwise
-        let band = geometry.outputRowsPerChunk(budget: columnBudget)           // output rows per im2col
+        // Output rows per im2col band. Besides the column budget, a band's output (O·rows·OW)
+        // is kept to about 4 MB so that it is still in cache when the epilogue (bias, ReLU)
+        // runs on it right after its GEMM — one pass over conv1_1's 125 MB output instead of
+        // three — but never below ~4096 columns, which keep the GEMM wide enough to run fast.
+        let cacheRows = max((1 << 20) / max(1, O * out.width), (4096 + out.width - 1) / out.width)
+        let band = min(geometry.outputRowsPerChunk(budget: columnBudget), cacheRows)
         let columns = UnsafeMutablePointer<Float>.allocate(capacity: pointwise ? 1 : R * band * out.width)
         defer { columns.deallocate() }
 
-        var y = [Float](repeating: 0, count: d.n * O * P)                        // [N, O, OH, OW]
+        // Left uninitialised: the GEMMs (β = 0) write every element, band by band. Zero-filling
+        // first would be one more pass over the largest tensor of the network (125 MB for conv1_2).
+        var y = [Float](unsafeUninitializedCapacity: d.n * O * P) { $1 = d.n * O * P }   // [N, O, OH, OW]
         let biasValues = bias?.scalars                                           // [O]
         x.scalars.withUnsafeBufferPointer { xBuffer in
             weight.scalars.withUnsafeBufferPointer { wBuffer in
@@ -88,8 +95,10 @@ extension Convolution {
                             let xg = xs + (n * d.c + g * Cg) * d.h * d.w         // [C/G, H·W]
                             let wg = ws + g * Og * R                             // [O/G, R]
                             let yg = ys + (n * O + g * Og) * P                   // [O/G, P]
+                            let bg = biasValues.map { Array($0[(g * Og)..<((g + 1) * Og)]) }
                             if pointwise {
                                 GEMM.multiply(m: Og, n: P, k: Cg, a: wg, lda: Cg, b: xg, ldb: P, c: yg, ldc: P)
+                                biasReLUEpilogue(yg, channels: Og, stride: P, count: P, bias: bg, relu: fusingReLU)
                                 continue
                             }
                             for first in Swift.stride(from: 0, to: out.height, by: band) {
@@ -98,10 +107,10 @@ extension Convolution {
                                 im2col(xg, geometry: geometry, outputRows: rows, into: columns)
                                 GEMM.multiply(m: Og, n: Q, k: R, a: wg, lda: R, b: columns, ldb: Q,
                                               c: yg + first * out.width, ldc: P)
+                                biasReLUEpilogue(yg + first * out.width, channels: Og, stride: P, count: Q, bias: bg, relu: fusingReLU)
                             }
                         }
                     }
-                    biasReLUEpilogue(ys, batch: d.n, channels: O, planeSize: P, bias: biasValues, relu: fusingReLU)
                 }
             }
         }
@@ -198,6 +207,25 @@ func biasReLUEpilogue(_ y: UnsafeMutablePointer<Float>, batch: Int, channels: In
         } else {
             for k in 0..<planeSize { p[k] += b }
         }
+    }
+}
+
+/// The epilogue on a band of an output: for every channel o < `channels`, adds `bias[o]` to the
+/// `count` values at `y + o·stride` and (if `relu`) clamps them at zero. Channels are spread
+/// over the cores; the inner loop is SIMD8 (`max(v, 0)` with v never NaN unless the input is).
+func biasReLUEpilogue(_ y: UnsafeMutablePointer<Float>, channels: Int, stride: Int, count: Int, bias: [Float]?, relu: Bool) {
+    guard bias != nil || relu else { return }
+    let floor: Float = relu ? 0 : -.infinity                                     // max(v, −∞) = v: ReLU off
+    parallelFor(channels) { o in                                                 // task o writes its own run
+        let b = bias?[o] ?? 0
+        let p = y + o * stride
+        var k = 0
+        while k + 8 <= count {
+            let v = UnsafeRawPointer(p + k).loadUnaligned(as: SIMD8<Float>.self) + b
+            UnsafeMutableRawPointer(p + k).storeBytes(of: pointwiseMax(v, SIMD8(repeating: floor)), as: SIMD8<Float>.self)
+            k += 8
+        }
+        while k < count { p[k] = max(p[k] + b, floor); k += 1 }
     }
 }
 

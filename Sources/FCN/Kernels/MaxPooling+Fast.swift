@@ -77,15 +77,24 @@ extension MaxPooling {
             guard let yBase = y.baseAddress, outputCount > 0 else { initialized = 0; return }
             x.scalars.withUnsafeBufferPointer { xBuffer in
                 let xBase = xBuffer.baseAddress!
+                // VGG's pooling — 2×2, stride 2, no padding, no argmax — takes the vector path for
+                // every window that lies wholly inside the image, and the general loop below for the
+                // clipped windows of ceil mode (last row / column when H or W is odd).
+                let pairs = argmax == nil && KH == 2 && KW == 2 && SH == 2 && SW == 2 && padTop == 0 && padLeft == 0
+                let fullRows = pairs ? min(OH, H / 2) : 0, fullColumns = pairs ? min(OW, W / 2) : 0
                 parallelFor(planes) { p in
                     let xPlane = xBase + p * H * W
                     let yPlane = yBase + p * OH * OW
                     let argmaxPlane = argmax.map { $0 + p * OH * OW }
+                    for i in 0..<fullRows {
+                        Self.poolPairs(xPlane + 2 * i * W, xPlane + (2 * i + 1) * W, count: fullColumns, into: yPlane + i * OW)
+                    }
                     for i in 0..<OH {
+                        let firstColumn = i < fullRows ? fullColumns : 0   // the vector path did the rest
                         // The clipped window rows, as in `MaxPooling.window`.
                         let top = i * SH - padTop
                         let h0 = max(top, 0), h1 = min(top + KH, H)
-                        for j in 0..<OW {
+                        for j in firstColumn..<OW {
                             let left = j * SW - padLeft
                             let w0 = max(left, 0), w1 = min(left + KW, W)
                             var best = -Float.greatestFiniteMagnitude        // Caffe's starting value
@@ -107,6 +116,38 @@ extension MaxPooling {
                 }
             }
             initialized = outputCount
+        }
+    }
+
+    /// 2×2 windows, stride 2, wholly inside the image: `out[j]` = the largest of `r0[2j]`,
+    /// `r0[2j + 1]`, `r1[2j]`, `r1[2j + 1]` and −greatestFiniteMagnitude, for j < count — the
+    /// reference's rule exactly (a candidate replaces the best only when strictly greater, so
+    /// NaN never wins). Eight input columns (four windows) per step: `evenHalf`/`oddHalf`
+    /// split each row into the windows' left and right columns.
+    @inline(__always)
+    static func poolPairs(_ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
+        let floor = SIMD4<Float>(repeating: -.greatestFiniteMagnitude)
+        var j = 0
+        while j + 4 <= count {
+            let a = UnsafeRawPointer(r0 + 2 * j).loadUnaligned(as: SIMD8<Float>.self)
+            let b = UnsafeRawPointer(r1 + 2 * j).loadUnaligned(as: SIMD8<Float>.self)
+            var best = floor
+            let v0 = a.evenHalf, v1 = a.oddHalf, v2 = b.evenHalf, v3 = b.oddHalf
+            best.replace(with: v0, where: v0 .> best)
+            best.replace(with: v1, where: v1 .> best)
+            best.replace(with: v2, where: v2 .> best)
+            best.replace(with: v3, where: v3 .> best)
+            UnsafeMutableRawPointer(out + j).storeBytes(of: best, as: SIMD4<Float>.self)
+            j += 4
+        }
+        while j < count {
+            var best = -Float.greatestFiniteMagnitude
+            if r0[2 * j] > best { best = r0[2 * j] }
+            if r0[2 * j + 1] > best { best = r0[2 * j + 1] }
+            if r1[2 * j] > best { best = r1[2 * j] }
+            if r1[2 * j + 1] > best { best = r1[2 * j + 1] }
+            out[j] = best
+            j += 1
         }
     }
 }

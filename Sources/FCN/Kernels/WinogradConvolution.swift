@@ -38,7 +38,7 @@
 /// A 3×3, stride-1 convolution evaluated with Winograd's F(4×4, 3×3) minimal filtering.
 ///
 /// Layout: input `[N, C, H, W]`, output `[N, O, OH, OW]` as for ``Convolution``; the weights are
-/// kept only in transformed form (``WinogradFilter``), computed once in `init`.
+/// kept only in transformed form (``WinogradFilter``), computed in `init`.
 ///
 /// - Precondition: ``isApplicable(to:)``: kernel 3×3, stride 1, dilation 1, groups 1.
 ///   Any padding (including FCN's 100 on conv1_1) and any input size are fine.
@@ -100,7 +100,8 @@ public struct WinogradConvolution: Sendable {
         let rowsWanted = (targetTilesPerChunk + Q - 1) / Q
         let rowsPerChunk = max(1, min(tileRows, rowsWanted, Self.maximumChunkBytes / bytesPerTileRow))
         let maxTiles = rowsPerChunk * Q
-        var y = [Float](repeating: 0, count: d.n * O * OH * OW)    // [N, O, OH, OW]
+        // Uninitialised: step 3 writes every output element (all OW columns of every row).
+        var y = [Float](unsafeUninitializedCapacity: d.n * O * OH * OW) { $1 = d.n * O * OH * OW }   // [N, O, OH, OW]
         if y.isEmpty { return Tensor(shape: [d.n, O, OH, OW], scalars: y) }
         // Scratch, left uninitialised: step 1 writes all of V[·][·][0..<T] before step 2 reads it,
         // and step 2 (β = 0) all of M before step 3 reads it.

@@ -19,7 +19,7 @@
 //     Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A   (Y is the 4×4 output tile)
 //
 // with 6·6 = 36 products instead of 4·4·3·3 = 144 — a factor of 4. In a convolution layer the
-// three transforms are amortised: G g Gᵀ once per weight (see `WinogradFilter`), Bᵀ d B once
+// three transforms are amortised: G g Gᵀ once per filter and forward pass (see `WinogradFilter`), Bᵀ d B once
 // per input tile and channel (shared by all O filters), Aᵀ m A once per output tile and filter
 // (after summing over all C channels, which Aᵀ·A commutes with). What remains are the 36
 // products, summed over channels — 36 matrix products [O×C]·[C×tiles], one per position ξ
@@ -134,6 +134,37 @@ public enum Winograd {
         (d12 + 2 * d34).store(to: y + yStride)
         (s12 + 4 * s34).store(to: y + 2 * yStride)
         (d12 + 8 * d34 + m5).store(to: y + 3 * yStride)
+    }
+
+    /// U = G g Gᵀ for one lane of 3×3 filters: `g + k·gStride` holds tap k (row-major, k < 9)
+    /// and `u + ξ·uStride` receives element ξ of the 6×6 result (ξ < 36). With
+    /// `L = SIMD8<Float>` this transforms eight filters side by side (eight consecutive input
+    /// channels, in ``WinogradFilter``). The products by G's coefficients are written out:
+    /// for a 3-vector (a, b, c), G·(a, b, c) is
+    ///
+    ///     (a/4,  −(a + b + c)/6,  −(a − b + c)/6,  a/24 + b/12 + c/6,  a/24 − b/12 + c/6,  c)
+    ///
+    /// applied first down the filter's columns (G g, 6×3), then along the rows of that ((G g) Gᵀ).
+    /// In `Float`: each coefficient is rounded once, about 1e-7 relative; `transformFilter(_:)`
+    /// below is the `Double` definition the tests compare with.
+    @inline(__always)
+    static func filterTransform<L: WinogradLane>(_: L.Type, _ g: UnsafePointer<Float>, _ gStride: Int,
+                                                 _ u: UnsafeMutablePointer<Float>, _ uStride: Int) {
+        @inline(__always) func apply(_ a: L, _ b: L, _ c: L) -> (L, L, L, L, L, L) {
+            let s = a + c, e = Float(1.0 / 24) * a + Float(1.0 / 6) * c, f = Float(1.0 / 12) * b
+            return (Float(0.25) * a, Float(-1.0 / 6) * (s + b), Float(-1.0 / 6) * (s - b), e + f, e - f, c)
+        }
+        @inline(__always) func tap(_ k: Int) -> L { L(loading: g + k * gStride) }
+        // G g: column k of g is (tap k, tap 3 + k, tap 6 + k).
+        let c0 = apply(tap(0), tap(3), tap(6)), c1 = apply(tap(1), tap(4), tap(7)), c2 = apply(tap(2), tap(5), tap(8))
+        // (G g) Gᵀ: row r of G g is (c0.r, c1.r, c2.r); its transform is row r of U.
+        @inline(__always) func row(_ r: Int, _ a: L, _ b: L, _ c: L) {
+            let v = apply(a, b, c), out = u + 6 * r * uStride
+            v.0.store(to: out); v.1.store(to: out + uStride); v.2.store(to: out + 2 * uStride)
+            v.3.store(to: out + 3 * uStride); v.4.store(to: out + 4 * uStride); v.5.store(to: out + 5 * uStride)
+        }
+        row(0, c0.0, c1.0, c2.0); row(1, c0.1, c1.1, c2.1); row(2, c0.2, c1.2, c2.2)
+        row(3, c0.3, c1.3, c2.3); row(4, c0.4, c1.4, c2.4); row(5, c0.5, c1.5, c2.5)
     }
 
     /// U = G g Gᵀ: the 6×6 transformed filter of one 3×3 filter `g` (row-major), in `Double`.

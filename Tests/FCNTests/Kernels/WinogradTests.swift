@@ -57,6 +57,33 @@ import Testing
         for i in 0..<6 { for j in 0..<6 { #expect(abs(Double(u.scalars[i * 6 + j]) - G[i][2] * G[j][0]) <= 1e-7) } }
     }
 
+    /// The vectorised `Float` filter transform (eight channels per SIMD step, then a scalar
+    /// tail: C = 13) against the `Double` definition G g Gᵀ, filter by filter.
+    @Test func fastFilterTransformEqualsTheDefinition() {
+        var rng = SeededRandom(seed: 12)
+        let O = 3, C = 13
+        let weight = Tensor(randomNormal: [O, C, 3, 3], using: &rng)
+        let u = WinogradFilter(weight: weight)
+        var worst = 0.0
+        for o in 0..<O {
+            for c in 0..<C {
+                let g = (0..<9).map { Double(weight.scalars[(o * C + c) * 9 + $0]) }
+                let expected = Winograd.transformFilter(g)
+                for xi in 0..<36 { worst = max(worst, abs(Double(u.scalars[xi * O * C + o * C + c]) - expected[xi])) }
+            }
+        }
+        #expect(worst <= 1e-6, "max |fast − definition| = \(worst)")
+    }
+
+    /// FCN's shapes in miniature: pad 100 on an odd-sized input, and widths whose tile counts
+    /// leave SIMD tails, with 16 channels so the filter transform takes its vector path.
+    @Test(arguments: [(16, 8, 5, 7, 100), (16, 12, 23, 9, 1), (17, 9, 9, 31, 1)])
+    func equalsReferenceWithFCNPaddings(C: Int, O: Int, H: Int, W: Int, pad: Int) {
+        let (error, shape) = Self.relativeError(C: C, O: O, H: H, W: W, padding: Padding(pad), relu: true, seed: UInt64(H * W))
+        #expect(shape == [1, O, H + 2 * pad - 2, W + 2 * pad - 2])
+        #expect(error <= 1e-4, "C \(C) O \(O) \(H)×\(W) pad \(pad): max relative difference \(error)")
+    }
+
     // MARK: The layer
 
     /// Random weights, bias and input; Winograd output against the reference, max relative difference.

@@ -1,0 +1,18 @@
+// AllocatorTuningTests.swift — the allocator settings for inference apply on glibc, and large
+// blocks still allocate, free and reallocate with their contents intact afterwards.
+import Testing
+@testable import FCN
+
+@Suite struct AllocatorTuningTests {
+    @Test func settingsApplyAndLargeBlocksStillWork() {
+        #if canImport(Glibc)
+        #expect(AllocatorTuning.keepFreedMemoryForReuse())
+        #endif
+        // 40 MB, above glibc's largest mmap threshold: now served from the heap.
+        for round in 0..<2 {
+            let count = 10 << 20
+            let block = [Float](repeating: Float(round + 1), count: count)
+            #expect(block[0] == Float(round + 1) && block[count - 1] == Float(round + 1))
+        }
+    }
+}
