@@ -62,6 +62,9 @@ struct Segment: ParsableCommand {
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         BLAS.setThreadCount(threadCount)
         Parallelism.threadLimit = threadCount
+        // Keep freed activations mapped for reuse: without it glibc returns every large block
+        // to the kernel and faults it back in on the next layer (1–2 s per 500×500 pass).
+        AllocatorTuning.keepFreedMemoryForReuse()
         let outputs = SegmentationOutputs(logits: logits.map { URL(filePath: $0) }, labels: labels.map { URL(filePath: $0) },
                                           overlay: overlay.map { URL(filePath: $0) })
         do {
