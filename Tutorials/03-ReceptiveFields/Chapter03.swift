@@ -2,8 +2,11 @@
 //
 //   "Locations in higher layers correspond to the locations in the image they are
 //    path-connected to, which are called their receptive fields."               — §3
-//   "Table 1. We adapt and extend three classification convnets. … rf size: 355 (FCN-AlexNet),
-//    404 (FCN-VGG16); max stride 32; 57M and 134M parameters; 8 and 16 conv. layers."  — §4.1
+//   "We detail the architecture of the adapted nets as regards dense prediction: number of
+//    parameter layers, receptive field size of output units, and the coarsest stride within
+//    the net."                                                     — Table 1's caption, §4.1
+// Table 1 gives FCN-AlexNet and FCN-VGG16 receptive fields of 355 and 404 pixels, max stride
+// 32 for both, 57M and 134M parameters, 8 and 16 conv. layers.
 //
 // Everything below is derived from the network descriptions by the library
 // (`receptiveFields()`, `ArchitectureAnalysis`, `inferShapes`), nothing is typed in: (1) the
@@ -28,6 +31,8 @@ struct Chapter03Result {
 }
 
 func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
+    lesson.say("  \"Locations in higher layers correspond to the locations in the image they are")
+    lesson.say("   path-connected to, which are called their receptive fields.\" (§3)")
     lesson.section("Per layer: VGG16 FCN-32s on a 500×500 image")
     let fcn32 = try FCN.description(.fcn32s)
     let vgg = try ArchitectureAnalysis(fcn32, inputShape: [1, 3, 500, 500])

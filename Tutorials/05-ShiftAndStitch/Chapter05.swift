@@ -7,8 +7,8 @@
 //    centers of their receptive fields."
 //   "Consider a layer (convolution or pooling) with input stride s, and a subsequent
 //    convolution layer with filter weights f_ij … Setting the lower layer's input stride to 1
-//    upsamples its output by a factor of s. … the original filter [is] enlarged as
-//    f'_ij = f_i/s,j/s if s divides both i and j; otherwise 0."
+//    upsamples its output by a factor of s. … To reproduce the trick, rarefy the filter by
+//    enlarging it as f'_ij = f_(i/s, j/s) if s divides both i and j; 0 otherwise."
 //   "Although we have done preliminary experiments with shift-and-stitch, we do not use it in
 //    our model. We find learning through upsampling … to be more effective and efficient."
 //                                                                  — Long, Shelhamer, Darrell
@@ -35,6 +35,9 @@ struct Chapter05Result {
 }
 
 func chapter05(_ lesson: inout Lesson, inputSize: Int = 16) throws -> Chapter05Result {
+    lesson.say("  \"If the outputs are downsampled by a factor of f, the input is shifted … once for every")
+    lesson.say("   value of (x, y) ∈ {0, …, f − 1}². These f² inputs are each run through the convnet, and")
+    lesson.say("   the outputs are interlaced.\" (§3.2)")
     lesson.section("Two ways to a dense output, on conv1 → 2×2 pool (stride 2) → conv2")
     let data = ShiftAndStitchData.compute(inputSize: inputSize)
     let c = data.input.shape[1], n = inputSize, hidden = data.hiddenChannels

@@ -2,9 +2,9 @@
 //
 //   "Fully convolutional networks … take input of arbitrary size and produce correspondingly-
 //    sized output with efficient inference and learning."                        — Abstract
-//   "We define a new architecture that combines semantic information from a deep, coarse layer
-//    with appearance information from a shallow, fine layer to produce accurate and detailed
-//    segmentations."                                                              — §1
+//   "We then define a novel architecture that combines semantic information from a deep, coarse
+//    layer with appearance information from a shallow, fine layer to produce accurate and
+//    detailed segmentations."                                                     — Abstract
 //
 // The library's `Segmentation` API does what `fcn segment` does: read the image, Caffe-
 // preprocess it (BGR minus the mean pixel), check the memory the pass needs, run the net,
@@ -43,6 +43,8 @@ struct Chapter08Result {
 }
 
 func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup()) throws -> Chapter08Result {
+    lesson.say("  Fully convolutional networks \"take input of arbitrary size and produce correspondingly-")
+    lesson.say("  sized output with efficient inference and learning.\" (Abstract)")
     lesson.section("The network")
     let clock = ContinuousClock(), start = clock.now
     let network: Network
@@ -62,7 +64,7 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
         var rng = SeededRandom(seed: 8)
         var parameters = try Network.initialParameters(for: description, using: &rng)
         // Score layers start at zero (§4.2); random values let every path show in the output.
-        for name in parameters.keys where name.hasPrefix("score") {
+        for name in parameters.keys.sorted() where name.hasPrefix("score") {   // sorted: a fixed order, so a fixed result
             parameters[name] = Tensor(randomNormal: parameters[name]!.shape, standardDeviation: 0.05, using: &rng)
         }
         network = try Network(description, parameters: parameters)
