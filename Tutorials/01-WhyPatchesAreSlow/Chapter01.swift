@@ -80,14 +80,14 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
         } }
     }
     lesson.value("image", "\(n)×\(n), windows every \(stride) px → \(grid)×\(grid) = \(grid * grid) passes")
-    lesson.value("time (after a warm-up pass)", "\(show(seconds(patchTime) * 1000)) ms (\(show(seconds(patchTime) * 1000 / Double(grid * grid))) ms per window)")
+    lesson.value("time (after a warm-up pass)", "\(show(patchTime.inSeconds * 1000)) ms (\(show(patchTime.inSeconds * 1000 / Double(grid * grid))) ms per window)")
 
     lesson.section("Fully convolutional: one forward pass on the whole image")
     var map = Tensor(zeros: [0])
     let denseTime = try clock.measure { map = try dense.forward(image) }                 // [1, K, G, G]
     lesson.value("output", "\(map.shape) — one score vector per window")
-    lesson.value("time (after a warm-up pass)", "\(show(seconds(denseTime) * 1000)) ms")
-    lesson.value("measured speed-up", "\(show(seconds(patchTime) / seconds(denseTime), digits: 3))×")
+    lesson.value("time (after a warm-up pass)", "\(show(denseTime.inSeconds * 1000)) ms")
+    lesson.value("measured speed-up", "\(show(patchTime.inSeconds / denseTime.inSeconds, digits: 3))×")
 
     // Cell (i, j) against the window at (32i, 32j).
     var padded: [Float] = []
@@ -141,16 +141,12 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
     lesson.say("  3. Why does the measured speed-up differ from the multiply-add ratio?")
     return Chapter01Result(gridSize: grid, denseShape: map.shape, validMaxRelativeDifference: worst,
                            paddedRelativeDifferences: padded, multiplyAddRatio: ratio,
-                           patchSeconds: seconds(patchTime), denseSeconds: seconds(denseTime))
+                           patchSeconds: patchTime.inSeconds, denseSeconds: denseTime.inSeconds)
 }
 
 /// The `size`×`size` window of `x` `[1, C, H, W]` at (`top`, `left`).
 func crop(_ x: Tensor, top: Int, left: Int, size: Int) -> Tensor {
     Tensor(shape: [1, x.shape[1], size, size]) { x[0, $0[1], top + $0[2], left + $0[3]] }
-}
-
-func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
 
 /// A classifier of unpadded ("valid") convolutions and 2×2 pools that always see even sizes,

@@ -40,8 +40,8 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
     for row in vgg.layers where !["ReLU", "Dropout"].contains(row.type) {
         let shape = row.outputShape.dropFirst().map(String.init).joined(separator: "×")
         let field = row.receptiveField
-        lesson.say("  " + [pad(row.name, 12), pad(shape, 17), pad(field.map { "\($0.vertical.jump)" } ?? "—", 8),
-                           pad(field?.sizeDescription ?? "—", 17), showCount(row.learnableParameters)].joined(separator: " "))
+        lesson.say("  " + [column(row.name, 12), column(shape, 17), column(field.map { "\($0.vertical.jump)" } ?? "—", 8),
+                           column(field?.sizeDescription ?? "—", 17), showCount(row.learnableParameters)].joined(separator: " "))
     }
     let fc6 = vgg.layers.first { $0.name == "fc6" }!
     lesson.say("  Each 3×3 convolution adds 2 × stride to the field, each pool doubles the stride; fc6's")
@@ -51,10 +51,10 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
     lesson.section("Table 1: FCN-AlexNet and FCN-VGG16")
     let alex = try ArchitectureAnalysis(FCN.alexNet(), inputShape: [1, 3, 500, 500])
     lesson.say("                       FCN-AlexNet   FCN-VGG16   (paper: 355 / 404, 32 / 32, 57M / 134M, 8 / 16)")
-    lesson.say("  rf size              \(pad("\(alex.receptiveField)", 13)) \(vgg.receptiveField)")
-    lesson.say("  max stride           \(pad("\(alex.outputStride)", 13)) \(vgg.outputStride)")
-    lesson.say("  parameters           \(pad(showCount(alex.learnableParameters), 13)) \(showCount(vgg.learnableParameters))")
-    lesson.say("  conv. layers         \(pad("\(alex.convolutionLayers)", 13)) \(vgg.convolutionLayers)")
+    lesson.say("  rf size              \(column("\(alex.receptiveField)", 13)) \(vgg.receptiveField)")
+    lesson.say("  max stride           \(column("\(alex.outputStride)", 13)) \(vgg.outputStride)")
+    lesson.say("  parameters           \(column(showCount(alex.learnableParameters), 13)) \(showCount(vgg.learnableParameters))")
+    lesson.say("  conv. layers         \(column("\(alex.convolutionLayers)", 13)) \(vgg.convolutionLayers)")
     try lesson.figure("architecture-table", FigureCatalog.all["architecture-table"]!())
 
     lesson.section("Why conv1_1 pads by 100")
@@ -119,9 +119,4 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
 func poolSize(_ net: NetworkDescription, _ n: Int) throws -> Int {
     let trunk = NetworkDescription(name: "trunk", layers: Array(net.layers.prefix { $0.name != "fc6" }))
     return try trunk.inferShapes(input: [1, 3, n, n]).layerOutputs["pool5"]![2]
-}
-
-/// `s` padded with spaces to `width` characters.
-func pad(_ s: String, _ width: Int) -> String {
-    s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
 }

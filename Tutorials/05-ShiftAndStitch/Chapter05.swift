@@ -87,7 +87,7 @@ func chapter05(_ lesson: inout Lesson, inputSize: Int = 16) throws -> Chapter05R
         let net = rarefy(trunk, lastPools: k)
         rare[f] = try net.multiplyAdds(inputShape: input).map(\.multiplyAdds).reduce(0, +)
         let size = try net.inferShapes(input: input).layerOutputs["score_fr"]![2]
-        lesson.say("    \(pad("\(f)", 3)) \(pad("\(32 / f)", 8)) \(pad("≈ " + showCount(sas[f]!), 30)) \(pad(showCount(rare[f]!), 21)) \(size)²")
+        lesson.say("    \(column("\(f)", 3)) \(column("\(32 / f)", 8)) \(column("≈ " + showCount(sas[f]!), 30)) \(column(showCount(rare[f]!), 21)) \(size)²")
     }
     let passes = Double(rare[32]!) / Double(onePass)
     lesson.say("  Rarefaction is cheaper (early layers run once) but both grow ~f²: a stride-1 output costs")
@@ -138,9 +138,4 @@ func rarefy(_ net: NetworkDescription, lastPools: Int) -> NetworkDescription {
         }
     }
     return result
-}
-
-/// `s` padded with spaces to `width` characters.
-func pad(_ s: String, _ width: Int) -> String {
-    s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
 }

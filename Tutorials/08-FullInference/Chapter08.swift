@@ -72,7 +72,7 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
         lesson.say("  \(setup.fallbackWidths), fc \(setup.fallbackFullyConnected)) with SEEDED RANDOM WEIGHTS. The labels below are")
         lesson.say("  meaningless; every shape, crop offset, memory figure and timing is real.")
     }
-    let loadSeconds = seconds(clock.now - start)
+    let loadSeconds = (clock.now - start).inSeconds
     let description = network.description
     let parameterCount = network.parameters.values.map(\.count).reduce(0, +)
     lesson.value("architecture", "\(description.name), \(description.layers.count) layers, \(showCount(parameterCount)) parameters")
@@ -148,10 +148,6 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
     lesson.say("     with what you see in the overlay.")
     return Chapter08Result(inputSize: (h, w), scoreShape: result.scores.shape, histogram: histogram, randomWeights: random,
                            fullSizeScoreShape: shapes.layerOutputs["score"]!)
-}
-
-func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
 
 /// The process's peak resident set so far, in MiB (`ru_maxrss` is in KiB on Linux).

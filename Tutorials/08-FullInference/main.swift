@@ -14,6 +14,7 @@ runChapter {
     var setup = Chapter08Setup()
     var rest = options.remaining[...]
     while let flag = rest.popFirst() {
+        guard ["--weights", "--input", "--arch"].contains(flag) else { throw ChapterArgumentError.unknown(flag) }
         guard let value = rest.popFirst() else { throw ChapterArgumentError.missingValue(flag) }
         switch flag {
         case "--weights": setup.weights = URL(fileURLWithPath: value)
@@ -21,7 +22,7 @@ runChapter {
         case "--arch":
             guard let arch = FCNArchitecture(rawValue: value) else { throw ChapterArgumentError.badValue(flag, value) }
             setup.architecture = arch
-        default: throw ChapterArgumentError.unknown(flag)
+        default: break
         }
     }
     var lesson = options.lesson(chapter: 8, title: "FCN-8s end to end")
