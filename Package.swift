@@ -14,7 +14,11 @@ import PackageDescription
 
 /// The course: one executable per chapter, `swift run ChapterNN`.
 let chapters: [(name: String, folder: String)] = [
+    ("Chapter01", "01-WhyPatchesAreSlow"),
+    ("Chapter03", "03-ReceptiveFields"),
     ("Chapter04", "04-TransposedConvolution"),
+    ("Chapter05", "05-ShiftAndStitch"),
+    ("Chapter08", "08-FullInference"),
 ]
 
 let package = Package(

@@ -1,0 +1,31 @@
+// Chapter01Tests.swift — the convolutionalized classifier scores every window in one pass.
+import Testing
+import FCN
+import FCNCourse
+@testable import Chapter01
+
+@Suite struct Chapter01Tests {
+    @Test func oneDensePassEqualsEveryWindow() throws {
+        var lesson = Lesson(chapter: 1, title: "test", outputFolder: nil, echo: false)
+        let r = try chapter01(&lesson, setup: .quick)
+        // 288 = 224 + 2·32: a 3×3 grid of windows, one score vector per cell.
+        #expect(r.gridSize == 3)
+        #expect(r.denseShape == [1, 7, 3, 3])
+        #expect(r.validMaxRelativeDifference < 1e-5)
+        // Padded convolutions: windows alone see zeros at their borders, so the cells differ.
+        #expect(r.paddedRelativeDifferences.count == 9 && r.paddedRelativeDifferences.max()! > 1e-4)
+        // 9 windows of 224² cost more than one 288² image.
+        #expect(r.multiplyAddRatio > 3)
+        #expect(lesson.transcript.contains { $0.contains("shared computation") })
+    }
+
+    /// The multiply-add counter against the published figure for VGG16 at 224×224: 15.47 G
+    /// (15.35 G in the 13 convolutions, 0.12 G in fc6–fc8).
+    @Test func vgg16MultiplyAdds() throws {
+        let costs = try VGG.description().multiplyAdds(inputShape: [1, 3, 224, 224])
+        let total = costs.map(\.multiplyAdds).reduce(0, +)
+        #expect(costs.count == 16)
+        #expect((15_400_000_000...15_500_000_000).contains(total), "\(total)")
+        #expect(costs.first { $0.layer == "fc6" }?.multiplyAdds == 25088 * 4096)
+    }
+}

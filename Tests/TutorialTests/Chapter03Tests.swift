@@ -1,0 +1,28 @@
+// Chapter03Tests.swift — Table 1 and the effect of conv1_1's 100-pixel pad, as the chapter derives them.
+import Testing
+import FCN
+import FCNCourse
+@testable import Chapter03
+
+@Suite struct Chapter03Tests {
+    @Test func receptiveFieldsAndPadding() throws {
+        var lesson = Lesson(chapter: 3, title: "test", outputFolder: nil, echo: false)
+        let r = try chapter03(&lesson)
+        // Table 1.
+        #expect(r.vggField == 404 && r.vggStride == 32 && r.vggConvolutionLayers == 16)
+        #expect(r.alexField == 355 && r.alexConvolutionLayers == 8)
+        #expect((133_000_000..<136_000_000).contains(r.vggParameters))
+        #expect((56_000_000..<58_500_000).contains(r.alexParameters))
+        // 500 + 200 → pool5 22 (ceil pools) → fc6 16×16.
+        #expect(r.fc6OutputAt500 == [1, 4096, 16, 16])
+        // Without the pad, fc6's 7×7 window does not fit a 100×100 image's pool5 (4×4).
+        #expect(r.unpaddedError == .windowDoesNotFit(layer: "fc6", window: Size2(7), input: Size2(4)))
+        #expect(r.smallestUnpaddedInput > 100)
+        // …and the upsampled scores would start 80 px inside the image: no crop aligns them.
+        #expect(r.unpaddedCropError == .cropOffsetNegative(layer: "score", offset: "-80"))
+        #expect(r.paddedFc6Sizes[1] == 1 && r.paddedFc6Sizes[500] == 16)
+        #expect(r.cropOffsets["FCN-32s score"] == 19)
+        #expect(r.cropOffsets["FCN-8s score_pool4c"] == 5 && r.cropOffsets["FCN-8s score_pool3c"] == 9)
+        #expect(r.cropOffsets["FCN-8s score"] == 31)
+    }
+}

@@ -1,0 +1,17 @@
+// Chapter08Tests.swift — the narrow random FCN-8s fallback scores every pixel of a small image.
+import Testing
+import FCNCourse
+@testable import Chapter08
+
+@Suite struct Chapter08Tests {
+    @Test func scoreHasTheInputsSize() throws {
+        var lesson = Lesson(chapter: 8, title: "test", outputFolder: nil, echo: false)
+        let r = try chapter08(&lesson, setup: .quick)
+        #expect(r.randomWeights)
+        #expect(r.inputSize == (48, 64))
+        #expect(r.scoreShape == [1, 7, 48, 64])
+        #expect(r.histogram.reduce(0, +) == 48 * 64)
+        #expect(r.fullSizeScoreShape == [1, 21, 500, 500])
+        #expect(lesson.transcript.contains { $0.contains("RANDOM WEIGHTS") })
+    }
+}

@@ -1,0 +1,172 @@
+// Chapter 1 — Why classifying patches is slow, and what a fully convolutional net shares
+// (paper §3.1, "Adapting classifiers for dense prediction").
+//
+//   "Furthermore, while the resulting maps are equivalent to the evaluation of the original net
+//    on particular input patches, the computation is highly amortized over the overlapping
+//    regions of those patches. For example, while AlexNet takes 1.2 ms (on a typical GPU) to
+//    infer the classification scores of a 227×227 image, the fully convolutional net takes
+//    22 ms to produce a 10×10 grid of outputs from a 500×500 image, which is more than 5 times
+//    faster than the naïve approach."                               — Long, Shelhamer, Darrell
+//
+// We redo that experiment on a synthetic scene: classify every 224×224 window at stride 32 with
+// a VGG-shaped classifier (one forward pass per window), then run the convolutionalized
+// classifier (`NetSurgery`, Fig. 2) once on the whole image. We check that the two agree, time
+// both, and count the multiply-adds to see where the speed-up comes from.
+//
+// Dimension letters: K classes, H×W the image, G×G the grid of windows.
+import FCN
+import FCNCourse
+import FCNFigures
+import Foundation
+
+/// The classifier the chapter slides: a trained one when the course ships it, else `nil`.
+/// Hook: return the embedded classifier (description at 224×224 and its parameters) here.
+func trainedClassifier() -> (description: NetworkDescription, parameters: [String: Tensor])? { nil }
+
+/// Sizes of the experiment: the release run and a tiny one for the test.
+struct Chapter01Setup {
+    var imageSize = 416                       // 416 = 224 + 6·32: a 7×7 grid of windows
+    var widths = [16, 32, 64, 128, 128]       // VGG16's widths / 4 (VGG16: 64 … 512)
+    var fullyConnected = 256
+    var classes = ShapeClass.count
+    static let quick = Chapter01Setup(imageSize: 288, widths: [2, 2, 3, 3, 3], fullyConnected: 4)
+}
+
+/// What the chapter measured, for the tests.
+struct Chapter01Result {
+    var gridSize: Int
+    var denseShape: [Int]
+    var validMaxRelativeDifference: Float
+    var paddedRelativeDifferences: [Float]
+    var multiplyAddRatio: Double
+    var patchSeconds: Double, denseSeconds: Double
+}
+
+func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup()) throws -> Chapter01Result {
+    let n = setup.imageSize, window = 224, stride = 32
+    let grid = (n - window) / stride + 1
+    let scene = SceneGenerator(seed: 1, width: n, height: n).scene(2)
+    let image = RGBImage(width: n, height: n, pixels: scene.rgb).caffeInput()           // [1, 3, H, W]
+
+    lesson.say("  \"… the computation is highly amortized over the overlapping regions of those patches.\" (§3.1)")
+    lesson.section("The classifier and its convolutionalized twin (§3.1, Fig. 2)")
+    try lesson.figure("net-surgery", FigureCatalog.all["net-surgery"]!())
+    var rng = SeededRandom(seed: 1)
+    let classifier: NetworkDescription, parameters: [String: Tensor]
+    if let trained = trainedClassifier() {
+        (classifier, parameters) = trained
+        lesson.say("  Using the trained classifier shipped with the course.")
+    } else {
+        classifier = VGG.description(widths: setup.widths, fullyConnected: setup.fullyConnected, classes: setup.classes)
+        parameters = try Network.initialParameters(for: classifier, inputShape: [1, 3, window, window], using: &rng)
+        lesson.say("  No trained classifier yet: VGG16's layout with widths \(setup.widths), fc \(setup.fullyConnected),")
+        lesson.say("  seeded random weights. The scores mean nothing; every shape and timing is real.")
+    }
+    let fc = try Network(classifier, parameters: parameters)
+    let convolutional = try NetSurgery.convolutionalized(classifier, inputShape: [1, 3, window, window])
+    let dense = try Network(convolutional, parameters: NetSurgery.convolutionalParameters(parameters, convolutionalized: convolutional))
+    lesson.value("fc6 weight, classifier", parameters["fc6.weight"]!.shape)
+    lesson.value("fc6 weight, convolutionalized", dense.parameters["fc6.weight"]!.shape)
+
+    lesson.section("Naïve: one forward pass per \(window)×\(window) window")
+    let clock = ContinuousClock()
+    // One untimed pass of each first: it loads OpenBLAS and warms caches and allocator.
+    _ = try fc.forward(crop(image, top: 0, left: 0, size: window))
+    _ = try dense.forward(image)
+    var patchScores: [[Float]] = []                                       // G·G vectors of K scores
+    let patchTime = try clock.measure {
+        for i in 0..<grid { for j in 0..<grid {
+            patchScores.append(try fc.forward(crop(image, top: stride * i, left: stride * j, size: window)).scalars)
+        } }
+    }
+    lesson.value("image", "\(n)×\(n), windows every \(stride) px → \(grid)×\(grid) = \(grid * grid) passes")
+    lesson.value("time (after a warm-up pass)", "\(show(patchTime.inSeconds * 1000)) ms (\(show(patchTime.inSeconds * 1000 / Double(grid * grid))) ms per window)")
+
+    lesson.section("Fully convolutional: one forward pass on the whole image")
+    var map = Tensor(zeros: [0])
+    let denseTime = try clock.measure { map = try dense.forward(image) }                 // [1, K, G, G]
+    lesson.value("output", "\(map.shape) — one score vector per window")
+    lesson.value("time (after a warm-up pass)", "\(show(denseTime.inSeconds * 1000)) ms")
+    lesson.value("measured speed-up", "\(show(patchTime.inSeconds / denseTime.inSeconds, digits: 3))×")
+
+    // Cell (i, j) against the window at (32i, 32j).
+    var padded: [Float] = []
+    for i in 0..<grid { for j in 0..<grid {
+        let cell = Tensor(shape: [1, map.shape[1]]) { map[0, $0[1], i, j] }
+        padded.append(cell.relativeDifference(to: Tensor(shape: [1, map.shape[1]], scalars: patchScores[i * grid + j])))
+    } }
+    lesson.value("relative difference, cells vs windows", "\(show(padded.min()!)) … \(show(padded.max()!))")
+    lesson.say("  Not zero: VGG pads every 3×3 convolution by 1. A window classified alone sees zeros")
+    lesson.say("  beyond its border; inside the big image the same pixel's neighbours are real pixels.")
+    lesson.say("  Thirteen padded convolutions carry that border difference deep into every cell.")
+
+    lesson.section("Exact equality with unpadded convolutions")
+    let valid = validClassifier(classes: setup.classes)
+    let validParameters = try Network.initialParameters(for: valid, inputShape: [1, 3, window, window], using: &rng)
+    let validFC = try Network(valid, parameters: validParameters)
+    let validConvolutional = try NetSurgery.convolutionalized(valid, inputShape: [1, 3, window, window])
+    let validDense = try Network(validConvolutional, parameters: NetSurgery.convolutionalParameters(validParameters, convolutionalized: validConvolutional))
+    let validMap = try validDense.forward(image)                                          // [1, K, G, G]
+    var worst: Float = 0
+    for i in 0..<grid { for j in 0..<grid {
+        let expected = try validFC.forward(crop(image, top: stride * i, left: stride * j, size: window))   // [1, K]
+        let cell = Tensor(shape: [1, validMap.shape[1]]) { validMap[0, $0[1], i, j] }
+        worst = max(worst, cell.relativeDifference(to: expected))
+    } }
+    lesson.say("  Same experiment, every convolution unpadded (224 → 220 → 110 → … → 6×6 at fc6):")
+    lesson.value("output", validMap.shape)
+    lesson.value("worst relative difference over \(grid * grid) cells", show(worst))
+    lesson.say("  Equal to rounding: each cell computes exactly its window's classification.")
+
+    lesson.section("Where the speed-up comes from: shared computation")
+    let perWindow = try classifier.multiplyAdds(inputShape: [1, 3, window, window]).map(\.multiplyAdds).reduce(0, +)
+    let whole = try convolutional.multiplyAdds(inputShape: [1, 3, n, n]).map(\.multiplyAdds).reduce(0, +)
+    let ratio = Double(perWindow * grid * grid) / Double(whole)
+    lesson.value("multiply-adds, one window", showCount(perWindow))
+    lesson.value("multiply-adds, \(grid * grid) windows", showCount(perWindow * grid * grid))
+    lesson.value("multiply-adds, whole image once", showCount(whole))
+    lesson.value("ratio (the speed-up arithmetic allows)", "\(show(ratio, digits: 3))×")
+    let pixelsSeen = Double(grid * grid * window * window) / Double(n * n)
+    lesson.say("  Neighbouring windows overlap by \(window - stride) of \(window) pixels: the \(grid * grid) windows read")
+    lesson.say("  \(show(pixelsSeen, digits: 3)) pixels per image pixel, and each conv layer recomputes the features of the")
+    lesson.say("  overlap. The fully convolutional net computes each feature once and every window reuses it.")
+    lesson.say("  The paper: 100 AlexNet windows × 1.2 ms = 120 ms vs 22 ms for the 10×10 grid, \(show(120.0 / 22, digits: 3))×.")
+
+    lesson.section("Summary and exercises")
+    lesson.say("  A classifier's fully connected layers are convolutions covering their whole input; as")
+    lesson.say("  convolutions they slide, and one pass over a large image scores every window at stride 32.")
+    lesson.say("  1. Change the stride between windows to 16: how many passes does the naïve way need, and")
+    lesson.say("     can the convolutional net produce that grid in one pass? (Hint: §3.2.)")
+    lesson.say("  2. Make the image 608×608. Predict the grid size and the multiply-add ratio, then measure.")
+    lesson.say("  3. Why does the measured speed-up differ from the multiply-add ratio?")
+    return Chapter01Result(gridSize: grid, denseShape: map.shape, validMaxRelativeDifference: worst,
+                           paddedRelativeDifferences: padded, multiplyAddRatio: ratio,
+                           patchSeconds: patchTime.inSeconds, denseSeconds: denseTime.inSeconds)
+}
+
+/// The `size`×`size` window of `x` `[1, C, H, W]` at (`top`, `left`).
+func crop(_ x: Tensor, top: Int, left: Int, size: Int) -> Tensor {
+    Tensor(shape: [1, x.shape[1], size, size]) { x[0, $0[1], top + $0[2], left + $0[3]] }
+}
+
+/// A classifier of unpadded ("valid") convolutions and 2×2 pools that always see even sizes,
+/// ending in fc6 over a 6×6 grid: 224 → 220 → 110 → 108 → 54 → 52 → 26 → 24 → 12 → 6. With no
+/// padding, a cell of its convolutionalized output sees exactly the pixels of its window.
+func validClassifier(classes: Int) -> NetworkDescription {
+    func conv(_ name: String, _ outputs: Int, _ bottom: String) -> [LayerDescription] {
+        [LayerDescription(name, .convolution(.init(outputs: outputs, kernel: 3)), bottom: bottom),
+         LayerDescription("relu" + name.dropFirst(4), .relu, bottom: name, top: name)]
+    }
+    func pool(_ name: String, _ bottom: String) -> LayerDescription {
+        LayerDescription(name, .maxPooling(.init(kernel: 2, stride: 2)), bottom: bottom)
+    }
+    let layers = conv("conv1_1", 4, "data") + conv("conv1_2", 4, "conv1_1") + [pool("pool1", "conv1_2")]
+        + conv("conv2", 6, "pool1") + [pool("pool2", "conv2")] + conv("conv3", 6, "pool2") + [pool("pool3", "conv3")]
+        + conv("conv4", 8, "pool3") + [pool("pool4", "conv4"), pool("pool5", "pool4"),
+           LayerDescription("fc6", .linear(.init(outputs: 16)), bottom: "pool5"),
+           LayerDescription("relu6", .relu, bottom: "fc6", top: "fc6"),
+           LayerDescription("fc7", .linear(.init(outputs: 16)), bottom: "fc6"),
+           LayerDescription("relu7", .relu, bottom: "fc7", top: "fc7"),
+           LayerDescription("fc8", .linear(.init(outputs: classes)), bottom: "fc7")]
+    return NetworkDescription(name: "valid-classifier", layers: layers)
+}

@@ -1,0 +1,122 @@
+// Chapter 3 — Receptive fields, output stride, and why conv1_1 pads by 100 (paper §3.1, Table 1).
+//
+//   "Locations in higher layers correspond to the locations in the image they are
+//    path-connected to, which are called their receptive fields."               — §3
+//   "We detail the architecture of the adapted nets as regards dense prediction: number of
+//    parameter layers, receptive field size of output units, and the coarsest stride within
+//    the net."                                                     — Table 1's caption, §4.1
+// Table 1 gives FCN-AlexNet and FCN-VGG16 receptive fields of 355 and 404 pixels, max stride
+// 32 for both, 57M and 134M parameters, 8 and 16 conv. layers.
+//
+// Everything below is derived from the network descriptions by the library
+// (`receptiveFields()`, `ArchitectureAnalysis`, `inferShapes`), nothing is typed in: (1) the
+// per-layer table of the VGG16 FCN on a 500×500 image, (2) Table 1, (3) the 100 pixels of
+// padding on conv1_1 that let any input size through, and the crop offsets they cost.
+//
+// Dimension letters: C channels, H×W spatial size.
+import FCN
+import FCNCourse
+import FCNFigures
+
+/// What the chapter measured, for the tests.
+struct Chapter03Result {
+    var vggField: Int, vggStride: Int, vggParameters: Int, vggConvolutionLayers: Int
+    var alexField: Int, alexParameters: Int, alexConvolutionLayers: Int
+    var fc6OutputAt500: [Int]
+    var unpaddedError: NetworkError?
+    var unpaddedCropError: NetworkError?
+    var smallestUnpaddedInput: Int
+    var paddedFc6Sizes: [Int: Int]
+    var cropOffsets: [String: Int]
+}
+
+func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
+    lesson.say("  \"Locations in higher layers correspond to the locations in the image they are")
+    lesson.say("   path-connected to, which are called their receptive fields.\" (§3)")
+    lesson.section("Per layer: VGG16 FCN-32s on a 500×500 image")
+    let fcn32 = try FCN.description(.fcn32s)
+    let vgg = try ArchitectureAnalysis(fcn32, inputShape: [1, 3, 500, 500])
+    lesson.say("  layer        output (C×H×W)    stride   receptive field   parameters")
+    for row in vgg.layers where !["ReLU", "Dropout"].contains(row.type) {
+        let shape = row.outputShape.dropFirst().map(String.init).joined(separator: "×")
+        let field = row.receptiveField
+        lesson.say("  " + [column(row.name, 12), column(shape, 17), column(field.map { "\($0.vertical.jump)" } ?? "—", 8),
+                           column(field?.sizeDescription ?? "—", 17), showCount(row.learnableParameters)].joined(separator: " "))
+    }
+    let fc6 = vgg.layers.first { $0.name == "fc6" }!
+    lesson.say("  Each 3×3 convolution adds 2 × stride to the field, each pool doubles the stride; fc6's")
+    lesson.say("  7×7 window at stride 32 adds 6·32 = 192. A score_fr pixel sees \(vgg.receptiveField) pixels, one every \(vgg.outputStride).")
+    try lesson.figure("receptive-fields", FigureCatalog.all["receptive-fields"]!())
+
+    lesson.section("Table 1: FCN-AlexNet and FCN-VGG16")
+    let alex = try ArchitectureAnalysis(FCN.alexNet(), inputShape: [1, 3, 500, 500])
+    lesson.say("                       FCN-AlexNet   FCN-VGG16   (paper: 355 / 404, 32 / 32, 57M / 134M, 8 / 16)")
+    lesson.say("  rf size              \(column("\(alex.receptiveField)", 13)) \(vgg.receptiveField)")
+    lesson.say("  max stride           \(column("\(alex.outputStride)", 13)) \(vgg.outputStride)")
+    lesson.say("  parameters           \(column(showCount(alex.learnableParameters), 13)) \(showCount(vgg.learnableParameters))")
+    lesson.say("  conv. layers         \(column("\(alex.convolutionLayers)", 13)) \(vgg.convolutionLayers)")
+    try lesson.figure("architecture-table", FigureCatalog.all["architecture-table"]!())
+
+    lesson.section("Why conv1_1 pads by 100")
+    // The FCN trunk (conv1_1 … fc7) with VGG's own padding, 1, on conv1_1.
+    let unpaddedTrunk = NetworkDescription(name: "VGG16 trunk, pad 1", layers: VGG.backbone(firstPadding: 1).layers)
+    var failure: NetworkError?
+    do { _ = try unpaddedTrunk.inferShapes(input: [1, 3, 100, 100]) } catch { failure = error }
+    lesson.say("  With padding 1, a 100×100 image shrinks to \(try poolSize(unpaddedTrunk, 100))×\(try poolSize(unpaddedTrunk, 100)) at pool5, and fc6's 7×7")
+    lesson.say("  window no longer fits. The library refuses it with a typed error:")
+    lesson.say("    \(failure.map { "\($0)" } ?? "(no error)")")
+    var smallest = 1
+    while (try? unpaddedTrunk.inferShapes(input: [1, 3, smallest, smallest])) == nil, smallest < 1000 { smallest += 1 }
+    lesson.value("smallest square input that works, pad 1", "\(smallest)×\(smallest)")
+    // And the whole FCN-32s with pad 1: the unpadded 7×7 fc6 eats 3 cells (96 px) on each side,
+    // so the upsampled scores start inside the image and no crop can cover it.
+    let unpaddedFCN = try FCN.description(.fcn32s, backbone: VGG.backbone(firstPadding: 1))
+    var cropFailure: NetworkError?
+    do { _ = try unpaddedFCN.inferShapes(input: [1, 3, 500, 500]) } catch { cropFailure = error }
+    lesson.say("  Even where fc6 fits, FCN-32s with pad 1 cannot align its output with the image:")
+    lesson.say("    \(cropFailure.map { "\($0)" } ?? "(no error)")")
+    var paddedSizes: [Int: Int] = [:]
+    for n in [1, 32, 100, 224, 500] {
+        let shapes = try fcn32.inferShapes(input: [1, 3, n, n])
+        paddedSizes[n] = shapes.layerOutputs["fc6"]![2]
+        lesson.value("pad 100, input \(n)×\(n)", "pool5 \(shapes.layerOutputs["pool5"]![2])², fc6 \(paddedSizes[n]!)², score \(shapes.layerOutputs["score"]![2])²")
+    }
+    lesson.say("  With 100 extra pixels on each side every input ≥ 1 pixel reaches fc6 with room for")
+    lesson.say("  its window: the net accepts \"input of any size\" (§3) as the paper promises.")
+
+    lesson.section("The cost: outputs that no longer line up, and the crops that realign them")
+    lesson.say("  Padding shifts every blob's grid relative to the image. The skips of FCN-16s/8s and the")
+    lesson.say("  final score must be cut back into register; the offsets are derived from coordinate maps:")
+    var offsets: [String: Int] = [:]
+    for variant in [FCNVariant.fcn32s, .fcn16s, .fcn8s] {
+        let net = try FCN.description(variant)
+        let shapes = try net.inferShapes(input: [1, 3, 500, 500])
+        for (layer, offset) in shapes.cropOffsets.sorted(by: { $0.key < $1.key }) {
+            offsets["\(net.name) \(layer)"] = offset.height
+            lesson.value("\(net.name): crop \(layer)", "offset \(offset)")
+        }
+    }
+    lesson.say("  19 for FCN-32s's score, 5 and 9 for the pool4 and pool3 skips, 31 for FCN-8s's score:")
+    lesson.say("  the same numbers as Berkeley's prototxts (crop offsets are independent of the input size).")
+    try lesson.figure("crop-offsets", FigureCatalog.all["crop-offsets"]!())
+
+    lesson.section("Summary and exercises")
+    lesson.say("  A pixel of score_fr sees 404×404 image pixels and neighbours are 32 pixels apart. The")
+    lesson.say("  100-pixel pad buys arbitrary input sizes at the price of crops that realign the outputs.")
+    lesson.say("  1. Compute by hand the receptive field of pool2 (stride 4), and check it in the table.")
+    lesson.say("  2. With pad 1, why does \(smallest - 1) fail and \(smallest) work? Follow the sizes through the ceil pools.")
+    lesson.say("  3. Change conv1_1's padding to 96: which crop offsets change, and are they still whole pixels?")
+    return Chapter03Result(
+        vggField: vgg.receptiveField.integerValue ?? -1, vggStride: vgg.outputStride.integerValue ?? -1,
+        vggParameters: vgg.learnableParameters, vggConvolutionLayers: vgg.convolutionLayers,
+        alexField: alex.receptiveField.integerValue ?? -1, alexParameters: alex.learnableParameters,
+        alexConvolutionLayers: alex.convolutionLayers, fc6OutputAt500: fc6.outputShape, unpaddedError: failure,
+        unpaddedCropError: cropFailure,
+        smallestUnpaddedInput: smallest, paddedFc6Sizes: paddedSizes, cropOffsets: offsets)
+}
+
+/// pool5's height for an n×n input (the part of the net before fc6 accepts any size).
+func poolSize(_ net: NetworkDescription, _ n: Int) throws -> Int {
+    let trunk = NetworkDescription(name: "trunk", layers: Array(net.layers.prefix { $0.name != "fc6" }))
+    return try trunk.inferShapes(input: [1, 3, n, n]).layerOutputs["pool5"]![2]
+}

@@ -1,0 +1,158 @@
+// Chapter 8 — FCN-8s end to end: an image in, a label per pixel out (paper §3, §4.2, Fig. 1).
+//
+//   "Fully convolutional networks … take input of arbitrary size and produce correspondingly-
+//    sized output with efficient inference and learning."                        — Abstract
+//   "We then define a novel architecture that combines semantic information from a deep, coarse
+//    layer with appearance information from a shallow, fine layer to produce accurate and
+//    detailed segmentations."                                                     — Abstract
+//
+// The library's `Segmentation` API does what `fcn segment` does: read the image, Caffe-
+// preprocess it (BGR minus the mean pixel), check the memory the pass needs, run the net,
+// take the per-pixel argmax, write the label map and an overlay. With `--weights FILE`
+// (.safetensors or .caffemodel) it runs the real FCN-8s; without, the embedded model when the
+// course ships one, else a narrow VGG-shaped FCN-8s with seeded random weights: its labels are
+// meaningless, but every shape, crop, byte and millisecond is real.
+//
+// Dimension letters: K classes, H×W the image.
+import FCN
+import FCNCourse
+import FCNFigures
+import Foundation
+
+/// The trained model shipped with the course, or `nil` while none is. Hook: return it here.
+func embeddedModel() -> (architecture: FCNArchitecture, network: Network)? { nil }
+
+/// Where the chapter's net and image come from.
+struct Chapter08Setup {
+    var weights: URL?
+    var architecture = FCNArchitecture.fcn8s
+    var input: URL?
+    var sceneSize = (width: 500, height: 375)             // a VOC-like landscape image
+    var fallbackWidths = [16, 32, 64, 128, 128]           // VGG16's widths / 4
+    var fallbackFullyConnected = 256
+    static let quick = Chapter08Setup(sceneSize: (64, 48), fallbackWidths: [2, 2, 3, 3, 3], fallbackFullyConnected: 4)
+}
+
+/// What the chapter measured, for the tests.
+struct Chapter08Result {
+    var inputSize: (height: Int, width: Int)
+    var scoreShape: [Int]
+    var histogram: [Int]
+    var randomWeights: Bool
+    var fullSizeScoreShape: [Int]
+}
+
+func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup()) throws -> Chapter08Result {
+    lesson.say("  Fully convolutional networks \"take input of arbitrary size and produce correspondingly-")
+    lesson.say("  sized output with efficient inference and learning.\" (Abstract)")
+    lesson.section("The network")
+    let clock = ContinuousClock(), start = clock.now
+    let network: Network
+    var random = false
+    if let url = setup.weights {
+        let k = try PretrainedWeights.classCount(in: url)
+        let description = try setup.architecture.description(classes: k)
+        network = try Network(description, parameters: PretrainedWeights.load(url, for: description))
+        lesson.value("weights", "\(url.path) (\(k) classes)")
+    } else if let embedded = embeddedModel() {
+        network = embedded.network
+        lesson.value("weights", "the course's embedded \(embedded.architecture.rawValue)")
+    } else {
+        random = true
+        let backbone = VGG.backbone(widths: setup.fallbackWidths, fullyConnected: setup.fallbackFullyConnected)
+        let description = try FCN.description(.fcn8s, backbone: backbone, classes: ShapeClass.count)
+        var rng = SeededRandom(seed: 8)
+        var parameters = try Network.initialParameters(for: description, using: &rng)
+        // Score layers start at zero (§4.2); random values let every path show in the output.
+        for name in parameters.keys.sorted() where name.hasPrefix("score") {   // sorted: a fixed order, so a fixed result
+            parameters[name] = Tensor(randomNormal: parameters[name]!.shape, standardDeviation: 0.05, using: &rng)
+        }
+        network = try Network(description, parameters: parameters)
+        lesson.say("  No --weights and no embedded model yet: a NARROW VGG16-shaped FCN-8s (widths")
+        lesson.say("  \(setup.fallbackWidths), fc \(setup.fallbackFullyConnected)) with SEEDED RANDOM WEIGHTS. The labels below are")
+        lesson.say("  meaningless; every shape, crop offset, memory figure and timing is real.")
+    }
+    let loadSeconds = (clock.now - start).inSeconds
+    let description = network.description
+    let parameterCount = network.parameters.values.map(\.count).reduce(0, +)
+    lesson.value("architecture", "\(description.name), \(description.layers.count) layers, \(showCount(parameterCount)) parameters")
+    lesson.value("load time", "\(show(loadSeconds * 1000)) ms")
+
+    lesson.section("The image")
+    let inputURL: URL
+    var truth: [Int]?
+    if let url = setup.input {
+        inputURL = url
+    } else {
+        let (w, h) = setup.sceneSize
+        let scene = SceneGenerator(seed: 1, width: w, height: h).scene(8)
+        inputURL = FileManager.default.temporaryDirectory.appendingPathComponent("fcn-chapter08-scene-\(w)x\(h).png")
+        try RGBImage(width: w, height: h, pixels: scene.rgb).write(to: inputURL)
+        truth = scene.labels.map { $0 == ShapeClass.void ? 0 : Int($0) }     // void band drawn as background
+    }
+    let input = try Segmentation.readInput(inputURL)
+    let (h, w) = (input.tensor.shape[2], input.tensor.shape[3])
+    lesson.value("file", inputURL.path)
+    lesson.value("network input (Caffe: BGR − mean)", input.tensor.shape)
+    let estimate = try MemoryEstimate(description, inputShape: input.tensor.shape)
+    lesson.value("memory estimate: weights", "\(show(Double(estimate.parameterBytes) / 1_048_576)) MiB")
+    lesson.value("memory estimate: peak activations", "\(show(Double(estimate.activationBytes) / 1_048_576)) MiB")
+
+    lesson.section("Forward pass and per-pixel argmax")
+    var outputs = SegmentationOutputs()
+    if let folder = lesson.figureFolder {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        outputs = SegmentationOutputs(labels: folder.appendingPathComponent("labels.png"),
+                                      overlay: folder.appendingPathComponent("overlay.png"))
+    }
+    let result = try Segmentation.run(network, input: inputURL, outputs: outputs, repeats: 1)
+    let k = result.scores.shape[1]
+    lesson.value("score", "\(result.scores.shape) — exactly the input's \(h)×\(w)")
+    lesson.value("forward (after a warm-up pass)", "\(show(result.forwardSeconds[0] * 1000)) ms")
+    lesson.value("peak resident memory so far", "\(show(peakResidentMiB())) MiB")
+    for url in [outputs.labels, outputs.overlay].compactMap({ $0 }) { lesson.say("  figure → \(url.path)") }
+    let names = k == ShapeClass.count ? ShapeClass.allCases.map(\.name)
+        : k == 21 ? LabelPalette.pascalVOCClassNames : (0..<k).map { "class \($0)" }
+    let labels = result.labels.map { $0.indices.map(Int.init) } ?? []
+    var histogram = [Int](repeating: 0, count: k)
+    for l in labels { histogram[l] += 1 }
+    lesson.say("  class histogram\(random ? " (random weights: meaningless)" : ""):")
+    for (c, count) in histogram.enumerated() where count > 0 {
+        lesson.value("    \(names[c])", "\(show(100 * Double(count) / Double(labels.count), digits: 3)) %")
+    }
+    if !labels.isEmpty {
+        let pixels = RGBPixels(width: w, height: h, bytes: input.image.pixels)
+        var panels = [(title: random ? "prediction (random weights)" : "prediction", labels: labels)]
+        if let truth { panels.append((title: "ground truth", labels: truth)) }
+        try lesson.figure("segmentation", segmentationResultsFigure(
+            title: "\(description.name) on a \(w)×\(h) image", rows: [SegmentationRow(image: pixels, panels: panels)],
+            classNames: names, panelSize: 240))
+    }
+
+    lesson.section("The full-size VGG16 FCN-8s, shape by shape, on 500×500")
+    let full = try FCNArchitecture.fcn8s.description(classes: 21)
+    let shapes = try full.inferShapes(input: [1, 3, 500, 500])
+    for layer in full.layers where !["ReLU", "Dropout"].contains(layer.kind.caffeType) {
+        let crop = shapes.cropOffsets[layer.name].map { "   (crop offset \($0))" } ?? ""
+        lesson.value("  \(layer.name) (\(layer.kind.caffeType))", "\(shapes.layerOutputs[layer.name]!)\(crop)")
+    }
+    let fullEstimate = try MemoryEstimate(full, inputShape: [1, 3, 500, 500])
+    lesson.value("memory estimate (weights + activations)", "\(show(Double(fullEstimate.parameterBytes) / 1_048_576)) + \(show(Double(fullEstimate.activationBytes) / 1_048_576)) MiB")
+
+    lesson.section("Summary and exercises")
+    lesson.say("  One forward pass gives K scores per pixel at the input's own size; the crops undo the")
+    lesson.say("  100-pixel pad and the deconvolutions' overhang, the skips add pool4's and pool3's detail.")
+    lesson.say("  1. Run on a 333×211 image: which blob sizes change, and do the crop offsets?")
+    lesson.say("  2. Double the image side: how do the forward time and the activation memory scale?")
+    lesson.say("  3. With real weights (--weights fcn8s-heavy-pascal.caffemodel), compare the histogram")
+    lesson.say("     with what you see in the overlay.")
+    return Chapter08Result(inputSize: (h, w), scoreShape: result.scores.shape, histogram: histogram, randomWeights: random,
+                           fullSizeScoreShape: shapes.layerOutputs["score"]!)
+}
+
+/// The process's peak resident set so far, in MiB (`ru_maxrss` is in KiB on Linux).
+func peakResidentMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
