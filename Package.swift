@@ -59,7 +59,8 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Sources/FCN",
-            exclude: ["Formats/Caffe/caffe_subset.proto"]  // the schema; its generated .pb.swift is compiled
+            exclude: ["Formats/Caffe/caffe_subset.proto"],  // the schema; its generated .pb.swift is compiled
+            resources: [.copy("Resources/Models")]  // trained VGG-mini weights (EmbeddedModels)
         ),
         // Figures drawn with Cairo from numbers the library computed (PNG, PDF, SVG).
         .target(

@@ -227,6 +227,7 @@ def main():
         return ort_worker(args)
 
     work = args.workdir or tempfile.mkdtemp(prefix="fcn-bench-")
+    os.makedirs(work, exist_ok=True)
     rng = np.random.default_rng(0)
     weights = make_weights(args.arch, args.classes, rng)
     wpath, xpath = os.path.join(work, "weights.safetensors"), os.path.join(work, "input.npy")

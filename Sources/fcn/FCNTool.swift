@@ -19,7 +19,7 @@ struct FCNTool: ParsableCommand {
           fcn segment --arch fcn8s --weights fcn8s.safetensors --input cat.jpg --labels labels.png
           fcn convert fcn8s-heavy-pascal.caffemodel fcn8s.safetensors
         """,
-        subcommands: [Info.self, Segment.self, Convert.self, FiguresCommand.self]
+        subcommands: [Info.self, Segment.self, Convert.self, Train.self, Evaluate.self, FiguresCommand.self]
     )
 
     /// Parses and runs, with usage errors exiting with status 2 (ArgumentParser's default is 64).

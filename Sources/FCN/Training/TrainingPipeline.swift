@@ -1,0 +1,160 @@
+// TrainingPipeline.swift — the paper's whole training story as files on disk (§4.1–4.2,
+// Table 2): classifier → net surgery → FCN-32s-fixed / FCN-32s → FCN-16s → FCN-8s, and
+// FCN-8s at once, each stage starting from its parent's weights file.
+//
+// The output folder holds, per stage:
+//   <stage>.safetensors             the trained weights (what `fcn evaluate` and the shipped
+//                                   models are), with stage, seed and sizes in the metadata;
+//   <stage>.checkpoint.safetensors  the last checkpoint (parameters, momentum, step, history),
+//                                   written every `checkpointEvery` steps, on a stop request
+//                                   and at the end;
+//   <stage>.history.csv             step, loss, pixel accuracy (the loss curve).
+// All files are written atomically.
+
+import Foundation
+
+/// Why a stage could not start.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case missingParent(stage: String, parentFile: String)
+    /// The loss became NaN or infinite: the learning rate is too high for the stage.
+    case diverged(stage: String, step: Int)
+    public var description: String {
+        switch self {
+        case let .missingParent(stage, file): "\(stage) starts from \(file), which does not exist: train that stage first (or use --stage all)"
+        case let .diverged(stage, step): "\(stage): the loss is not a number at step \(step); lower the learning rate"
+        }
+    }
+}
+
+/// How a stage run ended.
+public enum StageOutcome: Equatable, Sendable {
+    case finished
+    /// A stop was requested; a checkpoint at this step was written.
+    case interrupted(step: Int)
+    /// The weights file was already there (resume of a finished stage).
+    case alreadyDone
+}
+
+/// Runs training stages into a folder, with checkpoints and resumption.
+///
+/// ```swift
+/// var pipeline = TrainingPipeline(folder: URL(filePath: "runs/seed1"), seed: 1)
+/// for stage in TrainingStage.allCases { _ = try pipeline.run(stage, resume: true) }
+/// ```
+public struct TrainingPipeline: Sendable {
+    public var folder: URL
+    public var seed: UInt64
+    public var model: VGGMini = .standard
+    public var sceneSize = 128
+    /// Steps per stage (images for the segmentation stages, batches of 8 for the classifier).
+    public var steps: [TrainingStage: Int] = [.classifier: 1200, .fcn32sFixed: 200, .fcn32s: 1000, .fcn16s: 500, .fcn8s: 500, .fcn8sAtOnce: 800]
+    /// Hyper-parameters per stage (defaults: ``StageHyperparameters/defaults(for:sceneSize:)``).
+    public var hyperparameters: [TrainingStage: StageHyperparameters] = [:]
+    /// Training scenes per epoch; classification examples per epoch.
+    public var trainingScenes = 2000
+    public var classificationExamples = 20000
+    public var checkpointEvery = 200
+    /// Show a progress bar on standard error.
+    public var showsProgress = true
+
+    public init(folder: URL, seed: UInt64) { self.folder = folder; self.seed = seed }
+
+    public func weightsURL(_ stage: TrainingStage) -> URL { folder.appending(path: "\(stage.rawValue).safetensors") }
+    public func checkpointURL(_ stage: TrainingStage) -> URL { folder.appending(path: "\(stage.rawValue).checkpoint.safetensors") }
+    public func historyURL(_ stage: TrainingStage) -> URL { folder.appending(path: "\(stage.rawValue).history.csv") }
+
+    public func hyperparameters(for stage: TrainingStage) -> StageHyperparameters {
+        hyperparameters[stage] ?? .defaults(for: stage, sceneSize: sceneSize)
+    }
+
+    func datasetSize(_ stage: TrainingStage) -> Int { stage == .classifier ? classificationExamples : trainingScenes }
+
+    /// Trains `stage`. With `resume`, a finished stage is skipped and a checkpoint is continued;
+    /// without, the stage starts from its parent's weights file.
+    ///
+    /// - Parameter shouldStop: polled between steps; when it returns `true` a checkpoint is
+    ///   written and the run returns ``StageOutcome/interrupted(step:)``.
+    public func run(_ stage: TrainingStage, resume: Bool, shouldStop: () -> Bool = { StopRequest.isRequested }) throws -> StageOutcome {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if resume && FileManager.default.fileExists(atPath: weightsURL(stage).path) { return .alreadyDone }
+        var trainer: StageTrainer
+        if resume, FileManager.default.fileExists(atPath: checkpointURL(stage).path) {
+            let checkpoint = try Checkpoint(contentsOf: checkpointURL(stage))
+            try check(checkpoint, stage)
+            trainer = try StageTrainer(resuming: checkpoint, sceneSize: sceneSize, datasetSize: datasetSize(stage))
+        } else {
+            var parent: [String: Tensor]? = nil
+            if let p = stage.parent {
+                guard FileManager.default.fileExists(atPath: weightsURL(p).path) else {
+                    throw TrainingError.missingParent(stage: stage.rawValue, parentFile: weightsURL(p).path)
+                }
+                parent = try Self.loadWeights(weightsURL(p))
+            }
+            trainer = try StageTrainer(stage: stage, model: model, seed: seed, sceneSize: sceneSize, steps: steps[stage] ?? 0,
+                                       hyperparameters: hyperparameters(for: stage), datasetSize: datasetSize(stage), parent: parent)
+        }
+
+        var bar = showsProgress ? ProgressBar(total: trainer.steps - trainer.step, label: stage.displayName,
+                                              unit: stage == .classifier ? "batch" : "img") : nil
+        let firstStep = trainer.step
+        var window: [TrainingRecord] = []
+        while trainer.step < trainer.steps {
+            if shouldStop() {
+                try trainer.checkpoint.write(to: checkpointURL(stage))
+                bar?.finish()
+                return .interrupted(step: trainer.step)
+            }
+            let record = try trainer.advance()
+            window.append(record)
+            if window.count > 50 { window.removeFirst() }
+            bar?.update(step: trainer.step - firstStep, figures: [
+                ("loss", window.map(\.loss).reduce(0, +) / Double(window.count)),
+                ("acc", window.map(\.pixelAccuracy).reduce(0, +) / Double(window.count)),
+            ])
+            if trainer.step % checkpointEvery == 0 && trainer.step < trainer.steps {
+                try trainer.checkpoint.write(to: checkpointURL(stage))
+            }
+        }
+        bar?.finish()
+        try trainer.checkpoint.write(to: checkpointURL(stage))
+        try writeHistory(trainer.history, to: historyURL(stage))
+        try Safetensors.write(trainer.network.parameters, metadata: weightsMetadata(trainer), to: weightsURL(stage))
+        return .finished
+    }
+
+    /// Refuses a checkpoint made with other settings (its continuation would not be this run).
+    func check(_ c: Checkpoint, _ stage: TrainingStage) throws {
+        let file = checkpointURL(stage).path
+        if c.stage != stage { throw CheckpointError.mismatch(file: file, field: "stage", found: c.stage.rawValue, expected: stage.rawValue) }
+        if c.seed != seed { throw CheckpointError.mismatch(file: file, field: "seed", found: String(c.seed), expected: String(seed)) }
+        if c.model != model { throw CheckpointError.mismatch(file: file, field: "model sizes", found: "\(c.model.widths)", expected: "\(model.widths)") }
+        let h = hyperparameters(for: stage)
+        if c.hyperparameters != h { throw CheckpointError.mismatch(file: file, field: "hyper-parameters", found: "\(c.hyperparameters)", expected: "\(h)") }
+        if let s = steps[stage], s != c.steps { throw CheckpointError.mismatch(file: file, field: "steps", found: String(c.steps), expected: String(s)) }
+    }
+
+    /// The metadata of a weights file: enough to rebuild its net.
+    func weightsMetadata(_ t: StageTrainer) -> [String: String] {
+        let m = t.model
+        return ["stage": t.stage.rawValue, "architecture": t.network.description.name, "seed": String(t.seed),
+                "steps": String(t.steps), "scene_size": String(sceneSize), "classes": String(t.stage == .classifier ? VGGMini.classifierClasses : VGGMini.segmentationClasses),
+                "widths": m.widths.map(String.init).joined(separator: ","),
+                "convolutions_per_block": m.convolutionsPerBlock.map(String.init).joined(separator: ","),
+                "fully_connected": String(m.fullyConnected), "classifier_input_size": String(m.classifierInputSize),
+                "trained_by": "swift-fcn TrainingPipeline (fcn train)"]
+    }
+
+    func writeHistory(_ history: [TrainingRecord], to url: URL) throws {
+        var text = "step,loss,pixel_accuracy\n"
+        for r in history { text += "\(r.step),\(r.loss),\(r.pixelAccuracy)\n" }
+        try AtomicFile.write(Data(text.utf8), to: url)
+    }
+
+    /// Every tensor of a weights file.
+    public static func loadWeights(_ url: URL) throws -> [String: Tensor] {
+        let file = try SafetensorsFile(contentsOf: url)
+        var result: [String: Tensor] = [:]
+        for name in file.tensorNames { result[name] = try file.tensor(named: name) }
+        return result
+    }
+}

@@ -1,0 +1,136 @@
+// TrainingStage.swift — the paper's staged training schedule, one case per stage (paper §4.1,
+// §4.2, Table 2).
+//
+//   classifier     the "ImageNet stage": VGG-mini learns to name the dominant shape of an example.
+//   fcn32s-fixed   net surgery, then only the new score layer learns (Table 2, first row).
+//   fcn32s         net surgery, then every layer learns ("fine-tuning all layers", §4.1).
+//   fcn16s         from FCN-32s; the new score_pool4 starts at zero (§4.2).
+//   fcn8s          from FCN-16s; the new score_pool3 starts at zero (§4.2).
+//   fcn8s-atonce   from the classifier, all three streams at once, pool4/pool3 scaled by
+//                  0.01/0.0001 (Berkeley's `voc-fcn8s-atonce`).
+//
+// Hyper-parameters follow the paper where it says something: SGD momentum, weight decay 5e-4,
+// biases at twice the rate without decay, fixed bilinear upsampling, minibatches of one image
+// with high momentum 0.99 (§4.3), the per-pixel loss summed over the image (`normalize: false`),
+// and a learning rate 10× lower for each finer net than for the one it starts from.
+
+/// One stage of the staged training.
+public enum TrainingStage: String, CaseIterable, Hashable, Sendable, Codable {
+    case classifier
+    case fcn32sFixed = "fcn32s-fixed"
+    case fcn32s
+    case fcn16s
+    case fcn8s
+    case fcn8sAtOnce = "fcn8s-atonce"
+
+    /// The stage whose trained weights this one starts from (`nil`: random initialisation).
+    public var parent: TrainingStage? {
+        switch self {
+        case .classifier: nil
+        case .fcn32sFixed, .fcn32s, .fcn8sAtOnce: .classifier
+        case .fcn16s: .fcn32s
+        case .fcn8s: .fcn16s
+        }
+    }
+
+    /// The FCN head trained in this stage (`nil` for the classifier).
+    public var variant: FCNVariant? {
+        switch self {
+        case .classifier: nil
+        case .fcn32sFixed, .fcn32s: .fcn32s
+        case .fcn16s: .fcn16s
+        case .fcn8s: .fcn8s
+        case .fcn8sAtOnce: .fcn8sAtOnce
+        }
+    }
+
+    /// The segmentation stages, in training order.
+    public static let segmentationStages: [TrainingStage] = [.fcn32sFixed, .fcn32s, .fcn16s, .fcn8s, .fcn8sAtOnce]
+
+    /// The row name of Table 2.
+    public var displayName: String {
+        switch self {
+        case .classifier: "VGG-mini classifier"
+        case .fcn32sFixed: "FCN-32s-fixed"
+        case .fcn32s: "FCN-32s"
+        case .fcn16s: "FCN-16s"
+        case .fcn8s: "FCN-8s"
+        case .fcn8sAtOnce: "FCN-8s at-once"
+        }
+    }
+
+    /// The network trained in this stage.
+    public func description(_ model: VGGMini) throws -> NetworkDescription {
+        guard let variant else { return model.classifier() }
+        return try model.fcn(variant)
+    }
+
+    /// How each parameter learns: fixed bilinear kernels are frozen everywhere; in
+    /// FCN-32s-fixed everything but `score_fr` is frozen; biases get ``LearningRule/bias``;
+    /// conv1_1's weights get ``TrainingStage/rawPixelRule``.
+    public func rules(for parameters: [ParameterShape]) -> [String: LearningRule] {
+        var rules: [String: LearningRule] = [:]
+        for p in parameters {
+            let frozen = !p.learnable || (self == .fcn32sFixed && !p.name.hasPrefix("score_fr."))
+            rules[p.name] = frozen ? .frozen : p.name == "conv1_1.weight" ? Self.rawPixelRule : p.name.hasSuffix(".bias") ? .bias : .weight
+        }
+        return rules
+    }
+
+    /// The rule of the first layer's weights, which read raw pixel values (Caffe's input is
+    /// pixel − mean, about ±128, not unit scale). With inputs r times larger than unit scale the
+    /// gradient of w is r times larger while w itself should be r times smaller: relative to
+    /// its size w moves r² times faster than every other layer, and training diverges. Training
+    /// w' = r·w on the input x/r instead is the standard cure; SGD on w' is exactly SGD on w with
+    /// the rate divided by r² and the decay multiplied by r² (r = 64; conv1_1's initial weights
+    /// are divided by r too, see `StageInitialization.swift`). The input convention, hence the
+    /// compatibility with Caffe's weights and preprocessing, is unchanged.
+    public static let rawPixelRule = LearningRule(learningRateMultiplier: 1 / (64 * 64), decayMultiplier: 64 * 64)
+}
+
+/// The hyper-parameters of one stage.
+public struct StageHyperparameters: Hashable, Sendable, Codable {
+    /// Base learning rate η (see `SGD.swift` for the update rule).
+    public var learningRate: Float
+    public var momentum: Float
+    public var weightDecay: Float
+    /// Images per step.
+    public var batchSize: Int
+    /// `true`: the loss is averaged over the counted pixels (Caffe's default); `false`: summed,
+    /// as the FCN nets do (`normalize: false`).
+    public var averagesLoss: Bool
+
+    public init(learningRate: Float, momentum: Float, weightDecay: Float = 5e-4, batchSize: Int = 1, averagesLoss: Bool = false) {
+        self.learningRate = learningRate; self.momentum = momentum; self.weightDecay = weightDecay
+        self.batchSize = batchSize; self.averagesLoss = averagesLoss
+    }
+
+    /// FCN-32s's per-pixel learning rate (× the pixel count = the base rate of the summed loss).
+    static let rate32: Float = 2e-3
+
+    /// A copy with another base learning rate.
+    public func with(learningRate: Float) -> StageHyperparameters {
+        var copy = self
+        copy.learningRate = learningRate
+        return copy
+    }
+
+    /// The defaults for `stage` on scenes of `sceneSize`² pixels.
+    ///
+    /// The segmentation learning rates are per-pixel rates divided by the pixel count, because
+    /// the loss is a sum over the pixels (the paper's 1e-10 for VGG16 on ~500×375 images is
+    /// the same idea at a larger scale). Each finer net fine-tunes its parent at a lower rate
+    /// (the paper lowers it 100×; our parents are trained far less, so 4× per stage).
+    /// The classifier: 0.003 — at 0.01 the net switched fc6/fc7 off in its first steps and
+    /// never recovered, at 0.003 it leaves chance level after ~500 steps.
+    public static func defaults(for stage: TrainingStage, sceneSize: Int) -> StageHyperparameters {
+        // (Written as per-pixel rates; see the comment above.)
+        let pixels = Float(sceneSize * sceneSize)
+        switch stage {
+        case .classifier: return StageHyperparameters(learningRate: 0.003, momentum: 0.9, batchSize: 8, averagesLoss: true)
+        case .fcn32sFixed, .fcn32s, .fcn8sAtOnce: return StageHyperparameters(learningRate: Self.rate32 / pixels, momentum: 0.99)
+        case .fcn16s: return StageHyperparameters(learningRate: Self.rate32 / 4 / pixels, momentum: 0.99)
+        case .fcn8s: return StageHyperparameters(learningRate: Self.rate32 / 16 / pixels, momentum: 0.99)
+        }
+    }
+}

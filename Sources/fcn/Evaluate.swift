@@ -1,0 +1,114 @@
+// Evaluate.swift — `fcn evaluate`: the paper's four metrics (§4 "Metrics", Table 2) of a
+// segmentation net on the synthetic validation scenes or on a VOC-layout folder; also exports
+// the synthetic validation set in VOC's layout. The work is in the library.
+import ArgumentParser
+import FCN
+import Foundation
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a segmentation net: pixel accuracy, mean accuracy, mean IU, frequency weighted IU.",
+        discussion: """
+        Which net: --stage (the shipped VGG-mini models, or those of a `fcn train` folder with --out),
+        or --weights with --arch. Which images: the synthetic validation scenes (--val-count),
+        or a PASCAL VOC-layout folder (--voc, split --split).
+
+        Examples:
+          fcn evaluate --stage fcn8s
+          fcn evaluate --stage fcn32s --out runs/seed1 --val-count 500
+          fcn evaluate --weights fcn8s.safetensors --arch fcn8s --voc VOCdevkit/VOC2012
+          fcn evaluate --export-voc synthetic-voc --val-count 200
+        """
+    )
+
+    @Option(help: "A trained stage: fcn32s-fixed, fcn32s, fcn16s, fcn8s, fcn8s-atonce.")
+    var stage: String?
+
+    @Option(help: "With --stage: the `fcn train` output folder (default: the models shipped with swift-fcn).")
+    var out: String?
+
+    @Option(help: "A safetensors weights file (with --arch).")
+    var weights: String?
+
+    @Option(help: "The head of --weights: fcn32s, fcn16s, fcn8s, fcn8s-atonce.")
+    var arch: String?
+
+    @Option(help: "The backbone of --weights: vgg-mini or vgg16.")
+    var backbone = "vgg-mini"
+
+    @Option(help: "Synthetic validation scenes to score (or to export).")
+    var valCount = 200
+
+    @Option(help: "Side of the synthetic validation scenes.")
+    var sceneSize = 128
+
+    @Option(help: "A folder in PASCAL VOC's layout to score instead of the synthetic scenes.")
+    var voc: String?
+
+    @Option(help: "The split of --voc.")
+    var split = "val"
+
+    @Option(help: "Write the synthetic validation set in VOC's layout to this folder, then stop.")
+    var exportVoc: String?
+
+    func run() throws {
+        if let exportVoc {
+            let world = SyntheticData.validationWorld(sceneSize: sceneSize)
+            let scenes = (0..<valCount).map { (id: String(format: "%06d", $0), scene: world.scene($0)) }
+            try VOCDataset.write(scenes, split: split, to: URL(filePath: exportVoc))
+            print("\(valCount) validation scenes → \(exportVoc) (PNGImages, SegmentationClass, ImageSets/Segmentation/\(split).txt)")
+            return
+        }
+        let (network, name) = try loadNetwork()
+        guard let classes = network.parameters["score_fr.weight"]?.shape[0] else { throw ValidationError("the net has no score_fr layer") }
+        var bar = ProgressBar(total: 1, label: "evaluate")
+        let matrix: ConfusionMatrix
+        let source: String
+        if let voc {
+            let dataset = VOCDataset(root: URL(filePath: voc))
+            let ids = try dataset.ids(split: split)
+            bar = ProgressBar(total: ids.count, label: "evaluate")
+            matrix = try SegmentationEvaluation.evaluate(network, classes: classes, count: ids.count, progress: { bar.update(step: $0) }) {
+                try dataset.scene(ids[$0])
+            }
+            source = "\(ids.count) images of \(voc) (\(split))"
+        } else {
+            let world = SyntheticData.validationWorld(sceneSize: sceneSize)
+            bar = ProgressBar(total: valCount, label: "evaluate")
+            matrix = try SegmentationEvaluation.evaluate(network, classes: classes, count: valCount, progress: { bar.update(step: $0) }) {
+                world.scene($0)
+            }
+            source = "\(valCount) synthetic validation scenes"
+        }
+        bar.finish()
+        print("\(name) on \(source)")
+        print(matrix.scores)
+    }
+
+    func loadNetwork() throws -> (Network, String) {
+        if let stage {
+            guard let s = TrainingStage(rawValue: stage), s != .classifier else {
+                throw ValidationError("unknown segmentation stage '\(stage)'; choose one of \(TrainingStage.segmentationStages.map(\.rawValue).joined(separator: ", "))")
+            }
+            if let out {
+                let pipeline = TrainingPipeline(folder: URL(filePath: out), seed: 1)
+                let weights = try TrainingPipeline.loadWeights(pipeline.weightsURL(s))
+                return (try Network(try s.description(.standard), parameters: weights), "\(s.displayName) (\(pipeline.weightsURL(s).path))")
+            }
+            return (try EmbeddedModels.network(s), "\(s.displayName) (shipped)")
+        }
+        guard let weights, let arch else { throw ValidationError("give --stage, or --weights with --arch") }
+        guard let variant = FCNVariant.allCases.first(where: { $0.rawValue.lowercased() == arch.replacingOccurrences(of: "-", with: "").lowercased() }) else {
+            throw ValidationError("unknown --arch '\(arch)'; choose fcn32s, fcn16s, fcn8s or fcn8s-atonce")
+        }
+        let parameters = try TrainingPipeline.loadWeights(URL(filePath: weights))
+        guard let classes = parameters["score_fr.weight"]?.shape[0] else { throw ValidationError("\(weights): no score_fr.weight tensor") }
+        let description: NetworkDescription
+        switch backbone {
+        case "vgg-mini": description = try VGGMini.standard.fcn(variant, classes: classes)
+        case "vgg16": description = try FCN.description(variant, classes: classes)
+        default: throw ValidationError("unknown --backbone '\(backbone)'; choose vgg-mini or vgg16")
+        }
+        return (try Network(description, parameters: parameters), "\(description.name) (\(weights))")
+    }
+}

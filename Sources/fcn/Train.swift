@@ -1,0 +1,133 @@
+// Train.swift — `fcn train`: the paper's staged training on the synthetic world (§4.1–4.2,
+// Table 2), with checkpoints, Ctrl-C and --resume. The work is `TrainingPipeline` in the library.
+import ArgumentParser
+import FCN
+import Foundation
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train VGG-mini and its FCNs stage by stage on synthetic scenes.",
+        discussion: """
+        Stages (each starts from the weights file of its parent in --out):
+          classifier → fcn32s-fixed, fcn32s, fcn8s-atonce;  fcn32s → fcn16s → fcn8s.
+        Ctrl-C (or SIGTERM) finishes the current step, writes a checkpoint and exits;
+        run the same command with --resume to continue to bit-identical results.
+
+        Examples:
+          fcn train --stage all --out runs/seed1 --seed 1
+          fcn train --stage fcn16s --out runs/seed1 --resume
+          fcn train --stage all --tiny --out /tmp/tiny --images-per-stage 20
+        """
+    )
+
+    @Option(help: "Stage: classifier, fcn32s-fixed, fcn32s, fcn16s, fcn8s, fcn8s-atonce or all.")
+    var stage = "all"
+
+    @Option(help: "Output folder for weights, checkpoints and loss curves (default runs/seed<S>).")
+    var out: String?
+
+    @Flag(help: "Continue from the checkpoints in --out; skip stages whose weights exist.")
+    var resume = false
+
+    @Option(help: "Seed of initialisation, data order, dropout and the training world (< 4 billion).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Steps for the chosen stage(s) (one image per step; a batch for the classifier).")
+    var steps: Int?
+
+    @Option(help: "Steps per stage: one number for all, or a list such as classifier=1500,fcn32s=1000.")
+    var imagesPerStage: String?
+
+    @Option(help: "Steps between checkpoints.")
+    var checkpointEvery = 200
+
+    @Option(help: "Validation scenes scored after --stage all (the Table 2 run).")
+    var valCount = 200
+
+    @Option(help: "Base learning rate for the chosen stage(s) (default: per stage, see StageHyperparameters).")
+    var learningRate: Float?
+
+    @Option(help: "Momentum for the chosen stage(s).")
+    var momentum: Float?
+
+    @Option(help: "Images per step for the chosen stage(s).")
+    var batchSize: Int?
+
+    @Option(help: "VGG-mini block widths, e.g. 8,16,32,64,64 (experiments; the shipped model uses the default).")
+    var widths: String?
+
+    @Option(help: "VGG-mini convolutions per block, e.g. 2,2,3,3,3.")
+    var depths: String?
+
+    @Option(help: "Side of the synthetic training and validation scenes.")
+    var sceneSize: Int?
+
+    @Option(help: "VGG-mini classifier input side (examples fill it; fc6 covers its pool5).")
+    var classifierInput: Int?
+
+    @Option(help: "Training scenes (and classification examples ×10) per epoch.")
+    var datasetSize: Int?
+
+    @Flag(help: "A tiny model on 16×16 scenes, for trying the commands in seconds.")
+    var tiny = false
+
+    func run() throws {
+        let stages: [TrainingStage]
+        if stage == "all" { stages = TrainingStage.allCases }
+        else if let s = TrainingStage(rawValue: stage) { stages = [s] }
+        else { throw ValidationError("unknown stage '\(stage)'; choose one of \(TrainingStage.allCases.map(\.rawValue).joined(separator: ", ")), all") }
+        guard seed < SyntheticData.validationSeed - 1_000_003 else { throw ValidationError("--seed must be below \(SyntheticData.validationSeed - 1_000_003)") }
+
+        var pipeline = TrainingPipeline(folder: URL(filePath: out ?? "runs/seed\(seed)"), seed: seed)
+        if tiny { pipeline.model = .tiny; pipeline.sceneSize = 16; pipeline.trainingScenes = 50; pipeline.classificationExamples = 200 }
+        pipeline.checkpointEvery = max(1, checkpointEvery)
+        if let sceneSize { pipeline.sceneSize = sceneSize }
+        if let datasetSize { pipeline.trainingScenes = datasetSize; pipeline.classificationExamples = 10 * datasetSize }
+        if let imagesPerStage { pipeline.steps.merge(try Self.parseSteps(imagesPerStage)) { $1 } }
+        if let steps { for s in stages { pipeline.steps[s] = steps } }
+        for s in stages {
+            var h = pipeline.hyperparameters(for: s)
+            if let learningRate { h.learningRate = learningRate }
+            if let momentum { h.momentum = momentum }
+            if let batchSize { h.batchSize = batchSize }
+            pipeline.hyperparameters[s] = h
+        }
+        func list(_ text: String?) -> [Int]? { text.map { $0.split(separator: ",").compactMap { Int($0) } } }
+        if let w = list(widths) { pipeline.model.widths = w }
+        if let d = list(depths) { pipeline.model.convolutionsPerBlock = d }
+        if let c = classifierInput { pipeline.model.classifierInputSize = c; pipeline.model.exampleSize = c }
+
+        StopRequest.installSignalHandlers()
+        let start = Date()
+        for s in stages {
+            switch try pipeline.run(s, resume: resume) {
+            case .finished: print("\(s.rawValue): \(pipeline.steps[s] ?? 0) steps → \(pipeline.weightsURL(s).path)")
+            case .alreadyDone: print("\(s.rawValue): already trained (\(pipeline.weightsURL(s).path))")
+            case .interrupted(let step):
+                print("\(s.rawValue): stopped at step \(step); checkpoint \(pipeline.checkpointURL(s).path). Continue with --resume.")
+                throw ExitCode(130)
+            }
+        }
+        print(String(format: "training time %.0f s", Date().timeIntervalSince(start)))
+        if stage == "all" && valCount > 0 {
+            let table = try TrainingReport.evaluate(pipeline, validationCount: valCount)
+            print(table.text)
+            try table.write(to: pipeline.folder)
+            print("table → \(pipeline.folder.appending(path: "table2.json").path)")
+        }
+    }
+
+    /// "1000" → every stage 1000; "classifier=1500,fcn32s=800" → those stages.
+    static func parseSteps(_ text: String) throws -> [TrainingStage: Int] {
+        if let n = Int(text) { return Dictionary(uniqueKeysWithValues: TrainingStage.allCases.map { ($0, n) }) }
+        var result: [TrainingStage: Int] = [:]
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: "=")
+            guard parts.count == 2, let s = TrainingStage(rawValue: String(parts[0])), let n = Int(parts[1]), n >= 0 else {
+                throw ValidationError("--images-per-stage: cannot read '\(item)' (expected stage=count)")
+            }
+            result[s] = n
+        }
+        return result
+    }
+}
