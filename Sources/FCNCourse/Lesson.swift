@@ -61,7 +61,7 @@ public struct Lesson {
     /// Writes a figure (if figures are on) and says where.
     public mutating func figure(_ name: String, _ figure: @autoclosure () -> Figure) throws {
         guard let folder = figureFolder else { return }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try AtomicFile.createFolder(folder)
         let f = figure()
         for ext in formats {
             let url = folder.appendingPathComponent("\(name).\(ext)")

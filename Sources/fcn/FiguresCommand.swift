@@ -2,6 +2,7 @@
 //
 // Thin on purpose: the figures and the registry live in `FCNFigures` (FigureCatalog.swift).
 import ArgumentParser
+import FCN
 import FCNFigures
 import Foundation
 
@@ -55,7 +56,7 @@ struct FiguresCommand: ParsableCommand {
             return
         }
         let folder = URL(fileURLWithPath: out, isDirectory: true)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try AtomicFile.createFolder(folder)
         for name in only.isEmpty ? FigureCatalog.names : only {
             let figure = FigureCatalog.all[name]!()
             for ext in formats {

@@ -26,6 +26,8 @@ public enum AtomicFileError: Error, CustomStringConvertible, Equatable {
     case writeFailed(file: String, reason: String)
     /// The caller's body threw; the temporary was removed and the destination left untouched.
     case aborted(file: String, reason: String)
+    /// An output folder could not be created.
+    case cannotCreateFolder(folder: String, reason: String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum AtomicFileError: Error, CustomStringConvertible, Equatable {
             return "cannot write \(file): \(reason)"
         case let .aborted(file, reason):
             return "writing \(file) was abandoned, file left unchanged: \(reason)"
+        case let .cannotCreateFolder(folder, reason):
+            return "cannot create output folder \(folder): \(reason)"
         }
     }
 }
@@ -138,5 +142,26 @@ public enum AtomicFile {
             throw AtomicFileError.writeFailed(file: path, reason: "rename: \(String(cString: strerror(errno)))")
         }
         renamed = true
+    }
+}
+
+extension AtomicFile {
+    /// Creates `folder` (and its parents) if it does not exist, with an error that names the
+    /// folder and says why in plain words (Foundation's own error is an NSError dump).
+    public static func createFolder(_ folder: URL) throws(AtomicFileError) {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) {
+            if isFolder.boolValue { return }
+            throw .cannotCreateFolder(folder: folder.path, reason: "a file of that name exists")
+        }
+        // mkdir each missing component ourselves, so that errno gives the real reason.
+        var path = ""
+        for component in folder.standardizedFileURL.path.split(separator: "/", omittingEmptySubsequences: true) {
+            path += "/" + component
+            if FileManager.default.fileExists(atPath: path) { continue }
+            if mkdir(path, 0o755) != 0 && errno != EEXIST {
+                throw .cannotCreateFolder(folder: folder.path, reason: "\(path): \(String(cString: strerror(errno)))")
+            }
+        }
     }
 }

@@ -75,7 +75,7 @@ public struct TrainingPipeline: Sendable {
     /// - Parameter shouldStop: polled between steps; when it returns `true` a checkpoint is
     ///   written and the run returns ``StageOutcome/interrupted(step:)``.
     public func run(_ stage: TrainingStage, resume: Bool, shouldStop: () -> Bool = { StopRequest.isRequested }) throws -> StageOutcome {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try AtomicFile.createFolder(folder)
         if resume && FileManager.default.fileExists(atPath: weightsURL(stage).path) { return .alreadyDone }
         var trainer: StageTrainer
         if resume, FileManager.default.fileExists(atPath: checkpointURL(stage).path) {

@@ -67,3 +67,27 @@ import Testing
         #expect(folder.contents == ["occupied"])
     }
 }
+
+@Suite struct OutputFolderTests {
+    @Test func createsNestedFoldersAndExplainsFailures() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fcn-folder-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let nested = root.appendingPathComponent("a/b/c")
+        try AtomicFile.createFolder(nested)
+        try AtomicFile.createFolder(nested)                       // already there: fine
+        var isFolder: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: nested.path, isDirectory: &isFolder) && isFolder.boolValue)
+
+        let file = root.appendingPathComponent("plain")
+        try Data("x".utf8).write(to: file)
+        #expect(throws: AtomicFileError.cannotCreateFolder(folder: file.path, reason: "a file of that name exists")) {
+            try AtomicFile.createFolder(file)
+        }
+        do {
+            try AtomicFile.createFolder(file.appendingPathComponent("below"))
+            Issue.record("creating a folder below a file should fail")
+        } catch {
+            #expect("\(error)".contains("cannot create output folder") && "\(error)".contains("Not a directory"))
+        }
+    }
+}
