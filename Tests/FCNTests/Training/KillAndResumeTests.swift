@@ -10,14 +10,6 @@ import Testing
 @testable import FCN
 
 @Suite struct KillAndResumeTests {
-    /// The `fcn` binary built next to this test bundle (`swift build --build-tests` builds it).
-    static var fcnBinary: URL? {
-        let nextToTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fcn")
-        let inBuildFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../.build/debug/fcn").standardized
-        return [nextToTests, inBuildFolder].first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
     static func train(_ binary: URL, out: URL, resume: Bool) throws -> Process {
         let p = Process()
         p.executableURL = binary
@@ -30,7 +22,7 @@ import Testing
     }
 
     @Test func killedTrainingResumesToTheSameWeights() throws {
-        guard let binary = Self.fcnBinary else {
+        guard let binary = builtExecutable("fcn") else {
             Issue.record("the fcn binary was not built next to the tests; run `swift build --build-tests` first")
             return
         }

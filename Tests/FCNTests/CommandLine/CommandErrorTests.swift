@@ -1,0 +1,57 @@
+// CommandErrorTests.swift — every command answers bad input with a message and a status, never
+// a crash, and writes nothing. Runs the real `fcn` and chapter executables.
+import Foundation
+import Testing
+
+@Suite struct CommandErrorTests {
+    struct Case: CustomStringConvertible, Sendable {
+        var program = "fcn"
+        var arguments: [String]            // "$DIR" is replaced by the scratch folder
+        var status: Int32
+        var message: String                // a piece the one-line error must contain
+        var description: String { "\(program) \(arguments.joined(separator: " "))" }
+    }
+
+    static let cases: [Case] = [
+        Case(arguments: ["segment", "--weights", "$DIR/garbage.safetensors", "--input", "$DIR/empty.png", "--labels", "$DIR/out/labels.png"],
+             status: 1, message: "cannot write $DIR/out/labels.png: folder $DIR/out does not exist"),
+        Case(arguments: ["segment", "--weights", "$DIR/garbage.safetensors", "--input", "$DIR/empty.png", "--labels", "$DIR/labels.png"],
+             status: 1, message: "$DIR/garbage.safetensors: not a valid safetensors file"),
+        Case(arguments: ["segment", "--weights", "$DIR/garbage.caffemodel", "--input", "$DIR/empty.png", "--logits", "$DIR/scores.npy"],
+             status: 1, message: "$DIR/garbage.caffemodel"),
+        Case(arguments: ["segment", "--input", "$DIR/empty.png"], status: 2, message: "no embedded model"),
+        Case(arguments: ["segment", "--weights", "$DIR/garbage.safetensors", "--input", "$DIR/empty.png", "--threads", "0"],
+             status: 2, message: "--threads must be at least 1"),
+        Case(arguments: ["convert", "$DIR/garbage.safetensors", "$DIR/converted.safetensors"], status: 1, message: "$DIR/garbage.safetensors"),
+        Case(arguments: ["convert", "$DIR/garbage.safetensors", "$DIR/converted.txt"], status: 1, message: "unknown weights format"),
+        Case(arguments: ["evaluate", "--weights", "$DIR/garbage.safetensors", "--arch", "fcn8s"], status: 1, message: "$DIR/garbage.safetensors"),
+        Case(arguments: ["train", "--stage", "classifier", "--tiny", "--steps", "2", "--out", "$DIR/garbage.safetensors/run"],
+             status: 1, message: "cannot create output folder"),
+        Case(arguments: ["figures", "--out", "$DIR/garbage.safetensors", "--only", "colormap-swatches"], status: 1, message: "a file of that name exists"),
+        Case(arguments: ["figures", "--only", "no-such-figure"], status: 2, message: "unknown figure"),
+        Case(arguments: ["info", "--arch", "no-such-net"], status: 2, message: "no-such-net"),
+        Case(program: "Chapter08", arguments: ["--weights", "$DIR/garbage.safetensors", "--no-figures"], status: 1, message: "$DIR/garbage.safetensors"),
+    ]
+
+    @Test(arguments: cases)
+    func refusesWithAMessageAndWritesNothing(_ c: Case) throws {
+        guard let program = builtExecutable(c.program) else {
+            Issue.record("\(c.program) was not built next to the tests; run `swift build --build-tests` first")
+            return
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fcn-errors-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("not weights".utf8).write(to: dir.appendingPathComponent("garbage.safetensors"))
+        try Data([0x08, 0xFF, 0xFF]).write(to: dir.appendingPathComponent("garbage.caffemodel"))
+        try Data().write(to: dir.appendingPathComponent("empty.png"))
+        let before = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+
+        let (status, stderr) = try runToCompletion(program, c.arguments.map { $0.replacingOccurrences(of: "$DIR", with: dir.path) })
+        let expected = c.message.replacingOccurrences(of: "$DIR", with: dir.path)
+        #expect(status == c.status, "exit status \(status), stderr: \(stderr)")
+        #expect(stderr.contains(expected), "stderr does not mention \"\(expected)\": \(stderr)")
+        #expect(!stderr.contains("Fatal error") && !stderr.contains("Stack dump"), "crashed: \(stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == before, "files were written")
+    }
+}
