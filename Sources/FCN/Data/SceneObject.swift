@@ -132,8 +132,10 @@ final class ScenePainter {
         let texture = Int.random(in: 0..<3, using: &rng)
         if texture > 0 {
             // Texture inside the shape only: clip to its path, then draw stripes or dots.
+            // `cairo_clip` consumes the path, so the stripes are filled on their own (with the
+            // path preserved they would be filled together with the shape: a solid object).
             cairo_save(cr)
-            cairo_clip_preserve(cr)
+            cairo_clip(cr)
             let other = randomColor(using: &rng)
             cairo_set_source_rgb(cr, other.0, other.1, other.2)
             let r = object.radius, step = max(3, r / 3)
@@ -153,6 +155,8 @@ final class ScenePainter {
             cairo_restore(cr)
         }
         let edge = randomColor(using: &rng)
+        cairo_new_path(cr)
+        object.tracePath(cr)                // the outline again: filling and clipping used it up
         cairo_set_source_rgb(cr, edge.0, edge.1, edge.2)
         cairo_set_line_width(cr, 1)
         cairo_stroke(cr)
