@@ -92,7 +92,7 @@ import Testing
         var rng = SeededRandom(seed: 5)
         var parameters = try Network.initialParameters(for: description, using: &rng)
         // Score layers start at zero; give them values so the test sees every path.
-        for name in parameters.keys where name.hasPrefix("score") {
+        for name in parameters.keys.sorted() where name.hasPrefix("score") {   // sorted: dictionary order differs per process
             parameters[name] = Tensor(randomNormal: parameters[name]!.shape, standardDeviation: 0.5, using: &rng)
         }
         let net = try Network(description, parameters: parameters)
@@ -159,7 +159,9 @@ import Testing
         ])
         var rng = SeededRandom(seed: 9)
         var parameters = try Network.initialParameters(for: description, inputShape: [1, 2, 7, 6], using: &rng)
-        for name in parameters.keys { parameters[name] = Tensor(randomNormal: parameters[name]!.shape, standardDeviation: 0.4, using: &rng) }
+        // Sorted: a dictionary's order changes from process to process (per-process hash seeds),
+        // and the draws must land on the same tensors every run for the test to be repeatable.
+        for name in parameters.keys.sorted() { parameters[name] = Tensor(randomNormal: parameters[name]!.shape, standardDeviation: 0.4, using: &rng) }
         let image = Tensor(randomUniform: [1, 2, 7, 6], in: -1...1, using: &rng)
         let labels = Tensor(shape: [1, 1, 7, 6]) { i in (i[2] + i[3]) % 5 == 0 ? 255 : Float((i[2] * 7 + i[3]) % 3) }
         let inputs = ["data": image, "label": labels]
