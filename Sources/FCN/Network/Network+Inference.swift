@@ -32,10 +32,7 @@ extension Network {
     ///     convolution's name) — for profilers such as `Benchmarks/fcn-profile`.
     public func forward(_ inputs: [String: Tensor], keeping: Set<String>, useWinograd: Bool = true,
                         stepObserver: ((_ layer: String, _ seconds: Double) -> Void)? = nil) throws -> [String: Tensor] {
-        let shapes = try description.inferShapes(inputs: inputs.mapValues(\.shape))
-        if description.hasFullyConnectedLayers {
-            try checkParameters(forInput: inputs[description.inputs[0]]!.shape)
-        }
+        let shapes = try checkedShapes(for: inputs)
         var kept = Set<Int>()
         for name in keeping {
             guard let v = plan.finalValues[name] else { throw NetworkError.unknownLayer(name) }

@@ -29,10 +29,7 @@ public struct ForwardTrace: Sendable {
 extension Network {
     /// Runs the network in training mode (dropout active, everything kept for `backward`).
     public func trainingForward(_ inputs: [String: Tensor], using rng: inout SeededRandom) throws -> ForwardTrace {
-        let shapes = try description.inferShapes(inputs: inputs.mapValues(\.shape))
-        if description.hasFullyConnectedLayers {
-            try checkParameters(forInput: inputs[description.inputs[0]]!.shape)
-        }
+        let shapes = try checkedShapes(for: inputs)
         var trace = ForwardTrace(values: [Tensor?](repeating: nil, count: plan.valueCount), finalValues: plan.finalValues,
                                  cropOffsets: shapes.cropOffsets)
         for (name, v) in plan.inputValues { trace.values[v] = inputs[name] }

@@ -59,10 +59,15 @@ public struct Network: Sendable {
         }
     }
 
-    /// Checks the parameters against the shapes an input of `inputShape` implies (needed for
-    /// fully connected layers, whose weight size depends on the spatial size).
-    func checkParameters(forInput inputShape: [Int]) throws {
-        try Network.check(parameters, against: description.parameterShapes(inputShape: inputShape))
+    /// Every blob's shape for these inputs — a thrown error, before any arithmetic, if a window
+    /// does not fit or a crop cannot align. Fully connected layers, whose weight size depends on
+    /// the spatial size, have their parameters checked here too (the others were at `init`).
+    func checkedShapes(for inputs: [String: Tensor]) throws -> BlobShapes {
+        let shapes = try description.inferShapes(inputs: inputs.mapValues(\.shape))
+        if description.hasFullyConnectedLayers {
+            try Network.check(parameters, against: description.parameterShapes(inputShape: inputs[description.inputs[0]]!.shape))
+        }
+        return shapes
     }
 
     /// Replaces parameters by name (e.g. after an SGD step); shapes must not change.
