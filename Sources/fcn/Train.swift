@@ -65,6 +65,9 @@ struct Train: ParsableCommand {
     @Option(help: "VGG-mini classifier input side (examples fill it; fc6 covers its pool5).")
     var classifierInput: Int?
 
+    @Option(help: "Dropout ratio after fc6 and fc7 (VGG16: 0.5; VGG-mini default: 0, none).")
+    var dropout: Float?
+
     @Option(help: "Training scenes (and classification examples ×10) per epoch.")
     var datasetSize: Int?
 
@@ -95,6 +98,10 @@ struct Train: ParsableCommand {
         func list(_ text: String?) -> [Int]? { text.map { $0.split(separator: ",").compactMap { Int($0) } } }
         if let w = list(widths) { pipeline.model.widths = w }
         if let d = list(depths) { pipeline.model.convolutionsPerBlock = d }
+        if let r = dropout {
+            guard r >= 0 && r < 1 else { throw ValidationError("--dropout \(r) is not in [0, 1)") }
+            pipeline.model.dropout = r
+        }
         if let c = classifierInput { pipeline.model.classifierInputSize = c; pipeline.model.exampleSize = c }
 
         StopRequest.installSignalHandlers()

@@ -44,14 +44,17 @@ public enum VGG {
     }
 
     /// The VGG classifier: convolution blocks, then fc6 and fc7 (`fullyConnected` wide, ReLU,
-    /// dropout 0.5) and fc8 (`classes` wide). Input `[N, 3, 224, 224]`; output `[N, classes]`.
+    /// dropout `dropout`) and fc8 (`classes` wide). Input `[N, 3, 224, 224]`; output `[N, classes]`.
+    ///
+    /// - Parameter dropout: the ratio of fc6's and fc7's dropout layers (VGG16: 0.5); 0 leaves
+    ///   them out (VGG-mini's 128-wide fc layers train badly with dropout, see `VGGMini.swift`).
     public static func description(widths: [Int] = vgg16Widths, convolutionsPerBlock: [Int] = vgg16Depths,
-                                   fullyConnected: Int = 4096, classes: Int = 1000) -> NetworkDescription {
+                                   fullyConnected: Int = 4096, classes: Int = 1000, dropout: Float = 0.5) -> NetworkDescription {
         var (layers, top) = convolutionBlocks(widths: widths, depths: convolutionsPerBlock, firstPadding: 1)
         for i in [6, 7] {
             layers.append(LayerDescription("fc\(i)", .linear(.init(outputs: fullyConnected)), bottom: top))
             layers.append(LayerDescription("relu\(i)", .relu, bottom: "fc\(i)", top: "fc\(i)"))
-            layers.append(LayerDescription("drop\(i)", .dropout(ratio: 0.5), bottom: "fc\(i)", top: "fc\(i)"))
+            if dropout > 0 { layers.append(LayerDescription("drop\(i)", .dropout(ratio: dropout), bottom: "fc\(i)", top: "fc\(i)")) }
             top = "fc\(i)"
         }
         layers.append(LayerDescription("fc8", .linear(.init(outputs: classes)), bottom: top))
@@ -61,14 +64,16 @@ public enum VGG {
 
     /// The fully convolutional VGG trunk of Berkeley's FCNs: conv1_1 padded by `firstPadding`
     /// (100), ceil pools, fc6 as a `fc6Kernel`×`fc6Kernel` convolution (7 = 224/32) and fc7 as a
-    /// 1×1 convolution, each with ReLU and dropout in place. Skip taps at pool3 and pool4.
+    /// 1×1 convolution, each with ReLU and dropout (ratio `dropout`, none if 0) in place. Skip
+    /// taps at pool3 and pool4.
     public static func backbone(widths: [Int] = vgg16Widths, convolutionsPerBlock: [Int] = vgg16Depths,
-                                fullyConnected: Int = 4096, firstPadding: Int = 100, fc6Kernel: Int = 7) -> FCNBackbone {
+                                fullyConnected: Int = 4096, firstPadding: Int = 100, fc6Kernel: Int = 7,
+                                dropout: Float = 0.5) -> FCNBackbone {
         var (layers, top) = convolutionBlocks(widths: widths, depths: convolutionsPerBlock, firstPadding: firstPadding)
         for (i, k) in [(6, fc6Kernel), (7, 1)] {
             layers.append(LayerDescription("fc\(i)", .convolution(.init(outputs: fullyConnected, kernel: Size2(k))), bottom: top))
             layers.append(LayerDescription("relu\(i)", .relu, bottom: "fc\(i)", top: "fc\(i)"))
-            layers.append(LayerDescription("drop\(i)", .dropout(ratio: 0.5), bottom: "fc\(i)", top: "fc\(i)"))
+            if dropout > 0 { layers.append(LayerDescription("drop\(i)", .dropout(ratio: dropout), bottom: "fc\(i)", top: "fc\(i)")) }
             top = "fc\(i)"
         }
         let isVGG16 = widths == vgg16Widths && convolutionsPerBlock == vgg16Depths && fullyConnected == 4096

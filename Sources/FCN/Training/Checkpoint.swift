@@ -108,12 +108,14 @@ public struct TrainingRecord: Hashable, Sendable, Codable {
 /// `VGGMini` as JSON (kept out of the model type, which need not know about files).
 struct ModelSizes: Codable {
     var widths: [Int], convolutionsPerBlock: [Int], fullyConnected: Int, classifierInputSize: Int, exampleSize: Int
+    /// Absent in checkpoints written before VGG-mini had a dropout setting (they used 0.5).
+    var dropout: Float?
     init(_ m: VGGMini) {
         widths = m.widths; convolutionsPerBlock = m.convolutionsPerBlock; fullyConnected = m.fullyConnected
-        classifierInputSize = m.classifierInputSize; exampleSize = m.exampleSize
+        classifierInputSize = m.classifierInputSize; exampleSize = m.exampleSize; dropout = m.dropout
     }
     var model: VGGMini {
         VGGMini(widths: widths, convolutionsPerBlock: convolutionsPerBlock, fullyConnected: fullyConnected,
-                classifierInputSize: classifierInputSize, exampleSize: exampleSize)
+                classifierInputSize: classifierInputSize, exampleSize: exampleSize, dropout: dropout ?? 0.5)
     }
 }

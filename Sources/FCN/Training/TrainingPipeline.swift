@@ -127,7 +127,7 @@ public struct TrainingPipeline: Sendable {
         let file = checkpointURL(stage).path
         if c.stage != stage { throw CheckpointError.mismatch(file: file, field: "stage", found: c.stage.rawValue, expected: stage.rawValue) }
         if c.seed != seed { throw CheckpointError.mismatch(file: file, field: "seed", found: String(c.seed), expected: String(seed)) }
-        if c.model != model { throw CheckpointError.mismatch(file: file, field: "model sizes", found: "\(c.model.widths)", expected: "\(model.widths)") }
+        if c.model != model { throw CheckpointError.mismatch(file: file, field: "model sizes", found: "\(c.model)", expected: "\(model)") }
         let h = hyperparameters(for: stage)
         if c.hyperparameters != h { throw CheckpointError.mismatch(file: file, field: "hyper-parameters", found: "\(c.hyperparameters)", expected: "\(h)") }
         if let s = steps[stage], s != c.steps { throw CheckpointError.mismatch(file: file, field: "steps", found: String(c.steps), expected: String(s)) }
@@ -141,6 +141,7 @@ public struct TrainingPipeline: Sendable {
                 "widths": m.widths.map(String.init).joined(separator: ","),
                 "convolutions_per_block": m.convolutionsPerBlock.map(String.init).joined(separator: ","),
                 "fully_connected": String(m.fullyConnected), "classifier_input_size": String(m.classifierInputSize),
+                "dropout": String(m.dropout),
                 "trained_by": "swift-fcn TrainingPipeline (fcn train)"]
     }
 
