@@ -12,7 +12,10 @@ struct Segment: ParsableCommand {
         discussion: """
         The input is a PNG/JPEG (preprocessed as Caffe does: BGR, mean pixel subtracted) or an .npy float32 array [1,3,H,W] or [3,H,W] that is already preprocessed. Outputs have the input's size; each is written atomically, and nothing is computed if one cannot be.
 
+        Without --weights, the VGG-mini FCN shipped with the package segments the synthetic shapes world (background, disc, ring, square, triangle, star, cross); with --weights, any FCN of --arch (e.g. Berkeley's VOC models, 21 classes).
+
         Examples:
+          fcn segment --input scene.png --labels scene-labels.png
           fcn segment --weights fcn8s.safetensors --input cat.jpg \\
               --labels cat-labels.png --overlay cat-overlay.png
           fcn segment --arch fcn32s --weights fcn32s.caffemodel \\
@@ -25,7 +28,7 @@ struct Segment: ParsableCommand {
     @Option(help: "The architecture.")
     var arch: FCNArchitecture = .fcn8s
 
-    @Option(help: "Weights (.safetensors or .caffemodel). Without it, the embedded model.")
+    @Option(help: "Weights (.safetensors or .caffemodel). Without it, the embedded VGG-mini model trained on synthetic shapes (7 classes).")
     var weights: String?
 
     @Option(help: "Number of classes (default: read from the weights' score_fr).")
@@ -89,6 +92,9 @@ struct Segment: ParsableCommand {
                 let times = result.forwardSeconds.map { String(format: "%.6f", $0) }.joined(separator: ", ")
                 print("{\"forwardSeconds\": [\(times)], \"peakRSSMiB\": \(String(format: "%.1f", peakRSSMiB()))}")
             }
+        } catch let error as EmbeddedModelRequestError {
+            printError("fcn segment: \(error)")
+            throw ExitCode(2)
         } catch let error as EmbeddedModelError {
             printError("fcn segment: \(error)")
             throw ExitCode(2)
@@ -99,20 +105,34 @@ struct Segment: ParsableCommand {
     }
 }
 
-/// Why there is no embedded model.
-enum EmbeddedModelError: Error, CustomStringConvertible {
-    case notAvailable(FCNArchitecture)
+/// Why the embedded model cannot serve a request.
+enum EmbeddedModelRequestError: Error, CustomStringConvertible {
+    case noEmbedded(FCNArchitecture)
+    case classCount(requested: Int)
     var description: String {
         switch self {
-        case .notAvailable(let arch): "no embedded model yet for \(arch.rawValue); pass --weights"
+        case .noEmbedded(let arch):
+            "there is no embedded \(arch.rawValue) (the shipped models are VGG-mini fcn32s, fcn16s, fcn8s and fcn8s-atonce); pass --weights"
+        case .classCount(let k):
+            "the embedded models have \(VGGMini.segmentationClasses) classes (background and six shapes), not \(k); pass --weights for other class counts"
         }
     }
 }
 
-/// The trained model shipped inside the binary, for `fcn segment` without `--weights`.
-/// Not trained yet: the single place to wire it once it is.
+/// The trained VGG-mini FCN shipped inside the package (`EmbeddedModels`), for `fcn segment`
+/// without `--weights`: same architecture family, trained by `scripts/train-embedded-models` on
+/// the synthetic shapes world, so it segments discs, rings, squares, triangles, stars and crosses.
 func embeddedNetwork(_ arch: FCNArchitecture, classes: Int?) throws -> Network {
-    throw EmbeddedModelError.notAvailable(arch)
+    if let classes, classes != VGGMini.segmentationClasses { throw EmbeddedModelRequestError.classCount(requested: classes) }
+    let stage: TrainingStage
+    switch arch {
+    case .fcn8s: stage = .fcn8s
+    case .fcn16s: stage = .fcn16s
+    case .fcn32s: stage = .fcn32s
+    case .fcn8sAtOnce: stage = .fcn8sAtOnce
+    case .fcnAlexNet: throw EmbeddedModelRequestError.noEmbedded(arch)
+    }
+    return try EmbeddedModels.network(stage)
 }
 
 /// The process's peak resident set so far, in MiB (`ru_maxrss` is in KiB on Linux).

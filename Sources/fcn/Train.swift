@@ -81,6 +81,9 @@ struct Train: ParsableCommand {
         else { throw ValidationError("unknown stage '\(stage)'; choose one of \(TrainingStage.allCases.map(\.rawValue).joined(separator: ", ")), all") }
         guard seed < SyntheticData.validationSeed - 1_000_003 else { throw ValidationError("--seed must be below \(SyntheticData.validationSeed - 1_000_003)") }
 
+        // Keep freed tensors' memory for reuse: each step allocates and frees the same
+        // activations, and returning them to the kernel cost more system time than the maths.
+        AllocatorTuning.keepFreedMemoryForReuse()
         var pipeline = TrainingPipeline(folder: URL(filePath: out ?? "runs/seed\(seed)"), seed: seed)
         if tiny { pipeline.model = .tiny; pipeline.sceneSize = 16; pipeline.trainingScenes = 50; pipeline.classificationExamples = 200 }
         pipeline.checkpointEvery = max(1, checkpointEvery)
