@@ -32,10 +32,13 @@ func niceNumber(_ x: Double) -> Double {
 public struct Axes: Sendable {
     /// Where the plot area lies on the canvas (inside the tick labels).
     public let frame: Rect
+    /// Tick positions along x and y, in data coordinates.
     public let xTicks: [Double], yTicks: [Double]
     /// The data ranges shown, widened to the outer ticks.
     public let x: ValueRange, y: ValueRange
 
+    /// Axes in `frame` covering the data ranges `x` and `y`.
+    ///
     /// - Parameters:
     ///   - frame: the plot area.
     ///   - x, y: data ranges to cover; they are widened to nice tick values.

@@ -7,9 +7,13 @@ import CCairo
 
 /// A font choice for labels: family, size in points, weight.
 public struct Font: Hashable, Sendable {
+    /// The font family, as fontconfig names it.
     public var family: String
+    /// The size in points.
     public var size: Double
+    /// Whether the bold weight is used.
     public var bold: Bool
+    /// A font; the default family, DejaVu Sans, is installed with the system dependencies.
     public init(family: String = "DejaVu Sans", size: Double, bold: Bool = false) {
         self.family = family; self.size = size; self.bold = bold
     }

@@ -21,10 +21,13 @@ public struct TensorImage: Sendable {
     public let height: Int, width: Int
     /// The slice's values, row-major H×W.
     public let values: [Float]
+    /// The colormap the values are drawn with.
     public let colormap: Colormap
     /// The values mapped to the ends of the colormap; values outside are clamped.
     public let range: ValueRange
 
+    /// The image of one H×W slice of `tensor`, coloured by `colormap` over `range`.
+    ///
     /// - Parameters:
     ///   - tensor: rank 4 (NCHW), 3 (CHW) or 2 (HW).
     ///   - batch, channel: which slice (ignored for the dimensions a lower rank lacks).

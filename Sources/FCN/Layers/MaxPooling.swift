@@ -51,11 +51,17 @@ public struct MaxPooling: Sendable {
         public var argmax: [Int32]
     }
 
+    /// KH×KW, the window.
     public var kernel: Size2
+    /// Step between windows.
     public var stride: Size2
+    /// Rows and columns on each side that no maximum takes from (treated as −∞).
     public var padding: Padding
+    /// How the output size is rounded: Caffe's `.ceil` or PyTorch's default `.floor`.
     public var rounding: Rounding
 
+    /// Max pooling over `kernel` windows every `stride` pixels.
+    ///
     /// - Parameters:
     ///   - kernel: the window size KH×KW.
     ///   - stride: the step between windows (default 1, as in Caffe).
@@ -173,7 +179,7 @@ public struct MaxPooling: Sendable {
     /// - Parameters:
     ///   - inputShape: the forward input's shape `[N, C, H, W]`.
     ///   - argmax: `Result.argmax` from the forward pass.
-    ///   - outputGradient: ∂L/∂y, `[N, C, OH, OW]`.
+    ///   - dy: ∂L/∂y, `[N, C, OH, OW]`.
     /// - Returns: ∂L/∂x, `[N, C, H, W]`.
     public func referenceBackward(inputShape: [Int], argmax: [Int32], outputGradient dy: Tensor) -> Tensor {
         var dx = Tensor(zeros: inputShape)

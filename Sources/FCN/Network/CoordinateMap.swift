@@ -26,23 +26,32 @@
 /// `x = scale · y + shift`. `scale` is the blob's stride in image pixels; `shift` is where its
 /// pixel 0 is centred.
 public struct AxisMap: Hashable, Sendable, CustomStringConvertible {
+    /// The blob's stride in image pixels.
     public var scale: Rational
+    /// The image coordinate of the centre of the blob's pixel 0.
     public var shift: Rational
+    /// The map `x = scale · y + shift`.
     public init(scale: Rational, shift: Rational) { self.scale = scale; self.shift = shift }
+    /// `x = y`: the map of a network input onto itself.
     public static let identity = AxisMap(scale: 1, shift: 0)
 
     /// Composes with one layer's own map (`a`, `b`: the layer's output → its input).
     public func then(scale a: Rational, shift b: Rational) -> AxisMap {
         AxisMap(scale: scale * a, shift: shift + scale * b)
     }
+    /// "x = scale·y + shift".
     public var description: String { "x = \(scale)·y + \(shift)" }
 }
 
 /// Output → image maps for both axes of a blob.
 public struct CoordinateMap: Hashable, Sendable {
+    /// The map of row indices.
     public var vertical: AxisMap
+    /// The map of column indices.
     public var horizontal: AxisMap
+    /// A map from its two axes.
     public init(vertical: AxisMap, horizontal: AxisMap) { self.vertical = vertical; self.horizontal = horizontal }
+    /// The identity on both axes.
     public static let identity = CoordinateMap(vertical: .identity, horizontal: .identity)
 }
 

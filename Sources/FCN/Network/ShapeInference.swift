@@ -15,13 +15,14 @@ public struct BlobShapes: Hashable, Sendable {
     /// Each crop layer's offset (given or derived), by layer name.
     public var cropOffsets: [String: Size2]
 
+    /// The shape `[N, C, H, W]` of blob `blob`, or `nil` if no layer writes it.
     public subscript(blob: String) -> [Int]? { blobs[blob] }
 }
 
 extension NetworkDescription {
     /// The shape of every blob when the inputs have the given shapes.
     ///
-    /// - Parameter inputs: a shape for each input blob: `[N, C, H, W]` (a label input may have C = 1).
+    /// - Parameter shapes: a shape for each input blob: `[N, C, H, W]` (a label input may have C = 1).
     /// - Throws: ``NetworkError`` for an invalid description, a window that does not fit, a crop
     ///   larger than its input, a sum of different shapes, or mismatched channels.
     public func inferShapes(inputs shapes: [String: [Int]]) throws(NetworkError) -> BlobShapes {

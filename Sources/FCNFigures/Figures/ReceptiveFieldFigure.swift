@@ -11,11 +11,15 @@ import FCN
 
 /// One layer's receptive field along an axis (the nets drawn are square).
 public struct LayerField: Hashable, Sendable {
+    /// The layer's name.
     public var layer: String
+    /// The receptive field's size, in image pixels.
     public var size: Int
+    /// The distance between neighbouring cells (the stride), in image pixels.
     public var jump: Int
     /// Image coordinate (pixel centres at integers) of cell 0's centre.
     public var start: Double
+    /// One layer's field.
     public init(layer: String, size: Int, jump: Int, start: Double) {
         self.layer = layer; self.size = size; self.jump = jump; self.start = start
     }

@@ -9,8 +9,11 @@ import FCN
 
 /// One row: an image and its label maps, each with a column title.
 public struct SegmentationRow: Sendable {
+    /// The input image.
     public var image: RGBPixels
+    /// The label maps shown beside it (one label per pixel, row by row), each with a title.
     public var panels: [(title: String, labels: [Int])]
+    /// A row of the figure.
     public init(image: RGBPixels, panels: [(title: String, labels: [Int])]) {
         precondition(panels.allSatisfy { $0.labels.count == image.width * image.height },
                      "SegmentationRow: every label map needs \(image.width)×\(image.height) labels")
