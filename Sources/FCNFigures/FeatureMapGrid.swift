@@ -29,7 +29,11 @@ public struct FeatureMapGrid: Sendable {
     ///
     /// - Parameters:
     ///   - activation: NCHW (image `batch` is shown) or CHW.
+    ///   - layer: the layer's name, for the title.
+    ///   - batch: which image of an NCHW batch to show.
     ///   - channels: which channels; `nil` means all of them.
+    ///   - columns: tiles per row.
+    ///   - colormap: the colours of the values.
     ///   - sharedRange: colour every tile over the range of all shown channels (default), or
     ///     stretch each tile over its own range (shows structure in weak channels).
     public init(_ activation: Tensor, layer: String, batch: Int = 0, channels: [Int]? = nil, columns: Int = 8,

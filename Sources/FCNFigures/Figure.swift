@@ -18,6 +18,7 @@ import Foundation
 
 /// The three file formats a figure can be written in, named by their file extension.
 public enum FigureFormat: String, CaseIterable, Sendable {
+    /// PNG (raster, at the scale asked), PDF and SVG (vector).
     case png, pdf, svg
 }
 

@@ -30,7 +30,9 @@ public struct TensorImage: Sendable {
     ///
     /// - Parameters:
     ///   - tensor: rank 4 (NCHW), 3 (CHW) or 2 (HW).
-    ///   - batch, channel: which slice (ignored for the dimensions a lower rank lacks).
+    ///   - batch: which image of a batch (ignored below rank 4).
+    ///   - channel: which channel (ignored below rank 3).
+    ///   - colormap: the colours of the values.
     ///   - range: the value range to colour; `nil` spans the slice's own minimum and maximum.
     public init(_ tensor: Tensor, batch: Int = 0, channel: Int = 0, colormap: Colormap = .viridis,
                 range: ValueRange? = nil) {

@@ -45,6 +45,7 @@ public struct LayerField: Hashable, Sendable {
 ///   - image: the input, drawn at `pointsPerPixel`.
 ///   - fields: the layers, fine to coarse.
 ///   - network: named in the title.
+///   - pointsPerPixel: the drawing scale of the image.
 public func receptiveFieldFigure(image: RGBPixels, fields: [LayerField], network: String, pointsPerPixel: Double = 0.8) -> Figure {
     let margin = 20.0, top = margin + 56
     let side = Double(max(image.width, image.height)) * pointsPerPixel

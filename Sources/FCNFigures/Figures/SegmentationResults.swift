@@ -24,7 +24,10 @@ public struct SegmentationRow: Sendable {
 /// A grid of segmentation results with a legend of the labels that occur.
 ///
 /// - Parameters:
+///   - title: the figure's title.
 ///   - rows: one image per row; every row should have the same panel titles (the first row's are shown).
+///   - classNames: the legend's name of each label.
+///   - palette: the colour of each label.
 ///   - panelSize: the side of each panel in points (images are scaled to fit, aspect kept).
 ///   - overlayAlpha: if given, label maps are blended over the image at this opacity instead of drawn flat.
 public func segmentationResultsFigure(title: String, rows: [SegmentationRow], classNames: [String],
