@@ -15,6 +15,11 @@
 import CCairo
 
 /// The classes of the synthetic world. Raw values are the label values in label maps.
+///
+/// ```swift
+/// ShapeClass.disc.rawValue   // 1, the value of its pixels in a label map
+/// ShapeClass.count           // 7, background included
+/// ```
 public enum ShapeClass: Int, CaseIterable, Sendable {
     /// Background (0) and the six shapes; the raw value is the label.
     case background = 0, disc, ring, square, triangle, star, cross

@@ -19,6 +19,11 @@
 //   N batch, C channels, H×W input size, KH×KW window, SH×SW stride, OH×OW output size.
 
 /// How a pooling layer rounds its output size when the windows do not tile the input exactly.
+///
+/// ```swift
+/// MaxPooling.outputLength(input: 7, kernel: 2, stride: 2, padBefore: 0, padAfter: 0, rounding: .ceil)    // 4
+/// MaxPooling.outputLength(input: 7, kernel: 2, stride: 2, padBefore: 0, padAfter: 0, rounding: .floor)   // 3
+/// ```
 public enum Rounding: Hashable, Sendable {
     /// Caffe: a last, partial window still produces an output.
     case ceil

@@ -16,6 +16,11 @@
 // Dimension letters: K classes.
 
 /// The convolutional trunk an FCN head is put on.
+///
+/// ```swift
+/// let backbone = VGG.backbone()                                         // conv1_1 … fc7, taps pool4 and pool3
+/// let net = try FCN.description(.fcn8s, backbone: backbone, classes: 7)
+/// ```
 public struct FCNBackbone: Hashable, Sendable {
     /// The backbone's name, used in the network's name ("VGG16", "AlexNet", "VGG-mini").
     public var name: String
@@ -37,7 +42,11 @@ public struct FCNBackbone: Hashable, Sendable {
     }
 }
 
-/// Which head.
+/// Which head: where the prediction is taken from and how it is upsampled (paper §4.2).
+///
+/// ```swift
+/// let fcn16s = try FCN.description(.fcn16s)   // VGG16, score_fr + score_pool4, 21 classes
+/// ```
 public enum FCNVariant: String, CaseIterable, Hashable, Sendable {
     /// One stride-32 prediction upsampled 32× (§4.2); FCN-16s and FCN-8s add the pool4 and pool3
     /// skips; FCN-8s at once trains all three streams together with scaled skips.

@@ -25,6 +25,11 @@
 /// An affine map along one axis from a blob's pixel index to an input-image coordinate:
 /// `x = scale · y + shift`. `scale` is the blob's stride in image pixels; `shift` is where its
 /// pixel 0 is centred.
+///
+/// ```swift
+/// // A 2×2 pool of stride 2: output pixel y covers input pixels 2y and 2y + 1, centred at 2y + ½.
+/// AxisMap.identity.then(scale: 2, shift: Rational(1, 2)).description   // "x = 2·y + 0.5"
+/// ```
 public struct AxisMap: Hashable, Sendable, CustomStringConvertible {
     /// The blob's stride in image pixels.
     public var scale: Rational
@@ -56,6 +61,13 @@ public struct CoordinateMap: Hashable, Sendable {
 }
 
 /// The result of ``NetworkDescription/coordinateMaps()``.
+///
+/// ```swift
+/// let maps = try FCN.description(.fcn8s).coordinateMaps()
+/// maps.cropOffsets["score_pool4c"]   // 5
+/// maps.cropOffsets["score_pool3c"]   // 9
+/// maps.cropOffsets["score"]          // 31
+/// ```
 public struct CoordinateMaps: Hashable, Sendable {
     /// Each layer's top map, by layer name; `nil` where undefined (after a fully connected layer,
     /// or a sum of misaligned blobs).

@@ -11,6 +11,11 @@
 // Eltwise (SUM, with coefficients), InnerProduct, SoftmaxWithLoss.
 
 /// Parameters of a convolution [Caffe `Convolution`], weight `[O, C/G, KH, KW]`, bias `[O]`.
+///
+/// ```swift
+/// let conv1_1 = ConvolutionParameters(outputs: 64, kernel: 3, padding: 100)   // an FCN's first layer
+/// let fc6 = ConvolutionParameters(outputs: 4096, kernel: 7)                  // fc6 after net surgery
+/// ```
 public struct ConvolutionParameters: Hashable, Sendable {
     /// Number of output channels O (Caffe `num_output`).
     public var outputs: Int
@@ -44,6 +49,12 @@ public enum UpsamplingKernel: Hashable, Sendable {
 
 /// Parameters of a transposed convolution [Caffe `Deconvolution`], weight `[C, O/G, KH, KW]`.
 /// FCNs use it for in-network upsampling (paper §3.3) with `bias: false`.
+///
+/// ```swift
+/// // 21 class scores upsampled 2× by a 4×4 kernel, bilinear at first and then trained, as in §4.2
+/// // (``FCN/FCN/description(_:backbone:classes:)`` keeps Berkeley's fixed kernels instead).
+/// let upscore2 = TransposedConvolutionParameters(outputs: 21, kernel: 4, stride: 2, kernelKind: .learnable)
+/// ```
 public struct TransposedConvolutionParameters: Hashable, Sendable {
     /// Number of output channels O (the number of classes K when upsampling scores).
     public var outputs: Int
@@ -71,6 +82,10 @@ public struct TransposedConvolutionParameters: Hashable, Sendable {
 }
 
 /// Parameters of max pooling [Caffe `Pooling` with `pool: MAX`].
+///
+/// ```swift
+/// let pool1 = PoolingParameters(kernel: 2, stride: 2)   // VGG's pools; sizes rounded up as in Caffe
+/// ```
 public struct PoolingParameters: Hashable, Sendable {
     /// KH×KW, the window.
     public var kernel: Size2
@@ -136,6 +151,11 @@ public struct SoftmaxLossParameters: Hashable, Sendable {
 }
 
 /// What a layer computes, with its parameters.
+///
+/// ```swift
+/// LayerKind.convolution(.init(outputs: 64, kernel: 3, padding: 1)).caffeType   // "Convolution"
+/// LayerKind.sum(coefficients: [1, 1]).caffeType                                // "Eltwise"
+/// ```
 public enum LayerKind: Hashable, Sendable {
     /// A convolution (§3.1; fully connected layers become these in net surgery).
     case convolution(ConvolutionParameters)

@@ -27,6 +27,16 @@ public struct AxisReceptiveField: Hashable, Sendable {
 }
 
 /// The receptive field of a blob's pixels, per axis.
+///
+/// ```swift
+/// let fields = try FCN.description(.fcn32s).receptiveFields()
+/// fields["pool5"]!!.vertical.size      // 212
+/// fields["score_fr"]!!.vertical.size   // 404 (Table 1)
+/// fields["score_fr"]!!.vertical.jump   // 32, the output stride
+/// ```
+///
+/// ### See Also
+/// - ``NetworkDescription/receptiveFields()``, ``ArchitectureAnalysis``.
 public struct ReceptiveField: Hashable, Sendable, CustomStringConvertible {
     /// The field along the height.
     public var vertical: AxisReceptiveField

@@ -7,6 +7,13 @@
 // Dimension letters: N batch, C channels, H×W spatial size, O output channels, K classes.
 
 /// The shapes found by ``NetworkDescription/inferShapes(inputs:)``.
+///
+/// ```swift
+/// let shapes = try FCN.description(.fcn8s).inferShapes(input: [1, 3, 500, 500])
+/// shapes["pool3"]                  // [1, 256, 88, 88]
+/// shapes.layerOutputs["fc7"]       // [1, 4096, 16, 16]
+/// shapes.layerOutputs["score"]     // [1, 21, 500, 500]: the input's size
+/// ```
 public struct BlobShapes: Hashable, Sendable {
     /// Each blob's shape (for a blob written in place, the shape after the last writer — the same).
     public var blobs: [String: [Int]]
