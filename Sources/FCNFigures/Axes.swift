@@ -32,13 +32,18 @@ func niceNumber(_ x: Double) -> Double {
 public struct Axes: Sendable {
     /// Where the plot area lies on the canvas (inside the tick labels).
     public let frame: Rect
+    /// Tick positions along x and y, in data coordinates.
     public let xTicks: [Double], yTicks: [Double]
     /// The data ranges shown, widened to the outer ticks.
     public let x: ValueRange, y: ValueRange
 
+    /// Axes in `frame` covering the data ranges `x` and `y`.
+    ///
     /// - Parameters:
     ///   - frame: the plot area.
-    ///   - x, y: data ranges to cover; they are widened to nice tick values.
+    ///   - x: the data range to cover along x; it is widened to nice tick values.
+    ///   - y: the data range to cover along y, widened likewise.
+    ///   - tickCount: about how many ticks each axis gets.
     public init(frame: Rect, x: ValueRange, y: ValueRange, tickCount: Int = 5) {
         self.frame = frame
         xTicks = niceTicks(x.lower, x.upper, count: tickCount)
@@ -57,7 +62,11 @@ extension Canvas {
     /// Draws light grid lines, the left and bottom axes, tick labels and axis titles.
     ///
     /// - Parameters:
+    ///   - axes: the frame, ranges and ticks to draw.
+    ///   - xLabel: the title under the x axis.
+    ///   - yLabel: the title beside the y axis, read bottom-up.
     ///   - xTicks: whether to label x at its nice ticks (bar charts label categories instead).
+    ///   - font: the font of tick labels (titles use a slightly larger size).
     public func drawAxes(_ axes: Axes, xLabel: String, yLabel: String, xTicks: Bool = true, font: Font = .regular(9)) {
         let f = axes.frame
         for t in axes.yTicks {

@@ -10,6 +10,7 @@
 ///                      seriesNames: ["val"], values: [[59.4], [62.4], [62.7]])
 /// ```
 public struct BarChart: Sendable {
+    /// The title above the chart and the label of the y axis.
     public var title: String, yLabel: String
     /// Category names along x.
     public var groups: [String]
@@ -17,8 +18,10 @@ public struct BarChart: Sendable {
     public var seriesNames: [String]
     /// `values[group][series]`.
     public var values: [[Double]]
+    /// One colour per series (cycled).
     public var colors: [RGB]
 
+    /// A grouped bar chart; `values` must be `groups.count` × `seriesNames.count`.
     public init(title: String, yLabel: String, groups: [String], seriesNames: [String], values: [[Double]],
                 colors: [RGB] = RGB.series) {
         precondition(values.count == groups.count && values.allSatisfy { $0.count == seriesNames.count },
@@ -57,6 +60,7 @@ public struct BarChart: Sendable {
         }
     }
 
+    /// The chart alone as a figure of `width`×`height` points.
     public func figure(width: Double = 420, height: Double = 280) -> Figure {
         Figure(width: width, height: height) { canvas in draw(on: canvas, in: canvas.bounds.inset(by: 8)) }
     }

@@ -10,6 +10,8 @@ extension Canvas {
     /// Draws `pixels` stretched to fill `rect`.
     ///
     /// - Parameters:
+    ///   - pixels: the image.
+    ///   - rect: where to draw it, in points.
     ///   - smooth: `false` (default) keeps pixels as sharp squares (nearest neighbour);
     ///     `true` interpolates (PNG and PDF only: SVG images are always drawn sharp).
     public func image(_ pixels: RGBPixels, in rect: Rect, smooth: Bool = false) {

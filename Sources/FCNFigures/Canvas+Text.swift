@@ -7,9 +7,13 @@ import CCairo
 
 /// A font choice for labels: family, size in points, weight.
 public struct Font: Hashable, Sendable {
+    /// The font family, as fontconfig names it.
     public var family: String
+    /// The size in points.
     public var size: Double
+    /// Whether the bold weight is used.
     public var bold: Bool
+    /// A font; the default family, DejaVu Sans, is installed with the system dependencies.
     public init(family: String = "DejaVu Sans", size: Double, bold: Bool = false) {
         self.family = family; self.size = size; self.bold = bold
     }
@@ -22,11 +26,18 @@ public struct Font: Hashable, Sendable {
 }
 
 /// Where the anchor point sits horizontally on the text.
-public enum TextAlignment: Sendable { case left, center, right }
+public enum TextAlignment: Sendable {
+    /// The anchor is at the text's left end, its middle, or its right end.
+    case left, center, right
+}
 
 /// Where the anchor point sits vertically on the text: on the baseline, at half the capital
 /// height (visually centred for labels), at the top of capitals, or at the descender line.
-public enum TextBaseline: Sendable { case baseline, middle, top, bottom }
+public enum TextBaseline: Sendable {
+    /// The anchor is on the baseline, at half the capital height, at the top of capitals, or
+    /// on the descender line.
+    case baseline, middle, top, bottom
+}
 
 extension Canvas {
     /// Selects `font` for the next text call.
@@ -55,6 +66,10 @@ extension Canvas {
     /// Draws `text` anchored at `point`.
     ///
     /// - Parameters:
+    ///   - text: the text, one line.
+    ///   - point: the anchor, in points.
+    ///   - font: the font.
+    ///   - color: the text colour.
     ///   - align: which end (or the middle) of the text lies at `point.x`.
     ///   - baseline: which horizontal line of the text lies at `point.y`.
     ///   - angle: rotation in radians about `point`, counter-clockwise (−π/2 reads bottom-up,

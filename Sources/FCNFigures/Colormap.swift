@@ -15,10 +15,12 @@
 /// Colormap.blueWhiteRed.color(at: 0.5)  // white: the middle of a diverging map
 /// ```
 public struct Colormap: Sendable {
+    /// The colormap's name ("viridis", "blue-white-red", …).
     public let name: String
     /// Colours at t = 0, 1/(n−1), …, 1.
     public let anchors: [RGB]
 
+    /// A colormap through `anchors` (at least two), evenly spaced over [0, 1].
     public init(name: String, anchors: [RGB]) {
         precondition(anchors.count >= 2, "Colormap: need at least two anchors")
         self.name = name; self.anchors = anchors
@@ -77,7 +79,9 @@ public struct Colormap: Sendable {
 
 /// A value range mapped onto a colormap's [0, 1].
 public struct ValueRange: Hashable, Sendable {
+    /// The values mapped to t = 0 and t = 1.
     public var lower: Double, upper: Double
+    /// The range `lower…upper`.
     public init(_ lower: Double, _ upper: Double) {
         precondition(lower <= upper, "ValueRange: lower \(lower) above upper \(upper)")
         self.lower = lower; self.upper = upper

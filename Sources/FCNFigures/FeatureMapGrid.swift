@@ -12,18 +12,28 @@ import FCN
 /// let figure = grid.figure()
 /// ```
 public struct FeatureMapGrid: Sendable {
+    /// The layer name shown in the title.
     public let layer: String
     /// Shape of one image's activation, [C, H, W].
     public let shape: [Int]
+    /// The channels shown, in order.
     public let channels: [Int]
+    /// Tiles per row.
     public let columns: Int
+    /// One image per channel shown.
     public let tiles: [TensorImage]
     /// Whether all tiles share one value range (comparable brightness) or each has its own.
     public let sharedRange: Bool
 
+    /// A grid of the chosen channels of `activation`, `columns` tiles per row.
+    ///
     /// - Parameters:
     ///   - activation: NCHW (image `batch` is shown) or CHW.
+    ///   - layer: the layer's name, for the title.
+    ///   - batch: which image of an NCHW batch to show.
     ///   - channels: which channels; `nil` means all of them.
+    ///   - columns: tiles per row.
+    ///   - colormap: the colours of the values.
     ///   - sharedRange: colour every tile over the range of all shown channels (default), or
     ///     stretch each tile over its own range (shows structure in weak channels).
     public init(_ activation: Tensor, layer: String, batch: Int = 0, channels: [Int]? = nil, columns: Int = 8,

@@ -18,6 +18,7 @@ import Foundation
 
 /// The three file formats a figure can be written in, named by their file extension.
 public enum FigureFormat: String, CaseIterable, Sendable {
+    /// PNG (raster, at the scale asked), PDF and SVG (vector).
     case png, pdf, svg
 }
 
@@ -31,14 +32,18 @@ public enum FigureFormat: String, CaseIterable, Sendable {
 /// try f.write(to: URL(fileURLWithPath: "hello.pdf"))
 /// ```
 public struct Figure: Sendable {
+    /// Width in points.
     public let width: Double
+    /// Height in points.
     public let height: Double
+    /// Draws the figure on a canvas of `width`×`height` points.
     public let draw: @Sendable (Canvas) -> Void
 
     /// The creation and modification date written into every PDF: the first day of CVPR 2015,
     /// where the FCN paper was presented. A fixed date keeps PDFs byte-identical across runs.
     public static let fixedDate = "2015-06-07T00:00:00Z"
 
+    /// A figure of `width`×`height` points drawn by `draw`.
     public init(width: Double, height: Double, draw: @escaping @Sendable (Canvas) -> Void) {
         precondition(width > 0 && height > 0, "Figure: size must be positive, got \(width)×\(height)")
         self.width = width

@@ -11,6 +11,7 @@ import FCN
 /// try f.write(to: URL(fileURLWithPath: "Figures/convolution-arithmetic.svg"))
 /// ```
 public enum FigureCatalog {
+    /// Every figure of the project by name, each made on demand (they compute their numbers).
     public static let all: [String: @Sendable () -> Figure] = [
         "colormap-swatches": { colormapSwatches() },
         "convolution-arithmetic": { convolutionArithmetic() },

@@ -16,6 +16,7 @@ public enum FigureError: Error, CustomStringConvertible, Equatable {
     /// file could be created, or writing, syncing or renaming it failed).
     case fileWrite(path: String, reason: String)
 
+    /// A sentence naming the file and the problem.
     public var description: String {
         switch self {
         case .unknownFormat(let path, let ext):

@@ -8,9 +8,14 @@ extension Canvas {
     /// Draws swatch-and-name rows for `labels`, filling `columns` columns top to bottom.
     ///
     /// - Parameters:
+    ///   - labels: the labels to list, in order.
     ///   - names: the name of each label, indexed by label.
+    ///   - palette: the colour of each label.
     ///   - origin: top-left corner of the legend.
-    ///   - columnWidth, rowHeight: spacing in points.
+    ///   - columns: how many columns the rows are spread over.
+    ///   - columnWidth: the distance between columns, in points.
+    ///   - rowHeight: the distance between rows, in points.
+    ///   - font: the font of the names.
     /// - Returns: the legend's bounding rectangle.
     ///
     /// ```swift

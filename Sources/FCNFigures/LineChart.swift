@@ -5,9 +5,13 @@
 
 /// One named line: points in data coordinates, in drawing order.
 public struct Series: Sendable {
+    /// The name shown in the legend.
     public var name: String
+    /// The points, in data coordinates and drawing order.
     public var points: [(x: Double, y: Double)]
+    /// The line's colour.
     public var color: RGB
+    /// A named line through `points`.
     public init(name: String, points: [(x: Double, y: Double)], color: RGB) {
         self.name = name; self.points = points; self.color = color
     }
@@ -21,8 +25,11 @@ public struct Series: Sendable {
 /// let figure = chart.figure(width: 420, height: 280)
 /// ```
 public struct LineChart: Sendable {
+    /// The title above the chart and the labels of the two axes.
     public var title: String, xLabel: String, yLabel: String
+    /// The lines, drawn in order.
     public var series: [Series]
+    /// A chart of `series` with a title and axis labels.
     public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series
     }
@@ -47,6 +54,7 @@ public struct LineChart: Sendable {
         }
     }
 
+    /// The chart alone as a figure of `width`×`height` points.
     public func figure(width: Double = 420, height: Double = 280) -> Figure {
         Figure(width: width, height: height) { canvas in draw(on: canvas, in: canvas.bounds.inset(by: 8)) }
     }

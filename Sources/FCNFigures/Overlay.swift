@@ -16,6 +16,7 @@ public enum Overlay {
     ///
     /// - Parameters:
     ///   - labels: row-major H×W class labels (0…255), same size as `image`.
+    ///   - image: the picture underneath.
     ///   - alpha: opacity of the label colours; 0 shows only the image, 1 only the labels.
     ///   - palette: colour of each label; VOC's by default.
     ///   - skipVoid: leave pixels labelled `LabelPalette.voidLabel` untouched.
@@ -36,7 +37,10 @@ public enum Overlay {
     ///
     /// - Parameters:
     ///   - values: row-major H×W values, same size as `image`.
+    ///   - image: the picture underneath.
+    ///   - colormap: the colours of the values.
     ///   - range: values mapped to the colormap ends; `nil` spans the values.
+    ///   - alpha: opacity of the heatmap.
     public static func heatmap(_ values: [Float], on image: RGBPixels, colormap: Colormap = .viridis,
                                range: ValueRange? = nil, alpha: Double = 0.5) -> RGBPixels {
         precondition(values.count == image.width * image.height,

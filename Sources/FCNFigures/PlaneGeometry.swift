@@ -5,7 +5,9 @@
 
 /// A position on a canvas, in points; y grows downwards.
 public struct Point: Hashable, Sendable {
+    /// The coordinates in points from the top-left corner.
     public var x: Double, y: Double
+    /// The point (`x`, `y`).
     public init(_ x: Double, _ y: Double) { self.x = x; self.y = y }
 }
 
@@ -17,14 +19,21 @@ public struct Point: Hashable, Sendable {
 /// r.inset(by: 5).width   // 90
 /// ```
 public struct Rect: Hashable, Sendable {
+    /// The top-left corner and the size, in points.
     public var x: Double, y: Double, width: Double, height: Double
+    /// A rectangle from its top-left corner and size.
     public init(x: Double, y: Double, width: Double, height: Double) {
         self.x = x; self.y = y; self.width = width; self.height = height
     }
+    /// The left edge.
     public var minX: Double { x }
+    /// The right edge.
     public var maxX: Double { x + width }
+    /// The top edge.
     public var minY: Double { y }
+    /// The bottom edge.
     public var maxY: Double { y + height }
+    /// The centre.
     public var center: Point { Point(x + width / 2, y + height / 2) }
     /// The rectangle shrunk by `d` on every side (grown if `d` is negative).
     public func inset(by d: Double) -> Rect {

@@ -10,7 +10,9 @@ import FCN
 /// let voc = RGB(LabelPalette.pascalVOC(15))   // the person class, (192,128,128)/255
 /// ```
 public struct RGB: Hashable, Sendable {
+    /// The channels, each in [0, 1].
     public var red: Double, green: Double, blue: Double
+    /// A colour from channels in [0, 1].
     public init(_ red: Double, _ green: Double, _ blue: Double) {
         self.red = red; self.green = green; self.blue = blue
     }
@@ -39,11 +41,15 @@ public struct RGB: Hashable, Sendable {
     /// Relative luminance (Rec. 709 weights), used to pick black or white text on a fill.
     public var luminance: Double { 0.2126 * red + 0.7152 * green + 0.0722 * blue }
 
+    /// Black.
     public static let black = RGB(0, 0, 0)
+    /// White.
     public static let white = RGB(1, 1, 1)
     /// Text and outline ink: near-black reads softer than pure black.
     public static let ink = RGB(0.13, 0.13, 0.13)
+    /// Mid grey, for secondary lines and NaN.
     public static let grey = RGB(0.55, 0.55, 0.55)
+    /// Light grey, for grids and backgrounds.
     public static let lightGrey = RGB(0.88, 0.88, 0.88)
     /// A qualitative series palette (Tableau 10's first six), for lines and bars.
     public static let series: [RGB] = [

@@ -12,10 +12,12 @@
 /// img.bytes                         // [255,255,255, 255,0,0]
 /// ```
 public struct RGBPixels: Hashable, Sendable {
+    /// Width and height in pixels.
     public let width: Int, height: Int
     /// `width · height · 3` bytes, R G B for each pixel in row-major order.
     public var bytes: [UInt8]
 
+    /// An image from interleaved RGB bytes, row by row (`bytes.count == 3·width·height`).
     public init(width: Int, height: Int, bytes: [UInt8]) {
         precondition(width > 0 && height > 0, "RGBPixels: size must be positive, got \(width)×\(height)")
         precondition(bytes.count == width * height * 3,

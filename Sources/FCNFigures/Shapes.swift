@@ -9,7 +9,12 @@ extension Canvas {
     /// A straight arrow from `a` to `b` with a filled triangular head at `b`.
     ///
     /// - Parameters:
+    ///   - a: the tail.
+    ///   - b: the tip.
+    ///   - color: the colour of shaft and head.
+    ///   - lineWidth: the shaft's width, in points.
     ///   - headLength: the length of the head along the shaft, in points; its half-width is 0.45×.
+    ///   - dash: the shaft's dash pattern in points (empty: solid).
     public func arrow(from a: Point, to b: Point, color: RGB = .ink, lineWidth: Double = 1.2,
                       headLength: Double = 8, dash: [Double] = []) {
         let dx = b.x - a.x, dy = b.y - a.y

@@ -11,12 +11,18 @@
 /// let figure = t.figure()
 /// ```
 public struct TableRenderer: Sendable {
+    /// The column titles.
     public var header: [String]
+    /// The cells, one array per row, as many as the header.
     public var rows: [[String]]
+    /// The alignment of each column.
     public var alignments: [TextAlignment]
+    /// A title above the table, if any.
     public var title: String?
+    /// The font of the cells (the header is set in its bold weight).
     public var font: Font
 
+    /// A table; by default the first column is left-aligned and the others right-aligned.
     public init(header: [String], rows: [[String]], alignments: [TextAlignment]? = nil, title: String? = nil,
                 font: Font = .regular(10)) {
         precondition(rows.allSatisfy { $0.count == header.count }, "TableRenderer: every row needs \(header.count) cells")

@@ -21,13 +21,18 @@ public struct TensorImage: Sendable {
     public let height: Int, width: Int
     /// The slice's values, row-major H×W.
     public let values: [Float]
+    /// The colormap the values are drawn with.
     public let colormap: Colormap
     /// The values mapped to the ends of the colormap; values outside are clamped.
     public let range: ValueRange
 
+    /// The image of one H×W slice of `tensor`, coloured by `colormap` over `range`.
+    ///
     /// - Parameters:
     ///   - tensor: rank 4 (NCHW), 3 (CHW) or 2 (HW).
-    ///   - batch, channel: which slice (ignored for the dimensions a lower rank lacks).
+    ///   - batch: which image of a batch (ignored below rank 4).
+    ///   - channel: which channel (ignored below rank 3).
+    ///   - colormap: the colours of the values.
     ///   - range: the value range to colour; `nil` spans the slice's own minimum and maximum.
     public init(_ tensor: Tensor, batch: Int = 0, channel: Int = 0, colormap: Colormap = .viridis,
                 range: ValueRange? = nil) {

@@ -10,8 +10,11 @@
 
 /// An 8-bit RGB colour of a label palette.
 public struct LabelColor: Hashable, Sendable, CustomStringConvertible {
+    /// The colour's channels, 0–255.
     public var red: UInt8, green: UInt8, blue: UInt8
+    /// A colour from its channels.
     public init(red: UInt8, green: UInt8, blue: UInt8) { self.red = red; self.green = green; self.blue = blue }
+    /// "(r,g,b)".
     public var description: String { "(\(red),\(green),\(blue))" }
 }
 

@@ -15,7 +15,13 @@
 import CCairo
 
 /// The classes of the synthetic world. Raw values are the label values in label maps.
+///
+/// ```swift
+/// ShapeClass.disc.rawValue   // 1, the value of its pixels in a label map
+/// ShapeClass.count           // 7, background included
+/// ```
 public enum ShapeClass: Int, CaseIterable, Sendable {
+    /// Background (0) and the six shapes; the raw value is the label.
     case background = 0, disc, ring, square, triangle, star, cross
 
     /// The label value of pixels that are neither counted nor trained on (VOC's boundary band).
@@ -24,12 +30,15 @@ public enum ShapeClass: Int, CaseIterable, Sendable {
     /// The number of classes including background (7).
     public static var count: Int { allCases.count }
 
+    /// The class's name as printed in tables ("disc", "ring", …).
     public var name: String { String(describing: self) }
 }
 
 /// An RGB image with its per-pixel class labels.
 public struct LabeledScene: Sendable {
+    /// Width W in pixels.
     public var width: Int
+    /// Height H in pixels.
     public var height: Int
     /// Interleaved RGB, row-major, `width·height·3` bytes.
     public var rgb: [UInt8]
@@ -45,8 +54,11 @@ public struct LabeledScene: Sendable {
 /// scene.labels.filter { $0 == ShapeClass.void }.count   // the boundary band
 /// ```
 public struct SceneGenerator: Sendable {
+    /// The seed every scene is derived from (scene `i` is the same for every run).
     public var seed: UInt64
+    /// Width of the scenes in pixels.
     public var width: Int
+    /// Height of the scenes in pixels.
     public var height: Int
     /// How many objects a segmentation scene holds.
     public var objectCount: ClosedRange<Int> = 2...5
@@ -55,6 +67,7 @@ public struct SceneGenerator: Sendable {
     /// Width in pixels of the void band on each side of an object boundary.
     public var voidBand: Int = 1
 
+    /// A generator of `width`×`height` scenes from `seed`.
     public init(seed: UInt64, width: Int, height: Int) {
         self.seed = seed; self.width = width; self.height = height
     }

@@ -14,10 +14,14 @@ import Foundation
 
 /// A problem reading a VOC-layout folder. Messages name the file.
 public enum VOCDatasetError: Error, CustomStringConvertible, Equatable {
+    /// The split file `ImageSets/Segmentation/<split>.txt` does not exist.
     case missingSplit(file: String)
+    /// No image file exists for an id (the paths tried are listed).
     case missingImage(id: String, tried: [String])
+    /// An image and its label map differ in size.
     case sizeMismatch(id: String, image: String, labels: String)
 
+    /// A sentence naming the image id, the file and the problem.
     public var description: String {
         switch self {
         case .missingSplit(let file): "\(file): no such split file (a VOC folder has ImageSets/Segmentation/<split>.txt)"
@@ -37,8 +41,10 @@ public enum VOCDatasetError: Error, CustomStringConvertible, Equatable {
 /// try VOCDataset.write([("000017", scene)], split: "val", to: URL(filePath: "synthetic-voc"))
 /// ```
 public struct VOCDataset: Sendable {
+    /// The dataset folder (`JPEGImages/`, `SegmentationClass/`, `ImageSets/Segmentation/`).
     public let root: URL
 
+    /// A dataset rooted at `root`; nothing is read until asked.
     public init(root: URL) { self.root = root }
 
     /// The ids of `split` (`ImageSets/Segmentation/<split>.txt`), in file order.

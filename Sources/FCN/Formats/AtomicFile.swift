@@ -29,6 +29,7 @@ public enum AtomicFileError: Error, CustomStringConvertible, Equatable {
     /// An output folder could not be created.
     case cannotCreateFolder(folder: String, reason: String)
 
+    /// A sentence naming the file or folder and the problem.
     public var description: String {
         switch self {
         case let .missingFolder(file, folder):
@@ -56,7 +57,7 @@ public enum AtomicFileError: Error, CustomStringConvertible, Equatable {
 /// ```
 ///
 /// ### See Also
-/// - ``Safetensors/write(_:metadata:to:)``, ``NPY/write(_:to:)``, ``RGBImage/write(to:)``.
+/// - ``Safetensors/write(_:metadata:to:)-([String:Tensor],_,_)``, ``NPY/write(_:to:)``, ``RGBImage/write(to:)``.
 public enum AtomicFile {
     /// The open temporary file handed to a streaming write's body.
     public struct Sink: ~Copyable {

@@ -22,7 +22,7 @@ extension RGBImage {
     /// ```
     ///
     /// ### See Also
-    /// - ``init(caffeInput:)``, the inverse.
+    /// - ``init(caffeInput:index:)``, the inverse.
     public func caffeInput() -> Tensor {
         let mean = Self.caffeMeanBGR
         // Tensor channel c holds RGB component 2 − c (BGR), minus that channel's mean.

@@ -11,6 +11,7 @@ import Foundation
 
 /// Why an image could not be read or written. Every message names the file.
 public enum ImageError: Error, CustomStringConvertible, Equatable {
+    /// The file cannot be opened or read.
     case cannotOpen(file: String, reason: String)
     /// The bytes are neither PNG nor JPEG.
     case notAnImage(file: String)
@@ -23,6 +24,7 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     /// The image to encode is invalid (no pixels, index beyond the palette, …).
     case cannotEncode(file: String, problem: String)
 
+    /// A sentence naming the file and the problem.
     public var description: String {
         switch self {
         case let .cannotOpen(file, reason): return "\(file): cannot open image: \(reason)"
@@ -46,7 +48,9 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
 /// ### See Also
 /// - ``IndexedImage`` for label maps, ``RGBImage/caffeInput()`` for the network input.
 public struct RGBImage: Sendable, Equatable {
+    /// Width W in pixels.
     public var width: Int
+    /// Height H in pixels.
     public var height: Int
     /// `height × width × 3` bytes.
     public var pixels: [UInt8]
@@ -54,6 +58,7 @@ public struct RGBImage: Sendable, Equatable {
     /// Decoding refuses images with more pixels than this, before allocating anything.
     public static let maximumPixelCount = 100_000_000
 
+    /// An image from interleaved 8-bit RGB pixels, row by row (`pixels.count == 3·W·H`).
     public init(width: Int, height: Int, pixels: [UInt8]) {
         precondition(width >= 0 && height >= 0 && pixels.count == width * height * 3,
                      "RGBImage: \(width)×\(height) needs \(width * height * 3) bytes, got \(pixels.count)")
@@ -102,13 +107,16 @@ public struct RGBImage: Sendable, Equatable {
 /// labels.palette[15]         // (192, 128, 128): the colour of class 15, person
 /// ```
 public struct IndexedImage: Sendable, Equatable {
+    /// Width W in pixels.
     public var width: Int
+    /// Height H in pixels.
     public var height: Int
     /// `height × width` palette indices.
     public var indices: [UInt8]
     /// The colours of indices `0..<palette.count` (at most 256).
     public var palette: [(UInt8, UInt8, UInt8)]
 
+    /// An image from one palette index per pixel, row by row, and its palette of RGB colours.
     public init(width: Int, height: Int, indices: [UInt8], palette: [(UInt8, UInt8, UInt8)]) {
         precondition(width >= 0 && height >= 0 && indices.count == width * height,
                      "IndexedImage: \(width)×\(height) needs \(width * height) indices, got \(indices.count)")
@@ -118,6 +126,7 @@ public struct IndexedImage: Sendable, Equatable {
         self.palette = palette
     }
 
+    /// Equal sizes, indices and palette colours.
     public static func == (a: IndexedImage, b: IndexedImage) -> Bool {
         a.width == b.width && a.height == b.height && a.indices == b.indices
             && a.palette.count == b.palette.count && zip(a.palette, b.palette).allSatisfy { $0 == $1 }

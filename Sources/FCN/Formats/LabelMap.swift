@@ -23,6 +23,7 @@ public enum LabelMapError: Error, CustomStringConvertible, Equatable {
     /// A label that is neither a class nor the void label.
     case labelOutOfRange(file: String, x: Int, y: Int, label: Int, classCount: Int)
 
+    /// A sentence naming the file and the problem.
     public var description: String {
         switch self {
         case let .notPNG(file):
@@ -46,11 +47,14 @@ public enum LabelMapError: Error, CustomStringConvertible, Equatable {
 /// ### See Also
 /// - ``LabelPalette`` for the colours, ``IndexedImage`` for the raw palette image.
 public struct LabelMap: Sendable, Equatable {
+    /// Width W in pixels.
     public var width: Int
+    /// Height H in pixels.
     public var height: Int
     /// `height × width` labels, row-major.
     public var labels: [UInt8]
 
+    /// A label map from one class index per pixel, row by row (`labels.count == W·H`).
     public init(width: Int, height: Int, labels: [UInt8]) {
         precondition(width >= 0 && height >= 0 && labels.count == width * height,
                      "LabelMap: \(width)×\(height) needs \(width * height) labels, got \(labels.count)")

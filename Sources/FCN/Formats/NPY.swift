@@ -17,11 +17,16 @@ import Foundation
 
 /// Why an `.npy` file was refused. Every message names the file.
 public enum NPYError: Error, CustomStringConvertible, Equatable {
+    /// The file cannot be opened or read.
     case cannotOpen(file: String, reason: String)
+    /// The header or the data size is invalid.
     case malformed(file: String, problem: String)
+    /// The element type is not one this reader converts to `Float`.
     case unsupportedDType(file: String, descr: String)
+    /// The array is stored column-major (`fortran_order: True`).
     case fortranOrder(file: String)
 
+    /// A sentence naming the file and the problem.
     public var description: String {
         switch self {
         case let .cannotOpen(file, reason): return "\(file): cannot open .npy file: \(reason)"

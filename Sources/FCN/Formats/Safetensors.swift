@@ -22,17 +22,22 @@ import Foundation
 
 /// Why a safetensors file was refused. Every message names the file.
 public enum SafetensorsError: Error, CustomStringConvertible, Equatable {
+    /// The file cannot be opened or mapped.
     case cannotOpen(file: String, reason: String)
     /// The bytes do not follow the format (header length, JSON, offsets, …).
     case malformed(file: String, problem: String)
     /// The file stores a tensor in a dtype this library does not convert (e.g. I64).
     case unsupportedDType(file: String, tensor: String, dtype: String)
+    /// The file has no tensor of that name.
     case noSuchTensor(file: String, tensor: String, available: [String])
+    /// The tensor has another shape than expected.
     case shapeMismatch(file: String, tensor: String, expected: [Int], found: [Int])
+    /// The tensor contains NaN or infinity.
     case nonFinite(file: String, tensor: String)
     /// The caller asked to write something the format cannot hold (bad or duplicate name).
     case invalidArgument(file: String, problem: String)
 
+    /// A sentence naming the file and the problem.
     public var description: String {
         switch self {
         case let .cannotOpen(file, reason): return "\(file): cannot open safetensors file: \(reason)"
@@ -75,7 +80,7 @@ enum SafetensorsDType: String, CaseIterable {
 /// ```
 ///
 /// ### See Also
-/// - ``Safetensors/write(_:metadata:to:)``
+/// - ``Safetensors/write(_:metadata:to:)-([String:Tensor],_,_)``
 public final class SafetensorsFile: @unchecked Sendable {  // immutable after init
     /// Where one tensor lives in the data section.
     struct Entry {

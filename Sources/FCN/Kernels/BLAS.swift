@@ -346,6 +346,7 @@ public struct BLASDiagnostics: Sendable, CustomStringConvertible {
     /// Why no library is used, or a warning about the one used; nil when all went well.
     public var failureReason: String?
 
+    /// A few lines: the library, its core type, the thread count and why.
     public var description: String {
         var lines = [
             "CPU             \(cpuModel)",

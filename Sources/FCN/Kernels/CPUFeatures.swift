@@ -29,6 +29,7 @@ public struct CPUFeatures: Sendable, Equatable {
     /// Every flag the kernel lists for the first processor (`fma`, `avx2`, `avx512f`, …).
     public var flags: Set<String>
 
+    /// Features from a model name and a flag set (for tests; ``CPUFeatures/current`` reads the machine's).
     public init(modelName: String, flags: Set<String>) {
         self.modelName = modelName
         self.flags = flags

@@ -18,8 +18,17 @@ public enum GEMM {
     /// - Parameters:
     ///   - transposeA: use Aᵀ; A is then stored k×m.
     ///   - transposeB: use Bᵀ; B is then stored n×k.
-    ///   - m, n, k: sizes of op(A) (m×k), op(B) (k×n) and C (m×n).
-    ///   - lda, ldb, ldc: row strides (leading dimensions) of the stored matrices.
+    ///   - m: rows of op(A) and of C.
+    ///   - n: columns of op(B) and of C.
+    ///   - k: columns of op(A), rows of op(B).
+    ///   - alpha: the scale α of the product.
+    ///   - a: A, stored row-major (m×k, or k×m when transposed).
+    ///   - lda: A's row stride (leading dimension).
+    ///   - b: B, stored row-major (k×n, or n×k when transposed).
+    ///   - ldb: B's row stride.
+    ///   - beta: the scale β of C's previous contents (0: C is overwritten, never read).
+    ///   - c: C, m×n, row-major.
+    ///   - ldc: C's row stride.
     public static func multiply(
         transposeA: Bool = false, transposeB: Bool = false,
         m: Int, n: Int, k: Int,

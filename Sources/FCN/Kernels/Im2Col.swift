@@ -45,9 +45,13 @@ public struct ColumnGeometry: Sendable, Hashable {
     public var channels: Int
     /// H×W, the image size (before padding).
     public var image: Size2
+    /// KH×KW.
     public var kernel: Size2
+    /// Step between windows.
     public var stride: Size2
+    /// Zeros around the image.
     public var padding: Padding
+    /// Spacing between kernel taps.
     public var dilation: Size2
     /// OH×OW, the grid of window positions (one column each).
     public var output: Size2

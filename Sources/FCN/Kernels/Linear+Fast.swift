@@ -33,8 +33,8 @@ extension Linear {
     /// The fast backward pass (two GEMMs), equal to ``referenceBackward(input:outputGradient:)`` up to rounding.
     ///
     /// - Parameters:
-    ///   - input: the forward input x, `[N, …]`.
-    ///   - outputGradient: dL/dy, `[N, O]`.
+    ///   - x: the forward input x, `[N, …]`.
+    ///   - dy: dL/dy, `[N, O]`.
     /// - Returns: dL/dx (shaped like `input`), dL/dw `[O, I]`, dL/db `[O]` (nil without bias).
     public func backward(input x: Tensor, outputGradient dy: Tensor) -> Gradients {
         let x2 = flattened(x)                                                    // [N, I]

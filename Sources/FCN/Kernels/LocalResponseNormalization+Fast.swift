@@ -42,8 +42,8 @@ extension LocalResponseNormalization {
     /// The fast backward pass, Caffe's formula (see `LocalResponseNormalization.swift`).
     ///
     /// - Parameters:
-    ///   - input: the forward input x, `[N, C, H, W]`.
-    ///   - outputGradient: ∂L/∂y, `[N, C, H, W]`.
+    ///   - x: the forward input x, `[N, C, H, W]`.
+    ///   - dy: ∂L/∂y, `[N, C, H, W]`.
     /// - Returns: ∂L/∂x, `[N, C, H, W]`.
     public func backward(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
         precondition(x.shape == dy.shape, "LocalResponseNormalization: gradient \(dy.shape) does not match input \(x.shape)")

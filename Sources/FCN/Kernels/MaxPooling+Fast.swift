@@ -35,7 +35,7 @@ extension MaxPooling {
     /// - Parameters:
     ///   - inputShape: the forward input's shape `[N, C, H, W]`.
     ///   - argmax: `Result.argmax` from `forwardWithArgmax` or `referenceForward`.
-    ///   - outputGradient: ∂L/∂y, `[N, C, OH, OW]`.
+    ///   - dy: ∂L/∂y, `[N, C, OH, OW]`.
     /// - Returns: ∂L/∂x, `[N, C, H, W]`.
     public func backward(inputShape: [Int], argmax: [Int32], outputGradient dy: Tensor) -> Tensor {
         precondition(inputShape.count == 4, "MaxPooling: input shape must be [N, C, H, W], got \(inputShape)")

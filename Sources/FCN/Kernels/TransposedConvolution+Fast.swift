@@ -88,8 +88,8 @@ extension TransposedConvolution {
     /// The fast backward pass (im2col + GEMM), equal to ``referenceBackward(input:outputGradient:)`` up to rounding.
     ///
     /// - Parameters:
-    ///   - input: the forward input x, `[N, C, H, W]`.
-    ///   - outputGradient: dL/dy, `[N, O, OH, OW]`.
+    ///   - x: the forward input x, `[N, C, H, W]`.
+    ///   - dy: dL/dy, `[N, O, OH, OW]`.
     /// - Returns: dL/dx `[N, C, H, W]`, dL/dw `[C, O/G, KH, KW]`, dL/db `[O]` (nil without bias).
     public func backward(input x: Tensor, outputGradient dy: Tensor) -> Gradients {
         backward(input: x, outputGradient: dy, columnBudget: ColumnGeometry.defaultBudget)

@@ -57,6 +57,7 @@ public struct WinogradConvolution: Sendable {
     public let filter: WinogradFilter
     /// `[O]` or nil.
     public let bias: Tensor?
+    /// Zeros added around the input.
     public let padding: Padding
     /// How many tiles one chunk aims for: enough columns for OpenBLAS to reach full speed on
     /// [O×C]·[C×T] (measured with C = O = 128: T = 63 runs at half speed, T ≥ 400 at full).

@@ -28,7 +28,7 @@
 /// bilinearFilter(size: 4)[0]   // [0.0625, 0.1875, 0.1875, 0.0625] = 0.25 · [0.25, 0.75, 0.75, 0.25]
 /// ```
 ///
-/// - Parameter size: k ≥ 1.
+/// - Parameter k: k ≥ 1.
 /// - Returns: `k` rows of `k` values, the outer product of the 1-D tent with itself.
 ///
 /// ### See Also

@@ -41,6 +41,7 @@ extension Convolution {
         /// dL/db, `[O]`, summed over the batch and all pixels; `nil` if the layer has no bias.
         public var bias: Tensor?
 
+        /// Bundles the three gradients.
         public init(input: Tensor, weight: Tensor, bias: Tensor?) {
             self.input = input
             self.weight = weight
@@ -54,8 +55,8 @@ extension Convolution {
     /// the output gradient is sent back to both factors of the product.
     ///
     /// - Parameters:
-    ///   - input: the forward pass's input x, `[N, C, H, W]`.
-    ///   - outputGradient: dL/dy, `[N, O, OH, OW]`.
+    ///   - x: the forward pass's input x, `[N, C, H, W]`.
+    ///   - dy: dL/dy, `[N, O, OH, OW]`.
     /// - Returns: dL/dx, dL/dw and dL/db.
     ///
     /// ```swift

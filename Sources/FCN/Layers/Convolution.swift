@@ -40,11 +40,17 @@ public struct Convolution: Sendable {
     public var weight: Tensor
     /// One bias per output channel, `[O]`, or `nil` for none.
     public var bias: Tensor?
+    /// Step between windows, in input pixels.
     public var stride: Size2
+    /// Zero rows and columns added on each side of the input.
     public var padding: Padding
+    /// Spacing between filter taps (1: dense; d: the "rarefied" filter of §3.2).
     public var dilation: Size2
+    /// Number of channel groups G; each output sees only its group's C/G input channels.
     public var groups: Int
 
+    /// A convolution with weight `[O, C/G, KH, KW]` and an optional bias `[O]`.
+    ///
     /// - Parameters:
     ///   - weight: `[O, C/G, KH, KW]`; O must be divisible by `groups`.
     ///   - bias: `[O]` or `nil`.
@@ -67,8 +73,11 @@ public struct Convolution: Sendable {
         self.groups = groups
     }
 
+    /// O, the number of output channels.
     public var outputChannels: Int { weight.shape[0] }
+    /// C, the number of input channels.
     public var inputChannels: Int { weight.shape[1] * groups }
+    /// KH×KW.
     public var kernelSize: Size2 { Size2(height: weight.shape[2], width: weight.shape[3]) }
 
     /// The output spatial size for an input of `height × width` (may be ≤ 0 if the window does not fit).

@@ -31,6 +31,7 @@ public struct Crop: Sendable {
     /// The first kept row and column of the input, (offH, offW).
     public var offset: Size2
 
+    /// A crop that keeps the window starting at `offset` (top, left).
     public init(offset: Size2) {
         precondition(offset.height >= 0 && offset.width >= 0, "Crop: offset \(offset) must be ≥ 0")
         self.offset = offset
@@ -71,7 +72,7 @@ public struct Crop: Sendable {
     ///
     /// - Parameters:
     ///   - inputShape: A's shape `[N, C, HA, WA]`.
-    ///   - outputGradient: ∂L/∂y, `[N, C, HB, WB]`.
+    ///   - dy: ∂L/∂y, `[N, C, HB, WB]`.
     /// - Returns: ∂L/∂a, `[N, C, HA, WA]`.
     public func referenceBackward(inputShape: [Int], outputGradient dy: Tensor) -> Tensor {
         var da = Tensor(zeros: inputShape)

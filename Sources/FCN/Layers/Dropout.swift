@@ -34,6 +34,8 @@ public struct Dropout: Sendable {
     /// The probability p of dropping an element.
     public var ratio: Float
 
+    /// Dropout with drop probability `ratio`.
+    ///
     /// - Parameter ratio: the probability of dropping an element, 0 ≤ p < 1 (default 0.5).
     public init(ratio: Float = 0.5) {
         precondition(ratio >= 0 && ratio < 1, "Dropout: ratio \(ratio) must be in [0, 1)")

@@ -12,11 +12,17 @@
 /// let s = Size2(height: 2, width: 1)      // stride 2 down, 1 across
 /// ```
 public struct Size2: Hashable, Sendable, ExpressibleByIntegerLiteral, CustomStringConvertible {
+    /// The vertical extent.
     public var height: Int
+    /// The horizontal extent.
     public var width: Int
+    /// A size from its two extents.
     public init(height: Int, width: Int) { self.height = height; self.width = width }
+    /// A square size.
     public init(_ both: Int) { self.init(height: both, width: both) }
+    /// A square size from a literal, so that `kernel: 3` means 3×3.
     public init(integerLiteral value: Int) { self.init(value) }
+    /// "3" for a square size, "3×5" otherwise.
     public var description: String { height == width ? "\(height)" : "\(height)×\(width)" }
 }
 
@@ -27,7 +33,9 @@ public struct Size2: Hashable, Sendable, ExpressibleByIntegerLiteral, CustomStri
 /// let q = Padding(top: 0, left: 0, bottom: 1, right: 1) // asymmetric
 /// ```
 public struct Padding: Hashable, Sendable, ExpressibleByIntegerLiteral, CustomStringConvertible {
+    /// Rows or columns added on each side.
     public var top: Int, left: Int, bottom: Int, right: Int
+    /// Padding given side by side.
     public init(top: Int, left: Int, bottom: Int, right: Int) {
         self.top = top; self.left = left; self.bottom = bottom; self.right = right
     }
@@ -35,9 +43,13 @@ public struct Padding: Hashable, Sendable, ExpressibleByIntegerLiteral, CustomSt
     public init(vertical: Int, horizontal: Int) {
         self.init(top: vertical, left: horizontal, bottom: vertical, right: horizontal)
     }
+    /// The same padding on all four sides.
     public init(_ all: Int) { self.init(top: all, left: all, bottom: all, right: all) }
+    /// The same padding on all four sides, from a literal: `padding: 100`.
     public init(integerLiteral value: Int) { self.init(value) }
+    /// Whether top equals bottom and left equals right.
     public var isSymmetric: Bool { top == bottom && left == right }
+    /// One number when all sides agree, else "top, left, bottom, right".
     public var description: String {
         (top == bottom && left == right && top == left) ? "\(top)" : "(t \(top), l \(left), b \(bottom), r \(right))"
     }

@@ -37,6 +37,8 @@ public struct Linear: Sendable {
     /// `[O]` or `nil`.
     public var bias: Tensor?
 
+    /// A fully connected layer with weight `[O, I]` and an optional bias `[O]`.
+    ///
     /// - Parameters:
     ///   - weight: `[O, I]`.
     ///   - bias: `[O]` or `nil`.
@@ -47,7 +49,9 @@ public struct Linear: Sendable {
         self.bias = bias
     }
 
+    /// O, the number of outputs.
     public var outputCount: Int { weight.shape[0] }
+    /// I = C·H·W, the number of inputs after flattening.
     public var inputCount: Int { weight.shape[1] }
 
     /// The input viewed as `[N, I]` (checks that each example has I elements).
@@ -81,10 +85,14 @@ extension Linear {
     /// The gradients of a loss with respect to a fully connected layer's input and parameters:
     /// `input` with the input's original shape `[N, …]`, `weight` `[O, I]`, `bias` `[O]` (nil without bias).
     public struct Gradients: Sendable {
+        /// ∂L/∂input, in the input's shape.
         public var input: Tensor
+        /// ∂L/∂weight `[O, I]`.
         public var weight: Tensor
+        /// ∂L/∂bias `[O]`, or `nil` without bias.
         public var bias: Tensor?
 
+        /// Bundles the three gradients.
         public init(input: Tensor, weight: Tensor, bias: Tensor?) {
             self.input = input
             self.weight = weight
@@ -100,8 +108,8 @@ extension Linear {
     ///     dL/db[o]    = Σ_n dL/dy[n, o]
     ///
     /// - Parameters:
-    ///   - input: the forward input x, `[N, …]`.
-    ///   - outputGradient: dL/dy, `[N, O]`.
+    ///   - x: the forward input x, `[N, …]`.
+    ///   - dy: dL/dy, `[N, O]`.
     /// - Returns: dL/dx (shaped like `input`), dL/dw `[O, I]`, dL/db `[O]`.
     ///
     /// ### See Also

@@ -43,11 +43,16 @@ import Foundation
 /// ### See Also
 /// - ``ReLU``, which precedes each LRN in AlexNet.
 public struct LocalResponseNormalization: Sendable {
+    /// Channels in each normalisation window (odd; 5 in AlexNet).
     public var localSize: Int
+    /// Scale α of the sum of squares (divided by `localSize`, as Caffe does).
     public var alpha: Float
+    /// Exponent β.
     public var beta: Float
+    /// Additive constant k.
     public var k: Float
 
+    /// A normalisation `y = x / (k + α/size · Σ x²)^β` over `localSize` neighbouring channels.
     public init(localSize: Int = 5, alpha: Float = 1, beta: Float = 0.75, k: Float = 1) {
         precondition(localSize >= 1 && localSize % 2 == 1, "LocalResponseNormalization: local size \(localSize) must be odd and ≥ 1")
         self.localSize = localSize
@@ -86,8 +91,8 @@ public struct LocalResponseNormalization: Sendable {
     /// The reference backward pass, Caffe's formula (see the top of the file).
     ///
     /// - Parameters:
-    ///   - input: the forward input x, `[N, C, H, W]`.
-    ///   - outputGradient: ∂L/∂y, `[N, C, H, W]`.
+    ///   - x: the forward input x, `[N, C, H, W]`.
+    ///   - dy: ∂L/∂y, `[N, C, H, W]`.
     /// - Returns: ∂L/∂x, `[N, C, H, W]`.
     public func referenceBackward(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
         precondition(x.shape == dy.shape, "LocalResponseNormalization: gradient \(dy.shape) does not match input \(x.shape)")

@@ -19,6 +19,11 @@
 //   N batch, C channels, H×W input size, KH×KW window, SH×SW stride, OH×OW output size.
 
 /// How a pooling layer rounds its output size when the windows do not tile the input exactly.
+///
+/// ```swift
+/// MaxPooling.outputLength(input: 7, kernel: 2, stride: 2, padBefore: 0, padAfter: 0, rounding: .ceil)    // 4
+/// MaxPooling.outputLength(input: 7, kernel: 2, stride: 2, padBefore: 0, padAfter: 0, rounding: .floor)   // 3
+/// ```
 public enum Rounding: Hashable, Sendable {
     /// Caffe: a last, partial window still produces an output.
     case ceil
@@ -51,11 +56,17 @@ public struct MaxPooling: Sendable {
         public var argmax: [Int32]
     }
 
+    /// KH×KW, the window.
     public var kernel: Size2
+    /// Step between windows.
     public var stride: Size2
+    /// Rows and columns on each side that no maximum takes from (treated as −∞).
     public var padding: Padding
+    /// How the output size is rounded: Caffe's `.ceil` or PyTorch's default `.floor`.
     public var rounding: Rounding
 
+    /// Max pooling over `kernel` windows every `stride` pixels.
+    ///
     /// - Parameters:
     ///   - kernel: the window size KH×KW.
     ///   - stride: the step between windows (default 1, as in Caffe).
@@ -173,7 +184,7 @@ public struct MaxPooling: Sendable {
     /// - Parameters:
     ///   - inputShape: the forward input's shape `[N, C, H, W]`.
     ///   - argmax: `Result.argmax` from the forward pass.
-    ///   - outputGradient: ∂L/∂y, `[N, C, OH, OW]`.
+    ///   - dy: ∂L/∂y, `[N, C, OH, OW]`.
     /// - Returns: ∂L/∂x, `[N, C, H, W]`.
     public func referenceBackward(inputShape: [Int], argmax: [Int32], outputGradient dy: Tensor) -> Tensor {
         var dx = Tensor(zeros: inputShape)

@@ -22,6 +22,8 @@ public struct ReLU: Sendable {
     /// The slope for negative inputs (Caffe's `negative_slope`; 0 for the plain ReLU).
     public var negativeSlope: Float
 
+    /// A rectifier; a non-zero slope makes it leaky.
+    ///
     /// - Parameter negativeSlope: the slope for inputs ≤ 0 (default 0).
     public init(negativeSlope: Float = 0) {
         self.negativeSlope = negativeSlope
@@ -43,8 +45,8 @@ public struct ReLU: Sendable {
     /// take the slope there).
     ///
     /// - Parameters:
-    ///   - input: the forward input x.
-    ///   - outputGradient: ∂L/∂y, the shape of x.
+    ///   - x: the forward input x.
+    ///   - dy: ∂L/∂y, the shape of x.
     /// - Returns: ∂L/∂x.
     public func referenceBackward(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
         precondition(x.shape == dy.shape, "ReLU: gradient \(dy.shape) does not match input \(x.shape)")

@@ -49,8 +49,11 @@ public struct SoftmaxCrossEntropy: Sendable {
 
     /// The label value whose pixels are skipped (`nil`: none is skipped). PASCAL VOC uses 255.
     public var ignoreLabel: Int?
+    /// What the summed loss is divided by.
     public var normalization: Normalization
 
+    /// A per-pixel loss that skips `ignoreLabel` and divides as `normalization` says.
+    ///
     /// - Parameters:
     ///   - ignoreLabel: label value to skip (default 255, PASCAL VOC's void), or `nil`.
     ///   - normalization: `.validPixels` (default, Caffe's), `.batchSize` or `.none` (FCN's nets).

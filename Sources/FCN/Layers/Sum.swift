@@ -25,6 +25,8 @@ public struct Sum: Sendable {
     /// One coefficient per input.
     public var coefficients: [Float]
 
+    /// A weighted sum with one coefficient per input.
+    ///
     /// - Parameter coefficients: one per input (at least one).
     public init(coefficients: [Float]) {
         precondition(!coefficients.isEmpty, "Sum: needs at least one input")

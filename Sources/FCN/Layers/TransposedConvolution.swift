@@ -54,9 +54,13 @@ public struct TransposedConvolution: Sendable {
     public var stride: Size2
     /// Rows and columns cropped from each side of the output.
     public var padding: Padding
+    /// Spacing between filter taps.
     public var dilation: Size2
+    /// Number of channel groups G.
     public var groups: Int
 
+    /// A transposed convolution with weight `[C, O/G, KH, KW]` and an optional bias `[O]`.
+    ///
     /// - Parameters:
     ///   - weight: `[C, O/G, KH, KW]`; C must be divisible by `groups`.
     ///   - bias: `[O]` or `nil`.
@@ -82,8 +86,11 @@ public struct TransposedConvolution: Sendable {
         self.groups = groups
     }
 
+    /// C, the number of input channels.
     public var inputChannels: Int { weight.shape[0] }
+    /// O, the number of output channels.
     public var outputChannels: Int { weight.shape[1] * groups }
+    /// KH×KW.
     public var kernelSize: Size2 { Size2(height: weight.shape[2], width: weight.shape[3]) }
 
     /// The output spatial size for an input of `height × width` (≤ 0 if the padding crops everything).
@@ -147,10 +154,14 @@ extension TransposedConvolution {
     /// The gradients of a loss with respect to a transposed convolution's input and parameters:
     /// `input` `[N, C, H, W]`, `weight` `[C, O/G, KH, KW]`, `bias` `[O]` (nil without bias).
     public struct Gradients: Sendable {
+        /// ∂L/∂input `[N, C, H, W]`.
         public var input: Tensor
+        /// ∂L/∂weight `[C, O/G, KH, KW]`.
         public var weight: Tensor
+        /// ∂L/∂bias `[O]`, or `nil` without bias.
         public var bias: Tensor?
 
+        /// Bundles the three gradients.
         public init(input: Tensor, weight: Tensor, bias: Tensor?) {
             self.input = input
             self.weight = weight
@@ -165,8 +176,8 @@ extension TransposedConvolution {
     /// with the same weights — the forward pass of ``Convolution``, as §3.3 says.
     ///
     /// - Parameters:
-    ///   - input: the forward input x, `[N, C, H, W]`.
-    ///   - outputGradient: dL/dy, `[N, O, OH, OW]`.
+    ///   - x: the forward input x, `[N, C, H, W]`.
+    ///   - dy: dL/dy, `[N, O, OH, OW]`.
     /// - Returns: dL/dx, dL/dw and dL/db.
     ///
     /// ### See Also

@@ -28,10 +28,12 @@ import Foundation
 /// let scores = m.scores                                     // the paper's four numbers
 /// ```
 public struct ConfusionMatrix: Sendable, Equatable {
+    /// K, the number of classes (labels 0..<K are counted, others ignored).
     public let classCount: Int
     /// `counts[i * classCount + j]` = pixels of true class i predicted as class j.
     public private(set) var counts: [Int]
 
+    /// An empty K×K matrix.
     public init(classCount: Int) {
         precondition(classCount >= 1, "ConfusionMatrix: need at least one class")
         self.classCount = classCount
@@ -115,11 +117,17 @@ public struct ConfusionMatrix: Sendable, Equatable {
 
 /// The four numbers of the paper's Tables 2–5.
 public struct SegmentationScores: Sendable, Equatable, CustomStringConvertible {
+    /// Σᵢ nᵢᵢ / Σᵢ tᵢ: the fraction of pixels labelled right.
     public var pixelAccuracy: Double
+    /// (1/K) Σᵢ nᵢᵢ / tᵢ: per-class accuracy, averaged over the classes present.
     public var meanAccuracy: Double
+    /// (1/K) Σᵢ nᵢᵢ / (tᵢ + Σⱼ nⱼᵢ − nᵢᵢ): intersection over union, averaged over the classes
+    /// present or predicted.
     public var meanIU: Double
+    /// (Σₖ tₖ)⁻¹ Σᵢ tᵢ nᵢᵢ / (tᵢ + Σⱼ nⱼᵢ − nᵢᵢ): IU weighted by class frequency.
     public var frequencyWeightedIU: Double
 
+    /// The four scores in percent, as the paper prints them.
     public var description: String {
         func pct(_ x: Double) -> String { x.isNaN ? "  n/a" : String(format: "%5.1f", 100 * x) }
         return "pixel acc. \(pct(pixelAccuracy))  mean acc. \(pct(meanAccuracy))  mean IU \(pct(meanIU))  f.w. IU \(pct(frequencyWeightedIU))"

@@ -16,7 +16,13 @@
 // Dimension letters: K classes.
 
 /// The convolutional trunk an FCN head is put on.
+///
+/// ```swift
+/// let backbone = VGG.backbone()                                         // conv1_1 … fc7, taps pool4 and pool3
+/// let net = try FCN.description(.fcn8s, backbone: backbone, classes: 7)
+/// ```
 public struct FCNBackbone: Hashable, Sendable {
+    /// The backbone's name, used in the network's name ("VGG16", "AlexNet", "VGG-mini").
     public var name: String
     /// Layers reading the input blob `"data"`, ending with the features at stride 32.
     public var layers: [LayerDescription]
@@ -24,25 +30,36 @@ public struct FCNBackbone: Hashable, Sendable {
     public var features: String
     /// Skip taps: blobs at stride 16 and 8, or `nil` if the backbone offers none.
     public var pool4: String?
+    /// The stride-8 skip tap (FCN-8s), or `nil`.
     public var pool3: String?
     /// The kernel of FCN-32s's single upsampling (64 for VGG16, 63 for AlexNet in Berkeley's nets).
     public var upscoreKernel32: Int
 
+    /// Creates a backbone from its layers and the names of the blobs an FCN head reads.
     public init(name: String, layers: [LayerDescription], features: String, pool4: String?, pool3: String?, upscoreKernel32: Int) {
         self.name = name; self.layers = layers; self.features = features
         self.pool4 = pool4; self.pool3 = pool3; self.upscoreKernel32 = upscoreKernel32
     }
 }
 
-/// Which head.
+/// Which head: where the prediction is taken from and how it is upsampled (paper §4.2).
+///
+/// ```swift
+/// let fcn16s = try FCN.description(.fcn16s)   // VGG16, score_fr + score_pool4, 21 classes
+/// ```
 public enum FCNVariant: String, CaseIterable, Hashable, Sendable {
+    /// One stride-32 prediction upsampled 32× (§4.2); FCN-16s and FCN-8s add the pool4 and pool3
+    /// skips; FCN-8s at once trains all three streams together with scaled skips.
     case fcn32s, fcn16s, fcn8s, fcn8sAtOnce
 }
 
 /// A problem building an FCN.
 public enum FCNBuildError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The variant needs a skip tap the backbone does not offer.
     case missingSkip(backbone: String, variant: FCNVariant, tap: String)
+    /// The class count is not positive.
     case invalidClassCount(Int)
+    /// A sentence naming the backbone or the class count and the problem.
     public var description: String {
         switch self {
         case .missingSkip(let b, let v, let t): "backbone \(b) has no \(t) tap, which \(v.rawValue) needs"

@@ -13,8 +13,11 @@
 /// ### See Also
 /// - ``FCN/description(_:backbone:classes:)``, ``PretrainedWeights``.
 public enum FCNArchitecture: String, CaseIterable, Hashable, Sendable {
+    /// Berkeley's VGG16 nets `voc-fcn8s`, `voc-fcn16s` and `voc-fcn32s`.
     case fcn8s, fcn16s, fcn32s
+    /// Berkeley's `voc-fcn8s-atonce`: FCN-8s trained in one stage, skips scaled by 0.01 and 0.0001.
     case fcn8sAtOnce = "fcn8s-atonce"
+    /// Berkeley's `voc-fcn-alexnet`: FCN-32s on AlexNet.
     case fcnAlexNet = "fcn-alexnet"
 
     /// The network description for `classes` classes (21 for PASCAL VOC).

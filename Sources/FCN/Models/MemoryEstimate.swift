@@ -15,8 +15,10 @@ import Foundation
 
 /// Why a forward pass was refused before it started.
 public enum MemoryError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The pass for `input` needs more bytes than are available.
     case insufficient(input: [Int], neededBytes: Int, availableBytes: Int)
 
+    /// A sentence giving the input size, the memory needed and the memory available.
     public var description: String {
         switch self {
         case .insufficient(let input, let needed, let available):
@@ -41,6 +43,7 @@ public struct MemoryEstimate: Sendable, Equatable {
     public var activationBytes: Int
     /// The weights, in bytes.
     public var parameterBytes: Int
+    /// Activations plus weights: the most memory the forward pass holds at once, in bytes.
     public var peakBytes: Int { activationBytes + parameterBytes }
 
     /// Estimates `description` (a fully convolutional net) on an input of `inputShape`.
@@ -82,8 +85,10 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// Throws ``MemoryError/insufficient(input:neededBytes:availableBytes:)`` when the peak
     /// exceeds `available` bytes (`nil`: unknown, nothing is refused).
     ///
-    /// - Parameter parametersLoaded: the weights are already in memory (so already missing from
-    ///   `available`): compare the activations only.
+    /// - Parameters:
+    ///   - available: the bytes the pass may use, or `nil` when unknown.
+    ///   - parametersLoaded: the weights are already in memory (so already missing from
+    ///     `available`): compare the activations only.
     public func check(available: Int?, parametersLoaded: Bool = false) throws(MemoryError) {
         let needed = parametersLoaded ? activationBytes : peakBytes
         guard let available, needed > available else { return }

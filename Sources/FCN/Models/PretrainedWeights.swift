@@ -23,16 +23,26 @@ import Foundation
 
 /// Why weights could not be loaded. Every message names the file.
 public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file is neither `.safetensors` nor `.caffemodel`.
     case unknownExtension(file: String)
+    /// A tensor the architecture needs is not in the file.
     case missing(file: String, tensor: String, expected: [Int])
+    /// The file has a tensor no layer of the architecture uses.
     case unexpected(file: String, tensor: String, shape: [Int])
+    /// A tensor has a shape the architecture cannot use.
     case shapeMismatch(file: String, tensor: String, expected: [Int], found: [Int])
+    /// The class count cannot be read from the file (no `score_fr.weight`).
     case noClassCount(file: String)
+    /// The file's class count differs from the one requested.
     case classCountMismatch(file: String, inFile: Int, requested: Int)
+    /// A Caffe `Scale` layer multiplies by another factor than the architecture's.
     case scaleMismatch(file: String, layer: String, expected: Float, found: Float)
+    /// A Caffe layer has more than a weight and a bias.
     case tooManyBlobs(file: String, layer: String, count: Int)
+    /// A tensor contains NaN or infinity.
     case nonFinite(file: String, tensor: String)
 
+    /// A sentence naming the file, the tensor and the problem.
     public var description: String {
         switch self {
         case .unknownExtension(let f): "\(f): unknown weights format (expected .safetensors or .caffemodel)"
@@ -61,6 +71,7 @@ public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
 public enum PretrainedWeights {
     /// The file formats, by extension.
     public enum Format: Sendable {
+        /// `.safetensors` (pytorch-fcn's names) and Caffe `.caffemodel`.
         case safetensors, caffeModel
 
         /// The format of `url` by its extension (case-insensitive).

@@ -16,11 +16,16 @@ import Foundation
 
 /// Why a segmentation request was refused.
 public enum SegmentationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The input is not `.png`, `.jpg`, `.jpeg` or `.npy`.
     case unknownInputExtension(file: String)
+    /// A `.npy` input is not `[1, 3, H, W]`.
     case badInputShape(file: String, shape: [Int])
+    /// An output file cannot be written (missing or read-only folder, a folder in the way).
     case outputNotWritable(file: String, problem: String)
+    /// An indexed PNG holds at most 256 classes.
     case tooManyClassesForPNG(file: String, classes: Int)
 
+    /// A sentence naming the file and the problem.
     public var description: String {
         switch self {
         case .unknownInputExtension(let f): "\(f): unknown input format (expected .png, .jpg, .jpeg or .npy)"
@@ -33,7 +38,10 @@ public enum SegmentationError: Error, Equatable, Sendable, CustomStringConvertib
 
 /// The files a segmentation writes (each optional).
 public struct SegmentationOutputs: Sendable {
+    /// Where to write the scores `[1, K, H, W]` (`.npy`), the label map (indexed PNG) and the
+    /// colour overlay (PNG); `nil` skips that output.
     public var logits: URL?, labels: URL?, overlay: URL?
+    /// Chooses the outputs to write; every one is optional.
     public init(logits: URL? = nil, labels: URL? = nil, overlay: URL? = nil) {
         self.logits = logits; self.labels = labels; self.overlay = overlay
     }
@@ -109,6 +117,11 @@ public enum Segmentation {
     /// times (the first a warm-up, untimed unless `repeats` is 0), writes the outputs.
     ///
     /// - Parameters:
+    ///   - network: the segmentation net (`[1, 3, H, W]` in, `[1, K, H, W]` out).
+    ///   - input: a PNG or JPEG image (Caffe-preprocessed here), or a `.npy` tensor taken as
+    ///     already preprocessed.
+    ///   - outputs: the files to write.
+    ///   - repeats: timed forward passes after the warm-up.
     ///   - availableBytes: memory the pass may use; by default `/proc/meminfo`'s MemAvailable.
     public static func run(_ network: Network, input: URL, outputs: SegmentationOutputs, repeats: Int = 0,
                            availableBytes: Int? = MemoryEstimate.availableBytes()) throws -> SegmentationResult {

@@ -58,6 +58,14 @@ public struct VGGMini: Hashable, Sendable {
     /// Name of the backbone (and prefix of the FCN names).
     public static let name = "VGG-mini"
 
+    /// Creates a VGG-shaped model family.
+    /// - Parameters:
+    ///   - widths: Channels of the five convolution blocks.
+    ///   - convolutionsPerBlock: 3×3 convolutions in each block.
+    ///   - fullyConnected: Outputs of fc6 and fc7.
+    ///   - classifierInputSize: The square input the classifier is trained on.
+    ///   - exampleSize: The square crop a classification example is cut to.
+    ///   - dropout: The dropout ratio after fc6 and fc7 (0: no dropout layers).
     public init(widths: [Int], convolutionsPerBlock: [Int], fullyConnected: Int, classifierInputSize: Int, exampleSize: Int,
                 dropout: Float = 0) {
         precondition(widths.count == 5 && convolutionsPerBlock.count == 5, "VGGMini: five blocks, as VGG16")

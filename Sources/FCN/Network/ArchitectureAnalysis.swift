@@ -23,10 +23,13 @@
 
 /// One row of the per-layer table.
 public struct LayerAnalysis: Hashable, Sendable {
+    /// The layer's name.
     public var name: String
     /// Caffe's type name ("Convolution", "Pooling", …).
     public var type: String
+    /// The blob the layer writes.
     public var top: String
+    /// The shape of that blob, `[N, C, H, W]` (or `[N, O]` after a fully connected layer).
     public var outputShape: [Int]
     /// `nil` after a fully connected layer (it sees the whole input).
     public var receptiveField: ReceptiveField?
@@ -45,21 +48,34 @@ public struct LayerAnalysis: Hashable, Sendable {
 /// a.cropOffsets["score"] // Size2(31)
 /// ```
 public struct ArchitectureAnalysis: Hashable, Sendable {
+    /// The network's name.
     public var network: String
+    /// The input shape analysed, `[N, C, H, W]`.
     public var inputShape: [Int]
+    /// One row per layer, in execution order.
     public var layers: [LayerAnalysis]
     /// Receptive field of the coarsest blob, along the vertical axis (all nets here are square).
     public var receptiveField: Rational
     /// The layer whose receptive field that is.
     public var receptiveFieldLayer: String
+    /// The coarsest stride in input pixels (Table 1's "max stride", 32 for both nets).
     public var outputStride: Rational
+    /// Learnable scalars in the whole net (fixed upsampling kernels excluded).
     public var learnableParameters: Int
+    /// Scalars in fixed weights (bilinear upsampling kernels).
     public var fixedParameters: Int
+    /// The depth in learnable convolutions (Table 1's "conv. layers": 16 for VGG16, 8 for AlexNet).
     public var convolutionLayers: Int
+    /// The offset of every crop layer, by layer name (given or derived from coordinate maps).
     public var cropOffsets: [String: Size2]
     /// Whether the summary was computed on the convolutionalised net (the input had fully connected layers).
     public var convolutionalized: Bool
 
+    /// Analyses `description` for an input of `inputShape`.
+    /// - Parameters:
+    ///   - description: the network.
+    ///   - inputShape: the input `[N, C, H, W]` (sizes matter for shapes and fully connected layers).
+    /// - Throws: ``NetworkError`` when the network is invalid or the input does not fit it.
     public init(_ description: NetworkDescription, inputShape: [Int]) throws(NetworkError) {
         let shapes = try description.inferShapes(input: inputShape)
         let fields = try description.receptiveFields()

@@ -25,28 +25,49 @@
 /// An affine map along one axis from a blob's pixel index to an input-image coordinate:
 /// `x = scale · y + shift`. `scale` is the blob's stride in image pixels; `shift` is where its
 /// pixel 0 is centred.
+///
+/// ```swift
+/// // A 2×2 pool of stride 2: output pixel y covers input pixels 2y and 2y + 1, centred at 2y + ½.
+/// AxisMap.identity.then(scale: 2, shift: Rational(1, 2)).description   // "x = 2·y + 0.5"
+/// ```
 public struct AxisMap: Hashable, Sendable, CustomStringConvertible {
+    /// The blob's stride in image pixels.
     public var scale: Rational
+    /// The image coordinate of the centre of the blob's pixel 0.
     public var shift: Rational
+    /// The map `x = scale · y + shift`.
     public init(scale: Rational, shift: Rational) { self.scale = scale; self.shift = shift }
+    /// `x = y`: the map of a network input onto itself.
     public static let identity = AxisMap(scale: 1, shift: 0)
 
     /// Composes with one layer's own map (`a`, `b`: the layer's output → its input).
     public func then(scale a: Rational, shift b: Rational) -> AxisMap {
         AxisMap(scale: scale * a, shift: shift + scale * b)
     }
+    /// "x = scale·y + shift".
     public var description: String { "x = \(scale)·y + \(shift)" }
 }
 
 /// Output → image maps for both axes of a blob.
 public struct CoordinateMap: Hashable, Sendable {
+    /// The map of row indices.
     public var vertical: AxisMap
+    /// The map of column indices.
     public var horizontal: AxisMap
+    /// A map from its two axes.
     public init(vertical: AxisMap, horizontal: AxisMap) { self.vertical = vertical; self.horizontal = horizontal }
+    /// The identity on both axes.
     public static let identity = CoordinateMap(vertical: .identity, horizontal: .identity)
 }
 
 /// The result of ``NetworkDescription/coordinateMaps()``.
+///
+/// ```swift
+/// let maps = try FCN.description(.fcn8s).coordinateMaps()
+/// maps.cropOffsets["score_pool4c"]   // 5
+/// maps.cropOffsets["score_pool3c"]   // 9
+/// maps.cropOffsets["score"]          // 31
+/// ```
 public struct CoordinateMaps: Hashable, Sendable {
     /// Each layer's top map, by layer name; `nil` where undefined (after a fully connected layer,
     /// or a sum of misaligned blobs).

@@ -14,6 +14,7 @@ extension Network {
     /// Initial parameters for `description` following the rules above.
     ///
     /// - Parameters:
+    ///   - description: the network to initialise.
     ///   - inputShape: an input the network accepts (fully connected layers need the spatial size).
     ///   - rng: the source of randomness; the same seed gives the same parameters.
     public static func initialParameters(for description: NetworkDescription, inputShape: [Int] = [1, 3, 224, 224],

@@ -24,6 +24,7 @@
 /// ### See Also
 /// - ``NetworkDescription``, ``FCN``, ``VGG``; ``SafetensorsFile`` to load real weights.
 public struct Network: Sendable {
+    /// The description this network executes.
     public let description: NetworkDescription
     /// Weights by name, `"<layer>.weight"` and `"<layer>.bias"`.
     public private(set) var parameters: [String: Tensor]

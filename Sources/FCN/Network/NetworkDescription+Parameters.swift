@@ -13,10 +13,13 @@
 public struct ParameterShape: Hashable, Sendable {
     /// `"<layer>.weight"` or `"<layer>.bias"`.
     public var name: String
+    /// The tensor's shape (weights `[O, C, KH, KW]` or `[O, I]`, biases `[O]`).
     public var shape: [Int]
     /// `false` for tensors that are not trained (fixed bilinear upsampling).
     public var learnable: Bool
+    /// The number of scalars in the tensor.
     public var count: Int { shape.reduce(1, *) }
+    /// Describes one parameter tensor.
     public init(name: String, shape: [Int], learnable: Bool) { self.name = name; self.shape = shape; self.learnable = learnable }
 }
 

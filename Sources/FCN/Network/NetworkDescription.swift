@@ -21,11 +21,14 @@
 /// ### See Also
 /// - ``LayerDescription``, ``LayerKind``; builders in `Models/` (``VGG``, ``AlexNet``, ``FCN``).
 public struct NetworkDescription: Hashable, Sendable {
+    /// A name for tables and error messages ("FCN-8s", "VGG16").
     public var name: String
     /// Blobs supplied from outside (Caffe `input:`), e.g. `["data"]` or `["data", "label"]`.
     public var inputs: [String]
+    /// The layers in execution order; each reads only blobs written before it.
     public var layers: [LayerDescription]
 
+    /// Creates a description from its layers, in execution order.
     public init(name: String, inputs: [String] = ["data"], layers: [LayerDescription]) {
         self.name = name; self.inputs = inputs; self.layers = layers
     }

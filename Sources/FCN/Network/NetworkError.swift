@@ -6,33 +6,56 @@
 /// A problem found while validating a ``NetworkDescription`` or analysing it for an input size.
 public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     // Structure (``NetworkDescription/validate()``).
+    /// The network declares no input blob.
     case noInputs(network: String)
+    /// The layer at `position` has an empty name.
     case emptyName(network: String, position: Int)
+    /// Two layers share a name.
     case duplicateLayerName(String)
+    /// An input blob is declared twice.
     case duplicateInput(String)
+    /// A layer reads a blob that no earlier layer writes.
     case undefinedBottom(layer: String, bottom: String)
+    /// A layer reads the wrong number of blobs for its kind.
     case wrongBottomCount(layer: String, expected: String, got: Int)
+    /// A layer writes other than one blob.
     case wrongTopCount(layer: String, got: Int)
+    /// A layer writes a blob that exists already, and its kind may not work in place.
     case redefinedBlob(layer: String, blob: String)
+    /// A layer parameter is out of range (a zero stride, a negative padding, …).
     case invalidParameter(layer: String, problem: String)
+    /// No layer has this name.
     case unknownLayer(String)
     // Shapes (``NetworkDescription/inferShapes(inputs:)``).
+    /// An input blob was given no shape.
     case missingInputShape(String)
+    /// An input shape is not `[N, C, H, W]` with positive sizes.
     case badInputShape(input: String, shape: [Int])
+    /// A layer got a blob of the wrong rank.
     case rankMismatch(layer: String, expected: Int, got: [Int])
     /// `window` is the (dilated) kernel extent; `input` the size it slides over, padding included.
     case windowDoesNotFit(layer: String, window: Size2, input: Size2)
+    /// The crop window at `offset` does not fit the blob it cuts.
     case cropTooLarge(layer: String, offset: Size2, size: Size2, input: Size2)
+    /// A sum's bottoms have different shapes (a crop is missing).
     case sumShapeMismatch(layer: String, shapes: [[Int]])
+    /// A layer got a different number of channels than its weights expect.
     case channelMismatch(layer: String, expected: Int, got: Int)
+    /// A fully connected layer's weight shape needs the input's height and width.
     case needsSpatialSize(layer: String)
+    /// The labels of a loss layer do not match its scores' batch and size.
     case labelShapeMismatch(layer: String, scores: [Int], labels: [Int])
     // Coordinate maps (``NetworkDescription/coordinateMaps()``).
+    /// A crop needs the coordinate map of a blob that has none.
     case undefinedCoordinateMap(layer: String, blob: String)
+    /// The two blobs of a crop have different strides.
     case cropScaleMismatch(layer: String, from: String, to: String)
+    /// The derived crop offset is a fraction of a pixel.
     case cropOffsetNotAnInteger(layer: String, offset: String)
+    /// The derived crop offset is negative.
     case cropOffsetNegative(layer: String, offset: String)
 
+    /// A sentence naming the layer and the problem.
     public var description: String {
         switch self {
         case .noInputs(let n): "network \(n): no input blobs"
@@ -67,11 +90,16 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// A problem with the weights given to a ``Network``: a missing, unexpected or mis-shaped tensor.
 public enum ParameterError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A tensor the network needs was not given.
     case missing(name: String, expectedShape: [Int])
+    /// A tensor was given that no layer uses.
     case unexpected(name: String, shape: [Int])
+    /// A tensor has the wrong shape.
     case shapeMismatch(name: String, expected: [Int], found: [Int])
+    /// A tensor contains NaN or infinity.
     case notFinite(name: String)
 
+    /// A sentence naming the parameter and the problem.
     public var description: String {
         switch self {
         case .missing(let n, let s): "tensor \(n) is missing (expected shape \(s))"

@@ -12,9 +12,12 @@
 /// (half * 3 + 1).description      // "2.5"
 /// ```
 public struct Rational: Hashable, Sendable, Comparable, ExpressibleByIntegerLiteral, CustomStringConvertible {
+    /// The numerator, carrying the sign.
     public let numerator: Int
+    /// The denominator, always positive; the fraction is kept in lowest terms.
     public let denominator: Int
 
+    /// The fraction `numerator / denominator`, reduced to lowest terms.
     public init(_ numerator: Int, _ denominator: Int = 1) {
         precondition(denominator != 0, "Rational: zero denominator")
         let g = Rational.gcd(abs(numerator), abs(denominator))
@@ -22,25 +25,33 @@ public struct Rational: Hashable, Sendable, Comparable, ExpressibleByIntegerLite
         self.numerator = sign * numerator / max(g, 1)
         self.denominator = sign * denominator / max(g, 1)
     }
+    /// A whole number, so that `let r: Rational = 32` works.
     public init(integerLiteral value: Int) { self.init(value) }
 
     static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
 
+    /// Whether the value is a whole number.
     public var isInteger: Bool { denominator == 1 }
     /// The value if it is a whole number, else `nil`.
     public var integerValue: Int? { isInteger ? numerator : nil }
+    /// The value as a `Double` (for printing and plotting).
     public var doubleValue: Double { Double(numerator) / Double(denominator) }
 
+    /// The exact sum.
     public static func + (a: Rational, b: Rational) -> Rational {
         Rational(a.numerator * b.denominator + b.numerator * a.denominator, a.denominator * b.denominator)
     }
+    /// The exact difference.
     public static func - (a: Rational, b: Rational) -> Rational { a + Rational(-b.numerator, b.denominator) }
+    /// The exact product.
     public static func * (a: Rational, b: Rational) -> Rational {
         Rational(a.numerator * b.numerator, a.denominator * b.denominator)
     }
+    /// The exact quotient (`b` must not be zero).
     public static func / (a: Rational, b: Rational) -> Rational {
         Rational(a.numerator * b.denominator, a.denominator * b.numerator)
     }
+    /// Orders by value.
     public static func < (a: Rational, b: Rational) -> Bool {
         a.numerator * b.denominator < b.numerator * a.denominator
     }

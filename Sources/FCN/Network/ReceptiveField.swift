@@ -16,22 +16,40 @@
 
 /// A receptive field along one axis, in input-image pixels.
 public struct AxisReceptiveField: Hashable, Sendable {
+    /// How many input pixels one blob pixel sees along this axis.
     public var size: Rational
+    /// The distance in input pixels between neighbouring blob pixels: the blob's stride.
     public var jump: Rational
+    /// The input coordinate of the centre of pixel 0's field (negative inside the padding).
     public var start: Rational
+    /// A field of `size` pixels, repeated every `jump` pixels, the first centred at `start`.
     public init(size: Rational, jump: Rational, start: Rational) { self.size = size; self.jump = jump; self.start = start }
 }
 
 /// The receptive field of a blob's pixels, per axis.
+///
+/// ```swift
+/// let fields = try FCN.description(.fcn32s).receptiveFields()
+/// fields["pool5"]!!.vertical.size      // 212
+/// fields["score_fr"]!!.vertical.size   // 404 (Table 1)
+/// fields["score_fr"]!!.vertical.jump   // 32, the output stride
+/// ```
+///
+/// ### See Also
+/// - ``NetworkDescription/receptiveFields()``, ``ArchitectureAnalysis``.
 public struct ReceptiveField: Hashable, Sendable, CustomStringConvertible {
+    /// The field along the height.
     public var vertical: AxisReceptiveField
+    /// The field along the width.
     public var horizontal: AxisReceptiveField
+    /// A field from its two axes.
     public init(vertical: AxisReceptiveField, horizontal: AxisReceptiveField) { self.vertical = vertical; self.horizontal = horizontal }
 
     /// "404" for a square field, "404×212" otherwise.
     public var sizeDescription: String {
         vertical.size == horizontal.size ? vertical.size.description : "\(vertical.size)×\(horizontal.size)"
     }
+    /// "size 404, jump 32, start …": the size of both axes, the vertical jump and start.
     public var description: String {
         "size \(sizeDescription), jump \(vertical.jump), start \(vertical.start)"
     }

@@ -7,6 +7,13 @@
 // Dimension letters: N batch, C channels, H×W spatial size, O output channels, K classes.
 
 /// The shapes found by ``NetworkDescription/inferShapes(inputs:)``.
+///
+/// ```swift
+/// let shapes = try FCN.description(.fcn8s).inferShapes(input: [1, 3, 500, 500])
+/// shapes["pool3"]                  // [1, 256, 88, 88]
+/// shapes.layerOutputs["fc7"]       // [1, 4096, 16, 16]
+/// shapes.layerOutputs["score"]     // [1, 21, 500, 500]: the input's size
+/// ```
 public struct BlobShapes: Hashable, Sendable {
     /// Each blob's shape (for a blob written in place, the shape after the last writer — the same).
     public var blobs: [String: [Int]]
@@ -15,13 +22,14 @@ public struct BlobShapes: Hashable, Sendable {
     /// Each crop layer's offset (given or derived), by layer name.
     public var cropOffsets: [String: Size2]
 
+    /// The shape `[N, C, H, W]` of blob `blob`, or `nil` if no layer writes it.
     public subscript(blob: String) -> [Int]? { blobs[blob] }
 }
 
 extension NetworkDescription {
     /// The shape of every blob when the inputs have the given shapes.
     ///
-    /// - Parameter inputs: a shape for each input blob: `[N, C, H, W]` (a label input may have C = 1).
+    /// - Parameter shapes: a shape for each input blob: `[N, C, H, W]` (a label input may have C = 1).
     /// - Throws: ``NetworkError`` for an invalid description, a window that does not fit, a crop
     ///   larger than its input, a sum of different shapes, or mismatched channels.
     public func inferShapes(inputs shapes: [String: [Int]]) throws(NetworkError) -> BlobShapes {

@@ -143,8 +143,11 @@ public struct Tensor: Sendable, Equatable {
 extension Tensor {
     /// The four NCHW dimensions of a rank-4 tensor.
     public struct NCHW: Equatable, Sendable, CustomStringConvertible {
+        /// Batch N, channels C, height H, width W.
         public var n: Int, c: Int, h: Int, w: Int
+        /// The four dimensions.
         public init(n: Int, c: Int, h: Int, w: Int) { self.n = n; self.c = c; self.h = h; self.w = w }
+        /// "[N, C, H, W]".
         public var description: String { "[\(n), \(c), \(h), \(w)]" }
     }
 

@@ -14,9 +14,12 @@ import Foundation
 
 /// A problem with a checkpoint file.
 public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+    /// The file is not a checkpoint of this format.
     case notACheckpoint(file: String, problem: String)
+    /// The checkpoint was written for another stage, seed, model or schedule.
     case mismatch(file: String, field: String, found: String, expected: String)
 
+    /// A sentence naming the file and the problem.
     public var description: String {
         switch self {
         case let .notACheckpoint(file, problem): "\(file): not a swift-fcn training checkpoint: \(problem)"
@@ -28,17 +31,24 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
 
 /// The saved state of one stage's training.
 public struct Checkpoint: Sendable {
+    /// The format tag written into every checkpoint's metadata.
     public static let format = "swift-fcn-checkpoint-1"
 
+    /// The stage being trained.
     public var stage: TrainingStage
     /// Steps done.
     public var step: Int
     /// Steps planned for the stage.
     public var steps: Int
+    /// The seed of the run.
     public var seed: UInt64
+    /// The stage's hyper-parameters.
     public var hyperparameters: StageHyperparameters
+    /// The model sizes.
     public var model: VGGMini
+    /// The network's parameters at `step`.
     public var parameters: [String: Tensor]
+    /// SGD's momentum buffers at `step`, by parameter name.
     public var momentum: [String: Tensor]
     /// Loss and pixel accuracy of every step done.
     public var history: [TrainingRecord]
@@ -89,6 +99,7 @@ public struct Checkpoint: Sendable {
         }
     }
 
+    /// A checkpoint from its fields.
     public init(stage: TrainingStage, step: Int, steps: Int, seed: UInt64, hyperparameters: StageHyperparameters, model: VGGMini,
                 parameters: [String: Tensor], momentum: [String: Tensor], history: [TrainingRecord]) {
         self.stage = stage; self.step = step; self.steps = steps; self.seed = seed; self.hyperparameters = hyperparameters
@@ -98,6 +109,7 @@ public struct Checkpoint: Sendable {
 
 /// One step's figures.
 public struct TrainingRecord: Hashable, Sendable, Codable {
+    /// The step (1-based).
     public var step: Int
     /// The loss as the stage defines it (summed or averaged over pixels).
     public var loss: Double

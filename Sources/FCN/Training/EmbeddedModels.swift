@@ -9,7 +9,9 @@ import Foundation
 
 /// A problem finding a shipped model.
 public enum EmbeddedModelError: Error, CustomStringConvertible, Equatable {
+    /// The library was built without this stage's weights.
     case missing(stage: String)
+    /// A sentence naming the stage.
     public var description: String {
         switch self {
         case .missing(let stage): "no shipped model for stage '\(stage)' in the FCN bundle (Resources/Models/\(stage).safetensors); run scripts/train-embedded-models"

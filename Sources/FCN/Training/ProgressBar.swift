@@ -16,8 +16,11 @@ import Foundation
 /// bar.finish()
 /// ```
 public struct ProgressBar {
+    /// The number of items to do.
     public let total: Int
+    /// The text before the bar.
     public let label: String
+    /// The unit of the rate shown ("img" for images per second).
     public var unit: String = "img"
     /// On a non-terminal, seconds between printed lines.
     public var logEvery: Double = 10
@@ -26,6 +29,7 @@ public struct ProgressBar {
     private let isTerminal: Bool
     private var lastLine = ""
 
+    /// A bar for `total` items.
     public init(total: Int, label: String, unit: String = "img") {
         self.total = max(total, 1)
         self.label = label

@@ -14,8 +14,11 @@
 
 /// How one parameter learns: multipliers on the base learning rate and the weight decay.
 public struct LearningRule: Sendable, Equatable {
+    /// Multiplies the base learning rate (Caffe `lr_mult`).
     public var learningRateMultiplier: Float
+    /// Multiplies the weight decay (Caffe `decay_mult`).
     public var decayMultiplier: Float
+    /// A rule; the defaults (1, 1) train the parameter like any other.
     public init(learningRateMultiplier: Float = 1, decayMultiplier: Float = 1) {
         self.learningRateMultiplier = learningRateMultiplier
         self.decayMultiplier = decayMultiplier
@@ -35,12 +38,16 @@ public struct LearningRule: Sendable, Equatable {
 /// sgd.step(parameters: &params, gradients: grads, rules: ["conv1.bias": .bias])
 /// ```
 public struct SGD: Sendable {
+    /// The base learning rate η.
     public var learningRate: Float
+    /// The momentum μ (0.9; 0.99 for FCN's one-image minibatches, §4.3).
     public var momentum: Float
+    /// The weight decay λ (5e-4 in the paper).
     public var weightDecay: Float
     /// The momentum buffers v, one per parameter name (saved in checkpoints).
     public var history: [String: Tensor] = [:]
 
+    /// An optimiser with Caffe's update rule.
     public init(learningRate: Float, momentum: Float = 0.9, weightDecay: Float = 5e-4) {
         self.learningRate = learningRate
         self.momentum = momentum

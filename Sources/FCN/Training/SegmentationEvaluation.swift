@@ -34,7 +34,9 @@ public enum SegmentationEvaluation {
     /// - Parameters:
     ///   - network: a segmentation net whose output is `[1, K, H, W]` for an input `[1, 3, H, W]`.
     ///   - classes: K; ground-truth values outside `0..<K` (void, 255) are not counted.
+    ///   - count: the number of scenes.
     ///   - progress: called after each scene with the number done.
+    ///   - scene: the labelled scene of index i.
     public static func evaluate(_ network: Network, classes: Int, count: Int, progress: (Int) -> Void = { _ in },
                                 scene: (Int) throws -> LabeledScene) throws -> ConfusionMatrix {
         var matrix = ConfusionMatrix(classCount: classes)

@@ -33,6 +33,9 @@ extension TrainingStage {
     /// (the parent stage's trained parameters; `nil` for the classifier).
     ///
     /// - Parameters:
+    ///   - description: the stage's network.
+    ///   - inputShape: an input the network accepts.
+    ///   - parent: the parent stage's trained parameters, or `nil` for the classifier.
     ///   - model: the VGG-mini sizes (for net surgery on the classifier).
     ///   - rng: draws fresh weights for the tensors not inherited.
     /// - Throws: ``ParameterError`` when a parent tensor has the name but not the shape of a new one.

@@ -29,17 +29,25 @@
 /// ### See Also
 /// - ``TrainingPipeline``, which runs the stages, writes checkpoints and weights.
 public struct StageTrainer {
+    /// The stage trained.
     public let stage: TrainingStage
+    /// The model sizes.
     public let model: VGGMini
+    /// The seed that fixes initialisation and data order.
     public let seed: UInt64
+    /// Steps planned.
     public let steps: Int
+    /// The stage's hyper-parameters.
     public let hyperparameters: StageHyperparameters
     /// Training scenes (or classification examples) per epoch.
     public let datasetSize: Int
+    /// Where the training scenes come from.
     public let data: SyntheticData
     /// Steps done.
     public private(set) var step = 0
+    /// The network with its current parameters.
     public private(set) var network: Network
+    /// Loss and pixel accuracy of every step done.
     public private(set) var history: [TrainingRecord] = []
     /// The parameters that came from the parent stage.
     public let inherited: Set<String>

@@ -23,10 +23,14 @@ public struct SyntheticData: Sendable {
     /// The world offset of the training scenes from the classification examples (a prime).
     static let sceneWorldOffset: UInt64 = 1_000_003
 
+    /// The seed of the synthetic world.
     public let seed: UInt64
+    /// The side of a training scene, in pixels.
     public let sceneSize: Int
+    /// The side of a classification example, in pixels.
     public let exampleSize: Int
 
+    /// Training data from `seed`.
     public init(seed: UInt64, sceneSize: Int, exampleSize: Int) {
         precondition(seed < Self.validationSeed - Self.sceneWorldOffset, "SyntheticData: training seed \(seed) would overlap the validation world")
         self.seed = seed; self.sceneSize = sceneSize; self.exampleSize = exampleSize

@@ -15,9 +15,11 @@ import Foundation
 
 /// Why a stage could not start.
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    /// The stage's parent stage has no weights file in the folder yet.
     case missingParent(stage: String, parentFile: String)
     /// The loss became NaN or infinite: the learning rate is too high for the stage.
     case diverged(stage: String, step: Int)
+    /// A sentence naming the stage and the problem.
     public var description: String {
         switch self {
         case let .missingParent(stage, file): "\(stage) starts from \(file), which does not exist: train that stage first (or use --stage all)"
@@ -28,6 +30,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
 
 /// How a stage run ended.
 public enum StageOutcome: Equatable, Sendable {
+    /// The stage ran all its steps; its weights file was written.
     case finished
     /// A stop was requested; a checkpoint at this step was written.
     case interrupted(step: Int)
@@ -42,9 +45,13 @@ public enum StageOutcome: Equatable, Sendable {
 /// for stage in TrainingStage.allCases { _ = try pipeline.run(stage, resume: true) }
 /// ```
 public struct TrainingPipeline: Sendable {
+    /// Where weights, checkpoints and histories are written.
     public var folder: URL
+    /// The seed of the run.
     public var seed: UInt64
+    /// The model sizes.
     public var model: VGGMini = .standard
+    /// The side of a training scene, in pixels.
     public var sceneSize = 128
     /// Steps per stage (images for the segmentation stages, batches of 8 for the classifier).
     ///
@@ -57,17 +64,24 @@ public struct TrainingPipeline: Sendable {
     public var hyperparameters: [TrainingStage: StageHyperparameters] = [:]
     /// Training scenes per epoch; classification examples per epoch.
     public var trainingScenes = 2000
+    /// Classification examples per epoch.
     public var classificationExamples = 20000
+    /// Steps between checkpoints.
     public var checkpointEvery = 200
     /// Show a progress bar on standard error.
     public var showsProgress = true
 
+    /// A pipeline writing into `folder`.
     public init(folder: URL, seed: UInt64) { self.folder = folder; self.seed = seed }
 
+    /// The stage's trained weights: `<folder>/<stage>.safetensors`.
     public func weightsURL(_ stage: TrainingStage) -> URL { folder.appending(path: "\(stage.rawValue).safetensors") }
+    /// The stage's checkpoint: `<folder>/<stage>.checkpoint.safetensors`.
     public func checkpointURL(_ stage: TrainingStage) -> URL { folder.appending(path: "\(stage.rawValue).checkpoint.safetensors") }
+    /// The stage's per-step history: `<folder>/<stage>.history.csv`.
     public func historyURL(_ stage: TrainingStage) -> URL { folder.appending(path: "\(stage.rawValue).history.csv") }
 
+    /// The stage's hyper-parameters: those set, else the defaults.
     public func hyperparameters(for stage: TrainingStage) -> StageHyperparameters {
         hyperparameters[stage] ?? .defaults(for: stage, sceneSize: sceneSize)
     }
@@ -77,8 +91,11 @@ public struct TrainingPipeline: Sendable {
     /// Trains `stage`. With `resume`, a finished stage is skipped and a checkpoint is continued;
     /// without, the stage starts from its parent's weights file.
     ///
-    /// - Parameter shouldStop: polled between steps; when it returns `true` a checkpoint is
-    ///   written and the run returns ``StageOutcome/interrupted(step:)``.
+    /// - Parameters:
+    ///   - stage: the stage to train.
+    ///   - resume: continue from the stage's checkpoint or skip it when finished.
+    ///   - shouldStop: polled between steps; when it returns `true` a checkpoint is
+    ///     written and the run returns ``StageOutcome/interrupted(step:)``.
     public func run(_ stage: TrainingStage, resume: Bool, shouldStop: () -> Bool = { StopRequest.isRequested }) throws -> StageOutcome {
         try AtomicFile.createFolder(folder)
         if resume && FileManager.default.fileExists(atPath: weightsURL(stage).path) { return .alreadyDone }

@@ -9,12 +9,19 @@ import Foundation
 
 /// One row of the miniature Table 2.
 public struct TableRow: Codable, Sendable, Equatable {
+    /// The stage's raw value ("fcn8s").
     public var stage: String
+    /// The name printed in the table ("FCN-8s").
     public var name: String
+    /// Steps trained.
     public var steps: Int
+    /// The four metrics on the validation scenes (fractions, not percent).
     public var pixelAccuracy: Double
+    /// Mean class accuracy.
     public var meanAccuracy: Double
+    /// Mean intersection over union.
     public var meanIU: Double
+    /// Frequency-weighted intersection over union.
     public var frequencyWeightedIU: Double
 }
 
@@ -26,10 +33,15 @@ public struct TableRow: Codable, Sendable, Equatable {
 /// try table.write(to: pipeline.folder)        // table2.json, table2.csv
 /// ```
 public struct TrainingReport: Codable, Sendable {
+    /// The seed of the training run.
     public var seed: UInt64
+    /// The side of the scenes, in pixels.
     public var sceneSize: Int
+    /// The seed of the validation scenes.
     public var validationSeed: UInt64
+    /// The number of validation scenes.
     public var validationCount: Int
+    /// One row per stage evaluated.
     public var rows: [TableRow]
 
     /// Scores every segmentation stage whose weights file exists in the pipeline's folder.

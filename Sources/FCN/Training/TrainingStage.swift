@@ -17,11 +17,19 @@
 
 /// One stage of the staged training.
 public enum TrainingStage: String, CaseIterable, Hashable, Sendable, Codable {
+    /// Classification pretraining: VGG-mini learns to name the dominant shape of an example (the
+    /// paper starts from VGG16 trained on ImageNet).
     case classifier
+    /// Net surgery, then FCN-32s with its trunk frozen: only the new score layer learns (Table 2,
+    /// first row).
     case fcn32sFixed = "fcn32s-fixed"
+    /// FCN-32s, fine-tuned throughout.
     case fcn32s
+    /// FCN-16s, from FCN-32s; score_pool4 starts at zero.
     case fcn16s
+    /// FCN-8s, from FCN-16s; score_pool3 starts at zero.
     case fcn8s
+    /// FCN-8s trained in one stage from the classifier, with scaled skips.
     case fcn8sAtOnce = "fcn8s-atonce"
 
     /// The stage whose trained weights this one starts from (`nil`: random initialisation).
@@ -93,7 +101,9 @@ public enum TrainingStage: String, CaseIterable, Hashable, Sendable, Codable {
 public struct StageHyperparameters: Hashable, Sendable, Codable {
     /// Base learning rate η (see `SGD.swift` for the update rule).
     public var learningRate: Float
+    /// The momentum μ.
     public var momentum: Float
+    /// The weight decay λ.
     public var weightDecay: Float
     /// Images per step.
     public var batchSize: Int
@@ -101,6 +111,7 @@ public struct StageHyperparameters: Hashable, Sendable, Codable {
     /// as the FCN nets do (`normalize: false`).
     public var averagesLoss: Bool
 
+    /// Hyper-parameters; by default weight decay 5e-4, one image per step, the loss summed.
     public init(learningRate: Float, momentum: Float, weightDecay: Float = 5e-4, batchSize: Int = 1, averagesLoss: Bool = false) {
         self.learningRate = learningRate; self.momentum = momentum; self.weightDecay = weightDecay
         self.batchSize = batchSize; self.averagesLoss = averagesLoss

@@ -8,14 +8,20 @@ import FCN
 
 /// One row of Table 1: a net's computed summary and, optionally, the paper's numbers.
 public struct ArchitectureRow: Sendable {
+    /// The net's name ("FCN-VGG16").
     public var name: String
+    /// Receptive field of the coarsest blob, in pixels.
     public var receptiveField: Rational
+    /// The coarsest stride, in pixels.
     public var outputStride: Rational
+    /// Learnable parameters.
     public var parameters: Int
+    /// Learnable convolution layers on the longest path (fully connected layers counted as convolutions).
     public var convolutionLayers: Int
     /// The paper's (receptive field, stride, parameters in millions, conv. layers), if listed.
     public var paper: (Int, Int, Int, Int)?
 
+    /// A row from a computed analysis, with the paper's numbers when given.
     public init(name: String, analysis a: ArchitectureAnalysis, paper: (Int, Int, Int, Int)? = nil) {
         self.name = name; receptiveField = a.receptiveField; outputStride = a.outputStride
         parameters = a.learnableParameters; convolutionLayers = a.convolutionLayers; self.paper = paper

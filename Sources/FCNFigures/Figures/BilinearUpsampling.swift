@@ -18,12 +18,17 @@ public struct BilinearUpsamplingData: Sendable {
     public var kernels: [(factor: Int, kernel: Tensor)]
     /// A small input map `[1, 1, n, n]` and its upsampling by each factor (cropped to f·n).
     public var input: Tensor
+    /// The input upsampled by each factor.
     public var upsampled: [(factor: Int, output: Tensor)]
     /// A constant input, the good kernel's output, the bad kernel and its output.
     public var constant: Tensor
+    /// The bilinear kernel's output on the constant input (constant inside).
     public var goodOnConstant: Tensor
+    /// A kernel whose size is not a multiple of its stride.
     public var badKernel: Tensor
+    /// The stride the bad kernel is used with.
     public var badStride: Int
+    /// The bad kernel's output on the constant input: a checkerboard.
     public var badOnConstant: Tensor
 
     /// Computes everything for `factors` (default 2 and 4) on a seeded `n × n` map.

@@ -17,8 +17,10 @@ func stampCount(at o: Int, inputLength n: Int, stride s: Int, kernel k: Int) -> 
 /// (default 2·stride, FCN's choice), with the stamp of input cell `highlight` outlined.
 ///
 /// - Parameters:
-///   - inputLength: n, cells per side of the input (≥ 1).
-///   - stride: s ≥ 1. - kernel: k ≥ s (default 2s).
+///   - n: cells per side of the input (≥ 1).
+///   - s: the stride, ≥ 1.
+///   - kernel: k ≥ s (default 2s).
+///   - highlight: the input cell whose stamp is outlined.
 public func convolutionArithmetic(inputLength n: Int = 3, stride s: Int = 2, kernel: Int? = nil,
                                   highlight: (row: Int, column: Int) = (1, 1)) -> Figure {
     let k = kernel ?? 2 * s

@@ -10,10 +10,13 @@ import FCN
 
 /// One crop layer, the coordinate maps of the two blobs it aligns, and its offset.
 public struct CropAlignment: Hashable, Sendable {
+    /// The network's name.
     public var network: String
+    /// The crop layer's name.
     public var layer: String
     /// The blob cut (first bottom) and the blob whose size it takes (second bottom).
     public var from: String, to: String
+    /// The coordinate maps (vertical axis) of the two blobs.
     public var fromMap: AxisMap, toMap: AxisMap
     /// The offset the network uses (given or derived by `coordinateMaps()`).
     public var offset: Int

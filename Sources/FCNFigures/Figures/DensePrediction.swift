@@ -17,7 +17,8 @@ import FCN
 ///   - blocks: the blobs between input and output, in order.
 ///   - labels: row-major labels the size of `image` (the prediction, or ground truth).
 ///   - labelsTitle: the right panel's title — say honestly what it shows.
-///   - classNames, palette: the legend.
+///   - classNames: the legend's name of each label.
+///   - palette: the colour of each label.
 public func densePredictionFigure(image: RGBPixels, imageCaption: String, blocks: [LayerBlock], labels: [Int],
                                   labelsTitle: String, classNames: [String],
                                   palette: [LabelColor] = LabelPalette.pascalVOCColors) -> Figure {

@@ -10,9 +10,13 @@ import Foundation
 /// A blob to draw: a name, its shape `[C, H, W]` (or `[F]` for a flat vector) and the operation
 /// that made it (e.g. "conv 7×7", "linear 25088→4096").
 public struct LayerBlock: Hashable, Sendable {
+    /// The blob's name.
     public var name: String
+    /// The blob's shape `[C, H, W]` (or `[O]` for a fully connected output).
     public var shape: [Int]
+    /// The operation that made the blob, drawn under it.
     public var operation: String
+    /// A block for blob `name` of `shape`, made by `operation`.
     public init(name: String, shape: [Int], operation: String = "") {
         self.name = name; self.shape = shape; self.operation = operation
     }

@@ -13,11 +13,15 @@ import Foundation
 
 /// One row of the net-surgery figure: an input size, blobs, and the fully connected weights' shapes.
 public struct SurgeryRow: Sendable {
+    /// The row's title.
     public var title: String
+    /// The square input size, in pixels.
     public var inputSize: Int
+    /// The blobs, from input to scores.
     public var blocks: [LayerBlock]
     /// e.g. ("fc6", "[4096, 25088]").
     public var weights: [(layer: String, shape: String)]
+    /// A row of the figure.
     public init(title: String, inputSize: Int, blocks: [LayerBlock], weights: [(layer: String, shape: String)]) {
         self.title = title; self.inputSize = inputSize; self.blocks = blocks; self.weights = weights
     }

@@ -11,11 +11,15 @@ import FCN
 
 /// One layer's receptive field along an axis (the nets drawn are square).
 public struct LayerField: Hashable, Sendable {
+    /// The layer's name.
     public var layer: String
+    /// The receptive field's size, in image pixels.
     public var size: Int
+    /// The distance between neighbouring cells (the stride), in image pixels.
     public var jump: Int
     /// Image coordinate (pixel centres at integers) of cell 0's centre.
     public var start: Double
+    /// One layer's field.
     public init(layer: String, size: Int, jump: Int, start: Double) {
         self.layer = layer; self.size = size; self.jump = jump; self.start = start
     }
@@ -41,6 +45,7 @@ public struct LayerField: Hashable, Sendable {
 ///   - image: the input, drawn at `pointsPerPixel`.
 ///   - fields: the layers, fine to coarse.
 ///   - network: named in the title.
+///   - pointsPerPixel: the drawing scale of the image.
 public func receptiveFieldFigure(image: RGBPixels, fields: [LayerField], network: String, pointsPerPixel: Double = 0.8) -> Figure {
     let margin = 20.0, top = margin + 56
     let side = Double(max(image.width, image.height)) * pointsPerPixel

@@ -9,8 +9,11 @@ import FCN
 
 /// One row: an image and its label maps, each with a column title.
 public struct SegmentationRow: Sendable {
+    /// The input image.
     public var image: RGBPixels
+    /// The label maps shown beside it (one label per pixel, row by row), each with a title.
     public var panels: [(title: String, labels: [Int])]
+    /// A row of the figure.
     public init(image: RGBPixels, panels: [(title: String, labels: [Int])]) {
         precondition(panels.allSatisfy { $0.labels.count == image.width * image.height },
                      "SegmentationRow: every label map needs \(image.width)×\(image.height) labels")
@@ -21,7 +24,10 @@ public struct SegmentationRow: Sendable {
 /// A grid of segmentation results with a legend of the labels that occur.
 ///
 /// - Parameters:
+///   - title: the figure's title.
 ///   - rows: one image per row; every row should have the same panel titles (the first row's are shown).
+///   - classNames: the legend's name of each label.
+///   - palette: the colour of each label.
 ///   - panelSize: the side of each panel in points (images are scaled to fit, aspect kept).
 ///   - overlayAlpha: if given, label maps are blended over the image at this opacity instead of drawn flat.
 public func segmentationResultsFigure(title: String, rows: [SegmentationRow], classNames: [String],

@@ -35,8 +35,10 @@ public struct ShiftAndStitchData: Sendable {
     /// Runs both computations on a seeded random net and input.
     ///
     /// - Parameters:
-    ///   - inputSize: H = W of the input (≥ 8).
-    ///   - channels: input channels C; conv1 has `hidden` outputs, conv2 one.
+    ///   - seed: the seed of the random weights and input.
+    ///   - n: H = W of the input (≥ 8).
+    ///   - channels: input channels C.
+    ///   - hidden: conv1's output channels (conv2 has one).
     public static func compute(seed: UInt64 = 7, inputSize n: Int = 16, channels: Int = 3, hidden: Int = 4) -> ShiftAndStitchData {
         precondition(n >= 8, "ShiftAndStitchData: input size must be ≥ 8")
         var rng = SeededRandom(seed: seed)

@@ -12,6 +12,7 @@ import FCN
 
 /// A node of the drawn DAG: a layer's top.
 public struct SkipNode: Hashable, Sendable {
+    /// The blob's name.
     public var name: String
     /// "1×1 conv", "×2 up (k 4)", "crop +5", "sum", "max pool" …
     public var detail: String
@@ -27,6 +28,7 @@ public struct SkipNode: Hashable, Sendable {
 
 /// The FCN DAG and the prediction each variant takes from it.
 public struct SkipArchitecture: Sendable {
+    /// The network's name.
     public var network: String
     /// Input, the pools, and the last trunk blob (fc7), in order.
     public var trunk: [SkipNode]

@@ -24,10 +24,14 @@ import SwiftProtobuf
 
 /// Why a .caffemodel was refused. Every message names the file.
 public enum CaffeModelError: Error, CustomStringConvertible, Equatable {
+    /// The file cannot be opened or read.
     case cannotOpen(file: String, reason: String)
+    /// The bytes are not a valid `NetParameter` message.
     case malformed(file: String, problem: String)
+    /// A weight blob is inconsistent (its shape and data disagree, or its shape is invalid).
     case badBlob(file: String, layer: String, blob: Int, problem: String)
 
+    /// A sentence naming the file, the layer and the problem.
     public var description: String {
         switch self {
         case let .cannotOpen(file, reason): return "\(file): cannot open .caffemodel: \(reason)"
@@ -47,7 +51,7 @@ public enum CaffeModelError: Error, CustomStringConvertible, Equatable {
 /// ```
 ///
 /// ### See Also
-/// - ``Safetensors/write(_:metadata:to:)`` to keep converted weights in the library's format.
+/// - ``Safetensors/write(_:metadata:to:)-([String:Tensor],_,_)`` to keep converted weights in the library's format.
 public struct CaffeModel: Sendable {
     /// The network's name (may be empty).
     public var name: String
