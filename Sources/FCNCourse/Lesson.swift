@@ -59,10 +59,10 @@ public struct Lesson {
     }
 
     /// Writes a figure (if figures are on) and says where.
-    public mutating func figure(_ name: String, _ figure: @autoclosure () -> Figure) throws {
+    public mutating func figure(_ name: String, _ figure: @autoclosure () throws -> Figure) throws {
         guard let folder = figureFolder else { return }
         try AtomicFile.createFolder(folder)
-        let f = figure()
+        let f = try figure()
         for ext in formats {
             let url = folder.appendingPathComponent("\(name).\(ext)")
             try f.write(to: url)

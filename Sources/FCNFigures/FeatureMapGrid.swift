@@ -56,31 +56,47 @@ public struct FeatureMapGrid: Sendable {
         self.columns = max(1, min(columns, chosen.count)); self.sharedRange = sharedRange
     }
 
-    /// The mosaic as a figure, tiles `tileSize` points wide (height follows the aspect ratio).
-    public func figure(tileSize: Double = 64) -> Figure {
+    /// The size the mosaic needs with tiles `tileSize` points wide (height follows the aspect ratio).
+    public func size(tileSize: Double = 64) -> (width: Double, height: Double) {
         let rows = (tiles.count + columns - 1) / columns
         let tileH = tileSize * Double(shape[1]) / Double(shape[2])
-        let gap = 8.0, label = 14.0, title = 40.0, margin = 12.0, bar = sharedRange ? 50.0 : 0
-        let width = 2 * margin + Double(columns) * tileSize + Double(columns - 1) * gap + bar
-        let height = margin + title + Double(rows) * (tileH + label) + Double(rows - 1) * gap + margin
-        return Figure(width: width, height: height) { canvas in
-            let dims = shape.map(String.init).joined(separator: "×")
-            canvas.text("\(layer)  \(dims)", at: Point(margin, margin + 12), font: .bold(13))
-            canvas.text(sharedRange ? "C×H×W · one colour scale for all tiles" : "C×H×W · each tile on its own scale",
-                        at: Point(margin, margin + 25), font: .regular(9), color: .grey)
-            for (i, tile) in tiles.enumerated() {
-                let r = Rect(x: margin + Double(i % columns) * (tileSize + gap),
-                             y: margin + title + Double(i / columns) * (tileH + label + gap),
-                             width: tileSize, height: tileH)
-                canvas.draw(tile, in: r)
-                canvas.text("\(channels[i])", at: Point(r.center.x, r.maxY + 2), font: .regular(9),
-                            align: .center, baseline: .top)
-            }
-            if sharedRange, let first = tiles.first {
-                let x = width - margin - bar + 12
-                canvas.colorBar(first.colormap, range: first.range,
-                                in: Rect(x: x, y: margin + title, width: 10, height: min(120, height - title - 2 * margin)))
-            }
+        let bar = sharedRange ? 50.0 : 0
+        return (Double(columns) * tileSize + Double(columns - 1) * Self.gap + bar,
+                Self.titleHeight + Double(rows) * (tileH + Self.labelHeight) + Double(rows - 1) * Self.gap)
+    }
+
+    static let gap = 8.0, labelHeight = 14.0, titleHeight = 40.0
+
+    /// Draws the mosaic with its top-left corner at `origin`: title, tiles, each tile's label
+    /// (`tileLabels`, or the channel index) and, for a shared range, the colour bar.
+    public func draw(on canvas: Canvas, at origin: Point, tileSize: Double = 64, note: String? = nil, tileLabels: [String]? = nil) {
+        let tileH = tileSize * Double(shape[1]) / Double(shape[2])
+        let dims = shape.map(String.init).joined(separator: "×")
+        canvas.text("\(layer)  \(dims)", at: Point(origin.x, origin.y + 12), font: .bold(13))
+        let scale = sharedRange ? "C×H×W · one colour scale for all tiles" : "C×H×W · each tile on its own scale"
+        canvas.text(note.map { "\(scale) · \($0)" } ?? scale, at: Point(origin.x, origin.y + 25), font: .regular(9), color: .grey)
+        for (i, tile) in tiles.enumerated() {
+            let r = Rect(x: origin.x + Double(i % columns) * (tileSize + Self.gap),
+                         y: origin.y + Self.titleHeight + Double(i / columns) * (tileH + Self.labelHeight + Self.gap),
+                         width: tileSize, height: tileH)
+            canvas.draw(tile, in: r)
+            let label = tileLabels.map { i < $0.count ? $0[i] : "" } ?? "\(channels[i])"
+            canvas.text(label, at: Point(r.center.x, r.maxY + 2), font: .regular(9), align: .center, baseline: .top)
+        }
+        if sharedRange, let first = tiles.first {
+            let x = origin.x + Double(columns) * (tileSize + Self.gap) + 4
+            let height = size(tileSize: tileSize).height
+            canvas.colorBar(first.colormap, range: first.range,
+                            in: Rect(x: x, y: origin.y + Self.titleHeight, width: 10, height: min(120, height - Self.titleHeight)))
+        }
+    }
+
+    /// The mosaic as a figure, tiles `tileSize` points wide (height follows the aspect ratio).
+    public func figure(tileSize: Double = 64) -> Figure {
+        let margin = 12.0
+        let s = size(tileSize: tileSize)
+        return Figure(width: s.width + 2 * margin, height: s.height + 2 * margin) { canvas in
+            draw(on: canvas, at: Point(margin, margin), tileSize: tileSize)
         }
     }
 }

@@ -1,18 +1,22 @@
 // FigureCatalog.swift — every named figure the `fcn figures` command can draw.
 //
 // No paper section: the registry. A figure is added by writing a function in `Figures/`
-// that returns a `Figure` and listing it here under a file-name-friendly name.
+// that returns a `Figure` and listing it here under a file-name-friendly name. Figures drawn
+// from the trained VGG-mini models (`TrainedFigures`) are listed in `trainedModelFigures` too;
+// without the shipped weights they throw `FigureError.needsTrainedModel` naming the missing file.
 import FCN
 
 /// The named figures, by name (the name is also the output file's base name).
 ///
 /// ```swift
-/// let f = FigureCatalog.all["convolution-arithmetic"]!()
+/// let f = try FigureCatalog.all["convolution-arithmetic"]!()
 /// try f.write(to: URL(fileURLWithPath: "Figures/convolution-arithmetic.svg"))
 /// ```
 public enum FigureCatalog {
-    /// Every figure of the project by name, each made on demand (they compute their numbers).
-    public static let all: [String: @Sendable () -> Figure] = [
+    /// Every figure of the project by name, each made on demand (they compute their numbers;
+    /// those drawn from the trained models throw ``FigureError/needsTrainedModel(figure:reason:)``
+    /// when the models are missing).
+    public static let all: [String: @Sendable () throws -> Figure] = [
         "colormap-swatches": { colormapSwatches() },
         "convolution-arithmetic": { convolutionArithmetic() },
         "upsampling-sizes": { upsamplingSizesTable() },
@@ -21,9 +25,26 @@ public enum FigureCatalog {
         "architecture-table": { Catalog.architectureTable() },
         "bilinear-upsampling": { bilinearUpsamplingFigure(BilinearUpsamplingData.compute()) },
         "skip-architecture": { skipArchitectureFigure(Catalog.skipArchitecture()) },
-        "dense-prediction": { Catalog.densePrediction() },
         "receptive-fields": { Catalog.receptiveFields() },
         "net-surgery": { Catalog.netSurgery() },
+        // From the trained models shipped in the FCN bundle.
+        "dense-prediction": { try TrainedModels.drawing("dense-prediction") { try TrainedFigures.densePrediction(.embedded) } },
+        "net-surgery-heatmap": { try TrainedModels.drawing("net-surgery-heatmap") { try TrainedFigures.netSurgery(.embedded) } },
+        "segmentation-results": { try TrainedModels.drawing("segmentation-results") { try TrainedFigures.segmentationResults(.embedded) } },
+        "feature-maps": { try TrainedModels.drawing("feature-maps") { try TrainedFigures.featureMaps(.embedded) } },
+        "training-table": { try TrainedModels.drawing("training-table") { try TrainedFigures.trainingTable(.embedded) } },
+        "training-curves": { try TrainedModels.drawing("training-curves") { try TrainedFigures.trainingCurves(.embedded) } },
+    ]
+
+    /// The figures drawn from trained models, and the shipped stages each needs (the table and
+    /// the curves need the run's records as well: table2.json and the history files).
+    public static let trainedModelFigures: [String: [TrainingStage]] = [
+        "dense-prediction": [.fcn8s],
+        "net-surgery-heatmap": [.classifier],
+        "segmentation-results": [.fcn32s, .fcn16s, .fcn8s],
+        "feature-maps": [.fcn8s],
+        "training-table": TrainingStage.segmentationStages,
+        "training-curves": TrainingStage.allCases,
     ]
 
     /// The names in alphabetical order.
@@ -44,25 +65,6 @@ enum Catalog {
         return try! SkipArchitecture.from(nets[2], inputShape: [1, 3, inputSize, inputSize], variants: nets)
     }
 
-    /// Fig. 1: a synthetic scene through FCN-8s (VGG16, K = 7 synthetic classes) at `size`×`size`;
-    /// the right panel is the scene's ground truth until a trained model supplies a prediction.
-    static func densePrediction(size: Int = 500) -> Figure {
-        let net = try! FCN.description(.fcn8s, classes: ShapeClass.count)
-        let shapes = try! net.inferShapes(input: [1, 3, size, size])
-        let stages: [(String, String)] = [
-            ("pool1", "2 conv, pool"), ("pool2", "2 conv, pool"), ("pool3", "3 conv, pool"), ("pool4", "3 conv, pool"),
-            ("pool5", "3 conv, pool"), ("fc6", "7×7 conv"), ("fc7", "1×1 conv"), ("score_fr", "1×1 conv"),
-            ("fuse_pool3", "2×up, 2 skips"), ("score", "8×up, crop"),
-        ]
-        let scene = SceneGenerator(seed: 1, width: size, height: size).scene(3)
-        return densePredictionFigure(
-            image: RGBPixels(width: scene.width, height: scene.height, bytes: scene.rgb),
-            imageCaption: "input 3×\(size)×\(size) (synthetic scene)",
-            blocks: stages.map { LayerBlock.from(shapes, layer: $0.0, operation: $0.1) },
-            labels: scene.labels.map(Int.init), labelsTitle: "ground truth (no trained model yet)",
-            classNames: ShapeClass.allCases.map(\.name))
-    }
-
     /// VGG16's receptive fields (FCN trunk, conv1_1 padded by 100) on a synthetic `size`×`size` scene.
     static func receptiveFields(size: Int = 500) -> Figure {
         let net = try! FCN.description(.fcn32s)
@@ -72,30 +74,17 @@ enum Catalog {
                                     network: "VGG16 (fc6 = fc7 = score_fr)", pointsPerPixel: 400 / Double(size))
     }
 
-    /// Fig. 2, left half: VGG16 at 224 with fully connected layers, and convolutionalized at `largeInput`.
+    /// Fig. 2 at the paper's scale, shapes only: VGG16 at 224 with fully connected layers, and
+    /// convolutionalized at `largeInput` (no VGG16 weights are shipped; `net-surgery-heatmap`
+    /// draws the same figure for our trained VGG-mini with its heatmap).
     static func netSurgery(largeInput: Int = 500) -> Figure {
         let vgg = VGG.description()
-        let small = [1, 3, 224, 224], large = [1, 3, largeInput, largeInput]
-        let conv = try! NetSurgery.convolutionalized(vgg, inputShape: small)
-        func row(_ net: NetworkDescription, _ input: [Int], _ title: String) -> SurgeryRow {
-            let shapes = try! net.inferShapes(input: input)
-            let parameters = try! net.parameterShapes(inputShape: input)
-            func operation(_ layer: String) -> String {
-                switch (try! net.layer(named: layer)).kind {
-                case .linear(let p): return "linear → \(p.outputs)"
-                case .convolution(let p): return "\(p.kernel.height)×\(p.kernel.width) conv → \(p.outputs)"
-                default: return ""
-                }
-            }
-            let blocks = [LayerBlock.from(shapes, layer: "pool5", operation: "13 conv, 5 pools")]
-                + ["fc6", "fc7", "fc8"].map { LayerBlock.from(shapes, layer: $0, operation: operation($0)) }
-            let weights = ["fc6", "fc7", "fc8"].compactMap { l in
-                parameters.first { $0.name == "\(l).weight" }.map { (layer: l, shape: "\($0.shape)") }
-            }
-            return SurgeryRow(title: title, inputSize: input[2], blocks: blocks, weights: weights)
-        }
-        return netSurgeryFigure(classifier: row(vgg, small, "VGG16 classifier on 224×224: one vector of 1000 scores"),
-                                convolutional: row(conv, large, "Convolutionalized, on \(largeInput)×\(largeInput): a map of scores"))
+        let small = [1, 3, 224, 224]
+        let rows = try! TrainedFigures.surgeryRows(vgg, small: small, large: [1, 3, largeInput, largeInput],
+                                                   titles: ("VGG16 classifier on 224×224: one vector of 1000 scores",
+                                                            "Convolutionalized, on \(largeInput)×\(largeInput): a map of scores"))
+        let subtitle = try! TrainedFigures.surgerySubtitle(vgg, try! NetSurgery.convolutionalized(vgg, inputShape: small), small: small)
+        return netSurgeryFigure(classifier: rows.classifier, convolutional: rows.convolutional, subtitle: subtitle)
     }
 
     /// Table 1 for FCN-AlexNet and FCN-VGG16 (FCN-32s heads) on a 500×500 input.

@@ -1,6 +1,7 @@
 // FigureError.swift — what can go wrong when a figure is written to a file.
 //
-// No paper section: drawing infrastructure. Every case names the file it was writing.
+// No paper section: drawing infrastructure. Every case names the file it was writing, or the
+// figure that could not be drawn.
 
 /// An error from writing a figure; each message names the file and the problem.
 public enum FigureError: Error, CustomStringConvertible, Equatable {
@@ -15,6 +16,9 @@ public enum FigureError: Error, CustomStringConvertible, Equatable {
     /// The finished figure could not be written into place (`AtomicFile` failed: no temporary
     /// file could be created, or writing, syncing or renaming it failed).
     case fileWrite(path: String, reason: String)
+    /// A figure drawn from the trained VGG-mini models could not get them (not shipped in the
+    /// bundle, or a file that does not load); `reason` is the underlying error's message.
+    case needsTrainedModel(figure: String, reason: String)
 
     /// A sentence naming the file and the problem.
     public var description: String {
@@ -29,6 +33,8 @@ public enum FigureError: Error, CustomStringConvertible, Equatable {
             return "\(path): could not post-process the SVG Cairo wrote: \(reason)"
         case .fileWrite(let path, let reason):
             return "\(path): could not write the finished figure: \(reason)"
+        case .needsTrainedModel(let figure, let reason):
+            return "figure '\(figure)' needs the trained VGG-mini models: \(reason)"
         }
     }
 }

@@ -57,13 +57,27 @@ struct FiguresCommand: ParsableCommand {
         }
         let folder = URL(fileURLWithPath: out, isDirectory: true)
         try AtomicFile.createFolder(folder)
+        // A figure that needs trained models which are not shipped is reported and skipped;
+        // the others are still drawn, and the command fails at the end.
+        var failed: [String] = []
         for name in only.isEmpty ? FigureCatalog.names : only {
-            let figure = FigureCatalog.all[name]!()
+            let figure: Figure
+            do {
+                figure = try FigureCatalog.all[name]!()
+            } catch {
+                FileHandle.standardError.write(Data("fcn figures: \(error)\n".utf8))
+                failed.append(name)
+                continue
+            }
             for ext in formats {
                 let url = folder.appendingPathComponent("\(name).\(ext)")
                 try figure.write(to: url, scale: scale)
                 print(url.path)
             }
+        }
+        if !failed.isEmpty {
+            FileHandle.standardError.write(Data("fcn figures: \(failed.count) figure(s) not drawn: \(failed.joined(separator: ", "))\n".utf8))
+            throw ExitCode(1)
         }
     }
 }

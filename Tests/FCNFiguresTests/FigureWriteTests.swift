@@ -64,7 +64,7 @@ func segmentationResultsStandIn() -> Figure {
 }
 
 /// The catalogued figures plus engine figures built from synthetic numbers (charts, grids).
-let engineFigures: [String: @Sendable () -> Figure] = [
+let engineFigures: [String: @Sendable () throws -> Figure] = [
     "line-chart": {
         LineChart(title: "Loss", xLabel: "iteration", yLabel: "loss", series: [
             Series(name: "FCN-32s", points: decayingCurve(rate: 6, floor: 0.4), color: RGB.series[0]),
@@ -78,41 +78,53 @@ let engineFigures: [String: @Sendable () -> Figure] = [
     "diagram-and-overlay": { diagramAndOverlay() },
     // Ready-to-wire paper figures, drawn from synthetic stand-ins for a trained net's outputs.
     "segmentation-results": { segmentationResultsStandIn() },
-    "net-surgery-heatmap": {
+    "net-surgery-stand-in": {
         let heat = TensorImage(values: (0..<100).map { Float(($0 % 10) * ($0 / 10)) }, height: 10, width: 10)
         let b = [LayerBlock(name: "pool5", shape: [512, 16, 16]), LayerBlock(name: "fc8", shape: [1000, 10, 10])]
+        var photo = RGBPixels(width: 500, height: 500, fill: .white)
+        for y in 0..<500 { for x in 0..<500 where (x / 50 + y / 50) % 2 == 0 { photo[y, x] = RGB(0.2, 0.4, 0.6) } }
         return netSurgeryFigure(classifier: SurgeryRow(title: "a", inputSize: 224, blocks: [LayerBlock(name: "fc8", shape: [1000])], weights: []),
                                 convolutional: SurgeryRow(title: "b", inputSize: 500, blocks: b, weights: [("fc6", "[4096, 512, 7, 7]")]),
-                                heatmap: heat, heatmapTitle: "class 0 scores")
+                                subtitle: "stand-in",
+                                heatmap: SurgeryHeatmap(image: photo, scores: heat, className: "class 0", valueName: "score",
+                                                        field: LayerField(layer: "fc8", size: 212, jump: 32, start: 106)))
     },
     "feature-map-grid": { FeatureMapGrid(stripedActivation(), layer: "conv_test", columns: 3).figure(tileSize: 40) },
 ]
 
 let allFigures = FigureCatalog.all.merging(engineFigures) { a, _ in a }
 
+/// The figures that need no trained model (those that do: `TrainedFiguresTests`).
+let modelFreeFigures = allFigures.keys.filter { FigureCatalog.trainedModelFigures[$0] == nil }.sorted()
+
+/// Writes `figure` as PNG, PDF and SVG and checks the files: PNG of the stated size and not
+/// blank, a one-page PDF, SVG that parses, and nothing else left in the folder.
+func checkWritesAllThreeFormats(_ name: String, _ figure: Figure) throws {
+    // FCNFIGURES_TEST_OUTPUT=/some/folder keeps the files there for a look.
+    let keep = ProcessInfo.processInfo.environment["FCNFIGURES_TEST_OUTPUT"]
+        .map { URL(fileURLWithPath: $0).appendingPathComponent(name, isDirectory: true) }
+    if let keep { try FileManager.default.createDirectory(at: keep, withIntermediateDirectories: true) }
+    let folder = try keep ?? makeTemporaryFolder(name)
+    defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
+    for format in FigureFormat.allCases {
+        try figure.write(to: folder.appendingPathComponent("\(name).\(format.rawValue)"), scale: 2)
+    }
+    let png = folder.appendingPathComponent("\(name).png")
+    let size = try #require(pngSize(try Data(contentsOf: png)))
+    #expect(size.width == Int((figure.width * 2).rounded(.up)) && size.height == Int((figure.height * 2).rounded(.up)))
+    let variance = try #require(pngPixelVariance(png))
+    #expect(variance > 100, "\(name).png looks blank: pixel variance \(variance)")
+    #expect(pdfPageCount(try Data(contentsOf: folder.appendingPathComponent("\(name).pdf"))) == 1)
+    #expect(parsesAsXML(try Data(contentsOf: folder.appendingPathComponent("\(name).svg"))))
+    // Nothing but the three figures: no temporary files left behind.
+    let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    #expect(left == ["\(name).pdf", "\(name).png", "\(name).svg"])
+}
+
 @Suite struct FigureWriteTests {
-    @Test(arguments: allFigures.keys.sorted())
+    @Test(arguments: modelFreeFigures)
     func rendersToAllThreeFormats(name: String) throws {
-        // FCNFIGURES_TEST_OUTPUT=/some/folder keeps the files there for a look.
-        let keep = ProcessInfo.processInfo.environment["FCNFIGURES_TEST_OUTPUT"]
-            .map { URL(fileURLWithPath: $0).appendingPathComponent(name, isDirectory: true) }
-        if let keep { try FileManager.default.createDirectory(at: keep, withIntermediateDirectories: true) }
-        let folder = try keep ?? makeTemporaryFolder(name)
-        defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
-        let figure = allFigures[name]!()
-        for format in FigureFormat.allCases {
-            try figure.write(to: folder.appendingPathComponent("\(name).\(format.rawValue)"), scale: 2)
-        }
-        let png = folder.appendingPathComponent("\(name).png")
-        let size = try #require(pngSize(try Data(contentsOf: png)))
-        #expect(size.width == Int((figure.width * 2).rounded(.up)) && size.height == Int((figure.height * 2).rounded(.up)))
-        let variance = try #require(pngPixelVariance(png))
-        #expect(variance > 100, "\(name).png looks blank: pixel variance \(variance)")
-        #expect(pdfPageCount(try Data(contentsOf: folder.appendingPathComponent("\(name).pdf"))) == 1)
-        #expect(parsesAsXML(try Data(contentsOf: folder.appendingPathComponent("\(name).svg"))))
-        // Nothing but the three figures: no temporary files left behind.
-        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        #expect(left == ["\(name).pdf", "\(name).png", "\(name).svg"])
+        try checkWritesAllThreeFormats(name, try allFigures[name]!())
     }
 
     @Test(arguments: FigureFormat.allCases)

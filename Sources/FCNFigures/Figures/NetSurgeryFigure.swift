@@ -1,13 +1,14 @@
-// NetSurgeryFigure.swift — paper Fig. 2 (left half): a classifier's fully connected layers
-// become convolutions, and the net then takes any input and returns a map of scores.
+// NetSurgeryFigure.swift — paper Fig. 2: a classifier's fully connected layers become
+// convolutions, and the net then takes any input and returns a map of scores — a heatmap.
 //
 // Paper §3.1, Fig. 2 ("Transforming fully connected layers into convolution layers enables a
-// classification net to output a heatmap"). Top: VGG16 on a 224×224 image; pool5 is 512×7×7,
-// flattened to 25088 numbers for fc6. Bottom: the same weights reshaped (`NetSurgery`), fc6 a
-// 7×7 convolution, on a larger image: every blob grows and the output is a C×H'×W' score map,
-// one classifier output per 32-pixel step. Shapes come from `inferShapes` of both descriptions;
-// the weight shapes from `parameterShapes`. The heatmap needs trained weights: when none is
-// given the output grid is drawn empty, labelled for what it holds.
+// classification net to output a heatmap"). Top: the classifier on its own input size (VGG16:
+// 224×224, pool5 512×7×7 flattened to 25088 numbers for fc6). Bottom: the same weights reshaped
+// (`NetSurgery`), fc6 a convolution over pool5's whole extent, on a larger image: every blob
+// grows and the output is a C×H'×W' score map, one classifier output per 32-pixel step. Shapes
+// come from `inferShapes` of both descriptions; the weight shapes from `parameterShapes`. With
+// a trained net, the score map of one class is drawn in the output grid and, on the right, over
+// the image it was computed from (`NetSurgeryHeatmap.swift`); without one the grid stays empty.
 import FCN
 import Foundation
 
@@ -27,19 +28,28 @@ public struct SurgeryRow: Sendable {
     }
 }
 
-/// Paper Fig. 2, left half. `heatmap`: one class's scores over the output grid, if a trained net
-/// supplied them (drawn in the last panel); `nil` draws the empty grid.
-public func netSurgeryFigure(classifier: SurgeryRow, convolutional: SurgeryRow, heatmap: TensorImage? = nil,
-                             heatmapTitle: String = "") -> Figure {
+/// Paper Fig. 2.
+///
+/// - Parameters:
+///   - classifier, convolutional: the two rows (the same net before and after surgery).
+///   - subtitle: the line under the title, e.g. how fc6's weight is reshaped.
+///   - heatmap: one class's scores from a trained net, drawn in the output grid and over the
+///     image on the right; `nil` draws the empty grid (shapes only).
+public func netSurgeryFigure(classifier: SurgeryRow, convolutional: SurgeryRow, subtitle: String,
+                             heatmap: SurgeryHeatmap? = nil) -> Figure {
     let margin = 20.0, rowHeight = 250.0, column = 130.0
-    let width = margin + 130 + Double(max(classifier.blocks.count, convolutional.blocks.count)) * column + 250
+    let diagramWidth = margin + 130 + Double(max(classifier.blocks.count, convolutional.blocks.count)) * column + 250
+    let width = diagramWidth + (heatmap == nil ? 0 : SurgeryHeatmap.panelWidth)
     let height = margin + 50 + 2 * rowHeight + 10
     let scale = SlabScale(referenceHeight: 16, maxFace: 90, minFace: 20)
     return Figure(width: width, height: height) { canvas in
         canvas.text("Convolutionalization: fully connected layers as convolutions (§3.1, Fig. 2)",
                     at: Point(margin, margin + 12), font: .bold(14))
-        canvas.text("Same weights, reshaped (NetSurgery.convolutionalized): fc6 [4096, 25088] = [4096, 512·7·7] → [4096, 512, 7, 7]; no number moves.",
-                    at: Point(margin, margin + 30), font: .regular(10), color: .grey)
+        canvas.text(subtitle, at: Point(margin, margin + 30), font: .regular(10), color: .grey)
+        if let heatmap {
+            heatmap.draw(on: canvas, in: Rect(x: diagramWidth, y: margin + 50, width: SurgeryHeatmap.panelWidth - margin,
+                                              height: 2 * rowHeight))
+        }
         for (r, row) in [classifier, convolutional].enumerated() {
             let top = margin + 50 + Double(r) * rowHeight
             let baseY = top + 160
@@ -47,8 +57,13 @@ public func netSurgeryFigure(classifier: SurgeryRow, convolutional: SurgeryRow, 
             // The input image as a square scaled by its size.
             let imageSide = 40 + 70 * Double(row.inputSize) / 500
             let img = Rect(x: margin, y: baseY - imageSide, width: imageSide, height: imageSide)
-            canvas.fill(img, RGB(0.9, 0.92, 0.95)); canvas.stroke(img, .grey, lineWidth: 0.7)
-            canvas.text("image", at: Point(img.center.x, img.center.y), font: .regular(9), color: .grey, align: .center, baseline: .middle)
+            if r == 1, let heatmap, heatmap.image.width == row.inputSize {
+                canvas.image(heatmap.image, in: img, smooth: true)      // the very image the heatmap is computed on
+            } else {
+                canvas.fill(img, RGB(0.9, 0.92, 0.95))
+                canvas.text("image", at: Point(img.center.x, img.center.y), font: .regular(9), color: .grey, align: .center, baseline: .middle)
+            }
+            canvas.stroke(img, .grey, lineWidth: 0.7)
             canvas.text("3×\(row.inputSize)×\(row.inputSize)", at: Point(img.minX, baseY + 10), font: .regular(10), baseline: .top)
             var previousRight = img.maxX
             for (i, b) in row.blocks.enumerated() {
@@ -76,13 +91,13 @@ public func netSurgeryFigure(classifier: SurgeryRow, convolutional: SurgeryRow, 
                 let h = last.shape[1], w = last.shape[2]
                 let cell = min(12, 120 / Double(max(h, w)))
                 let grid = Rect(x: outX, y: baseY - Double(h) * cell, width: Double(w) * cell, height: Double(h) * cell)
-                if let heatmap {
-                    canvas.draw(heatmap, in: grid)
-                    canvas.text(heatmapTitle, at: Point(outX, grid.minY - 6), font: .regular(9), baseline: .bottom)
+                if let heatmap, heatmap.scores.height == h, heatmap.scores.width == w {
+                    canvas.draw(heatmap.scores, in: grid)
+                    canvas.text("\(heatmap.valueName) of '\(heatmap.className)'", at: Point(outX, grid.minY - 6), font: .regular(9), baseline: .bottom)
                 } else {
                     for i in 0...h { canvas.line(from: Point(grid.minX, grid.minY + Double(i) * cell), to: Point(grid.maxX, grid.minY + Double(i) * cell), color: .grey, lineWidth: 0.5) }
                     for j in 0...w { canvas.line(from: Point(grid.minX + Double(j) * cell, grid.minY), to: Point(grid.minX + Double(j) * cell, grid.maxY), color: .grey, lineWidth: 0.5) }
-                    canvas.text("(heatmap needs trained weights)", at: Point(outX, grid.minY - 6), font: .regular(8), color: .grey, baseline: .bottom)
+                    canvas.text("(shapes only: no trained weights drawn)", at: Point(outX, grid.minY - 6), font: .regular(8), color: .grey, baseline: .bottom)
                 }
                 canvas.text("\(h)×\(w) grid of \(last.shape[0])-way", at: Point(outX, baseY + 10), font: .bold(10), baseline: .top)
                 canvas.text("score vectors: a heatmap per class", at: Point(outX, baseY + 24), font: .regular(9), baseline: .top)

@@ -30,7 +30,8 @@ public struct SegmentationRow: Sendable {
 ///   - palette: the colour of each label.
 ///   - panelSize: the side of each panel in points (images are scaled to fit, aspect kept).
 ///   - overlayAlpha: if given, label maps are blended over the image at this opacity instead of drawn flat.
-public func segmentationResultsFigure(title: String, rows: [SegmentationRow], classNames: [String],
+///   - subtitle: an optional grey line under the title (what the columns' numbers mean).
+public func segmentationResultsFigure(title: String, subtitle: String? = nil, rows: [SegmentationRow], classNames: [String],
                                       palette: [LabelColor] = LabelPalette.pascalVOCColors, panelSize: Double = 150,
                                       overlayAlpha: Double? = nil) -> Figure {
     let margin = 20.0, gap = 8.0, header = 60.0
@@ -43,6 +44,7 @@ public func segmentationResultsFigure(title: String, rows: [SegmentationRow], cl
     let height = margin + header + Double(rows.count) * (rowHeight + gap) + margin
     return Figure(width: width, height: height) { canvas in
         canvas.text(title, at: Point(margin, margin + 12), font: .bold(14))
+        if let subtitle { canvas.text(subtitle, at: Point(margin, margin + 30), font: .regular(10), color: .grey) }
         let titles = ["image"] + (rows.first?.panels.map(\.title) ?? [])
         for (c, t) in titles.enumerated() {
             canvas.text(t, at: Point(margin + Double(c) * (panelSize + gap) + panelSize / 2, margin + header - 8),
