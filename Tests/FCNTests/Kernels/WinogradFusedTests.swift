@@ -1,0 +1,73 @@
+// WinogradFusedTests.swift — the fused AVX-512 Winograd block kernel equals the reference convolution.
+//
+// `WinogradConvolution.fusedForward` against `Convolution.referenceForward` (1e-4 relative) on
+// shapes chosen to reach every branch of `Sources/CFCNKernels/winograd_f43.c`: channel counts
+// that are not multiples of 8 or 16 (micro-kernel row tails), tile rows shorter than a 16-lane
+// group (groups that wrap over several tile rows, staged path) and longer (direct masked
+// loads), image borders with padding 0, 1, asymmetric and 100, blocks of 16, 32 and 48
+// tiles, batches, and ReLU. Skipped (with a note) on processors without AVX-512.
+import Testing
+@testable import FCN
+
+@Suite(.enabled(if: WinogradConvolution.isFusedKernelAvailable, "needs AVX-512"))
+struct WinogradFusedTests {
+    /// Random weights, bias and input; fused output against the reference, max relative difference.
+    static func relativeError(C: Int, O: Int, H: Int, W: Int, padding: Padding, relu: Bool, batch: Int = 1,
+                              blockTiles: Int? = nil, seed: UInt64) -> (Float, [Int]) {
+        var rng = SeededRandom(seed: seed)
+        let conv = Convolution(weight: Tensor(randomNormal: [O, C, 3, 3], standardDeviation: 0.3, using: &rng),
+                               bias: Tensor(randomNormal: [O], using: &rng), padding: padding)
+        // Zero-mean input, so that ReLU clamps about half the outputs.
+        let x = Tensor(randomNormal: [batch, C, H, W], using: &rng)
+        var expected = conv.referenceForward(x)
+        if relu { expected = Tensor(shape: expected.shape, scalars: expected.scalars.map { max($0, 0) }) }
+        let y = WinogradConvolution(conv).fusedForward(x, fusingReLU: relu, blockTiles: blockTiles)
+        #expect(y.shape == expected.shape)
+        guard y.shape == expected.shape else { return (.infinity, y.shape) }
+        return (y.relativeDifference(to: expected), y.shape)
+    }
+
+    @Test(arguments: [
+        (3, 5, 7, 9, 0, 48), (5, 11, 13, 10, 1, 16), (17, 9, 9, 31, 1, 32),    // wrapping groups, row tails of O
+        (9, 19, 6, 70, 1, 48), (16, 8, 21, 66, 1, 32),                          // tile rows ≥ 16: direct loads
+        (1, 1, 3, 3, 0, 16), (7, 6, 1, 1, 1, 48), (4, 24, 5, 130, 1, 48),       // one tile; 33 tiles per row
+    ])
+    func equalsReference(C: Int, O: Int, H: Int, W: Int, pad: Int, block: Int) {
+        for relu in [false, true] {
+            let (error, shape) = Self.relativeError(C: C, O: O, H: H, W: W, padding: Padding(pad), relu: relu,
+                                                    blockTiles: block, seed: UInt64(C * 1000 + H * 10 + W))
+            #expect(shape == [1, O, H + 2 * pad - 2, W + 2 * pad - 2])
+            #expect(error <= 1e-4, "C \(C) O \(O) \(H)×\(W) pad \(pad) block \(block) relu \(relu): max relative difference \(error)")
+        }
+    }
+
+    /// FCN's conv1_1 padding on a tiny image: a 203×202 output, mostly bias; automatic block size.
+    @Test func padHundred() {
+        let (error, shape) = Self.relativeError(C: 3, O: 5, H: 5, W: 4, padding: 100, relu: true, seed: 100)
+        #expect(shape == [1, 5, 203, 202])
+        #expect(error <= 1e-4, "max relative difference \(error)")
+    }
+
+    @Test func asymmetricPaddingAndBatch() {
+        let (error, shape) = Self.relativeError(C: 6, O: 10, H: 19, W: 23, padding: Padding(top: 0, left: 2, bottom: 3, right: 1),
+                                                relu: false, batch: 3, seed: 8)
+        #expect(shape == [3, 10, 20, 24])
+        #expect(error <= 1e-4, "max relative difference \(error)")
+    }
+
+    /// A long sum over channels (C = 131) to show rounding; O = 64 + 3 exercises a full micro-kernel and a tail.
+    @Test func manyChannels() {
+        let (error, _) = Self.relativeError(C: 131, O: 67, H: 10, W: 18, padding: 1, relu: true, seed: 11)
+        #expect(error <= 1e-4, "max relative difference \(error)")
+    }
+
+    /// The public `forward` takes the fused path here and agrees with the BLAS path.
+    @Test func publicForwardMatchesBLASPath() {
+        var rng = SeededRandom(seed: 12)
+        let conv = Convolution(weight: Tensor(randomNormal: [12, 10, 3, 3], using: &rng), bias: Tensor(randomNormal: [12], using: &rng), padding: 1)
+        let x = Tensor(randomNormal: [2, 10, 17, 29], using: &rng)
+        let fast = WinogradConvolution(conv)
+        let a = fast.forward(x, fusingReLU: true), b = fast.forward(x, fusingReLU: true, targetTilesPerChunk: 512)
+        #expect(a.relativeDifference(to: b) <= 1e-5, "fused vs BLAS: \(a.relativeDifference(to: b))")
+    }
+}
