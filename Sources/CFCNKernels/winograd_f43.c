@@ -8,18 +8,20 @@
 // 36 sgemms over it into a buffer M, then transforms M back: V and M are megabytes each, so
 // every one of those passes goes through main memory, and that — not the arithmetic — was
 // most of the time of the wide, shallow layers (conv1_2: 64 channels at 698×698). Here one
-// thread takes a block of at most 48 tiles and does all three steps on it while its V and M
-// (36·C·48 and 36·O·48 floats) are still in its L2 cache; the threads share nothing but the
-// read-only input and filter and write disjoint output pixels.
+// thread takes a block of tiles and does all three steps on it while its V and M are still
+// in its caches; the threads share nothing but the read-only input and filter and write
+// disjoint output pixels. Blocks of 48 tiles keep V and M (36·C·48 and 36·O·48 floats) in L2
+// for the shallow layers; the deep ones take up to 144, because every block reads all of U
+// (36·C·O floats, 38 MB at 512 → 512) and larger blocks read it less often.
 //
 // Vector layout: 16 tiles side by side in one 512-bit register ("lanes" = tiles). A block is
-// up to three groups of 16 consecutive tiles (raster order over the tile grid). Within a
+// up to nine groups of 16 consecutive tiles (raster order over the tile grid). Within a
 // group, lane l is tile gStart + l; a group may wrap from the end of one tile row to the next
 // (FCN's deep layers have only 11 or 22 tiles per row, so wasting the rest of a group would
 // waste a third of the work). Lanes past the block are computed on zeros and never stored.
 //
 // Dimension letters: C input channels, O output channels, H×W input, OH×OW output, Q tiles
-// per tile row, ξ ∈ 0..<36 a position in the 6×6 transformed tile, TB = 48 tile slots.
+// per tile row, ξ ∈ 0..<36 a position in the 6×6 transformed tile, TB tile slots per block.
 #include "CFCNKernels.h"
 
 #if defined(__x86_64__)
@@ -29,13 +31,14 @@
 #define KERNEL static inline __attribute__((always_inline, target("avx512f")))
 #define ENTRY __attribute__((target("avx512f")))
 
-enum { TB = 48 };
+/// Tile slots of one call: up to nine groups of 16. V and M rows have S = 48·⌈count/48⌉ slots.
+enum { MAX_TILES = 144, CHUNK = 48 };
 
 int fcn_kernels_built_with_avx512(void) { return 1; }
 
 size_t fcn_winograd_f43_scratch_floats(int channels, int outputChannels) {
-    // V [36][C][TB], M [36][O][TB], two staging lines of 64 + 16 floats.
-    return (size_t)36 * TB * ((size_t)channels + (size_t)outputChannels) + 2 * 80;
+    // V [36][C][S], M [36][O][S] with S ≤ 144, two staging lines of 64 + 16 floats.
+    return (size_t)36 * MAX_TILES * ((size_t)channels + (size_t)outputChannels) + 2 * 80;
 }
 
 /// A run of lanes of one group that lie in the same tile row: lanes lane0 ..< lane0 + count
@@ -100,7 +103,7 @@ KERNEL void outputTransform6(__m512 m0, __m512 m1, __m512 m2, __m512 m3, __m512 
 
 /// Step 1 for one group of 16 tiles and every channel: V[ξ][c][slot ..< slot + 16] = Bᵀ d B.
 KERNEL void transformInputGroup(const fcn_winograd_layer *L, const Segment *seg, int segCount,
-                                float *V, int slot, float *staging) {
+                                float *V, int TB, int slot, float *staging) {
     const int C = L->channels, H = L->height, W = L->width;
     // One segment (the usual case on wide layers): the six rows of every patch are read
     // straight from the image with masked loads; the masks do not depend on the channel.
@@ -162,10 +165,10 @@ KERNEL void transformInputGroup(const fcn_winograd_layer *L, const Segment *seg,
     }
 }
 
-/// Step 2 micro-kernel: M[o][0 ..< 16·NV] = Σ_c U[o][c]·V[c][0 ..< 16·NV] for MR rows o of one ξ.
-/// MR·NV accumulators stay in registers; each c costs NV vector loads, MR broadcasts and
-/// MR·NV fused multiply-adds.
-KERNEL void product(const float *U, int C, const float *V, float *M, int MR, int NV) {
+/// Step 2 micro-kernel: M[o][0 ..< 16·NV] = Σ_c U[o][c]·V[c][0 ..< 16·NV] for MR rows o of one ξ
+/// (V and M rows TB floats apart). MR·NV accumulators stay in registers; each c costs NV
+/// vector loads, MR broadcasts and MR·NV fused multiply-adds.
+KERNEL void product(const float *U, int C, const float *V, float *M, int TB, int MR, int NV) {
     __m512 acc[8][3];
     for (int r = 0; r < MR; r++) for (int v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_ps();
     for (int c = 0; c < C; c++) {
@@ -182,17 +185,22 @@ KERNEL void product(const float *U, int C, const float *V, float *M, int MR, int
 /// `product` with MR and NV as compile-time constants (so the accumulators are registers).
 #define PRODUCT_CASES(MR) \
     switch (groups) { \
-    case 1: product(u, C, v, m, MR, 1); break; \
-    case 2: product(u, C, v, m, MR, 2); break; \
-    default: product(u, C, v, m, MR, 3); break; }
+    case 1: product(u, C, v, m, TB, MR, 1); break; \
+    case 2: product(u, C, v, m, TB, MR, 2); break; \
+    default: product(u, C, v, m, TB, MR, 3); break; }
 
-ENTRY static void multiplyAll(const fcn_winograd_layer *L, const float *V, float *M, int groups) {
+/// Step 2 for the whole block. The 48-tile chunks are the innermost loop, so that the MR rows
+/// of U[ξ] (MR·C floats) are read from memory once per block and then from L1: a block of
+/// 144 tiles reads U — 38 MB for a 512 → 512 layer — a third as often as one of 48.
+ENTRY static void multiplyAll(const fcn_winograd_layer *L, const float *V, float *M, int TB, int allGroups) {
     const int C = L->channels, O = L->outputChannels;
     for (int xi = 0; xi < 36; xi++) {
-        const float *v = V + (size_t)xi * C * TB;
         for (int o = 0; o < O; o += 8) {
+          for (int chunk = 0; 3 * chunk < allGroups; chunk++) {
+            const int groups = allGroups - 3 * chunk < 3 ? allGroups - 3 * chunk : 3;
+            const float *v = V + (size_t)xi * C * TB + CHUNK * chunk;
             const float *u = L->filter + ((size_t)xi * O + o) * C;
-            float *m = M + ((size_t)xi * O + o) * TB;
+            float *m = M + ((size_t)xi * O + o) * TB + CHUNK * chunk;
             switch (O - o < 8 ? O - o : 8) {
             case 8: PRODUCT_CASES(8) break;
             case 7: PRODUCT_CASES(7) break;
@@ -203,6 +211,7 @@ ENTRY static void multiplyAll(const fcn_winograd_layer *L, const float *V, float
             case 2: PRODUCT_CASES(2) break;
             default: PRODUCT_CASES(1) break;
             }
+          }
         }
     }
 }
@@ -227,7 +236,7 @@ KERNEL void interleave(__m512 y0, __m512 y1, __m512 y2, __m512 y3, __m512 *out) 
 /// Step 3 for one group and every output channel: Y = Aᵀ m A + bias (ReLU), stored to the
 /// output rows of the group's tiles (what sticks out past OH or OW is dropped).
 KERNEL void transformOutputGroup(const fcn_winograd_layer *L, const Segment *seg, int segCount,
-                                 const float *M, int slot, float *staging) {
+                                 const float *M, int TB, int slot, float *staging) {
     const int O = L->outputChannels, OH = L->outputHeight, OW = L->outputWidth;
     const __m512 floor = L->relu ? _mm512_setzero_ps() : _mm512_set1_ps(-__builtin_inff());
     __mmask16 mask[4];
@@ -274,19 +283,22 @@ KERNEL void transformOutputGroup(const fcn_winograd_layer *L, const Segment *seg
 
 ENTRY int fcn_winograd_f43_block(const fcn_winograd_layer *L, int firstTile, int tileCount, float *scratch) {
     if (tileCount <= 0) return 1;
-    if (tileCount > TB) tileCount = TB;
+    if (tileCount > MAX_TILES) tileCount = MAX_TILES;
     const int C = L->channels, O = L->outputChannels, Q = L->tileColumns;
+    const int TB = CHUNK * ((tileCount + CHUNK - 1) / CHUNK);          // slots per row of V and M
     float *V = scratch, *M = scratch + (size_t)36 * C * TB, *staging = M + (size_t)36 * O * TB;
     const int groups = (tileCount + 15) / 16;
-    Segment seg[3][16];
-    int segCount[3];
+    // Slots of the last chunk past the last group are never read: the products of a chunk
+    // cover only its groups.
+    Segment seg[MAX_TILES / 16][16];
+    int segCount[MAX_TILES / 16];
     for (int g = 0; g < groups; g++) {
         int n = tileCount - 16 * g < 16 ? tileCount - 16 * g : 16;
         segCount[g] = segments(firstTile + 16 * g, n, Q, seg[g]);
-        transformInputGroup(L, seg[g], segCount[g], V, 16 * g, staging);
+        transformInputGroup(L, seg[g], segCount[g], V, TB, 16 * g, staging);
     }
-    multiplyAll(L, V, M, groups);
-    for (int g = 0; g < groups; g++) transformOutputGroup(L, seg[g], segCount[g], M, 16 * g, staging);
+    multiplyAll(L, V, M, TB, groups);
+    for (int g = 0; g < groups; g++) transformOutputGroup(L, seg[g], segCount[g], M, TB, 16 * g, staging);
     return 1;
 }
 

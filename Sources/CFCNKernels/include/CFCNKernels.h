@@ -37,11 +37,11 @@ typedef struct {
     int tileColumns;           ///< ceil(OW / 4)
 } fcn_winograd_layer;
 
-/// Floats of scratch one call of `fcn_winograd_f43_block` needs for `tileCount` ≤ 48 tiles.
+/// Floats of scratch one call of `fcn_winograd_f43_block` needs (for up to 144 tiles).
 size_t fcn_winograd_f43_scratch_floats(int channels, int outputChannels);
 
 /// Input transform, 36 products summed over channels, output transform (+ bias, ReLU) for the
-/// tiles `firstTile ..< firstTile + tileCount` (tileCount ≤ 48), writing their output pixels.
+/// tiles `firstTile ..< firstTile + tileCount` (tileCount ≤ 144), writing their output pixels.
 /// `scratch` (see above, 64-byte aligned) is private to the calling thread. Returns 0 when
 /// the kernel is not built in.
 int fcn_winograd_f43_block(const fcn_winograd_layer *layer, int firstTile, int tileCount, float *scratch);

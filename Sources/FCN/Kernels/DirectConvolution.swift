@@ -32,8 +32,8 @@ import Synchronization
 public struct DirectConvolution: Sendable {
     public let convolution: Convolution
 
-    /// Whether the AVX-512 kernel can run here.
-    public static let isAvailable: Bool = fcn_kernels_built_with_avx512() == 1 && CPUFeatures.current.has("avx512f")
+    /// Whether the AVX-512 kernel can run here (see ``CPUFeatures/avx512KernelsEnabled``).
+    public static let isAvailable: Bool = CPUFeatures.avx512KernelsEnabled
 
     /// Whether `conv` has the shape this kernel handles (and pays for): stride 1, dilation 1,
     /// groups 1, C ≤ 4, kernel at most 7×7.

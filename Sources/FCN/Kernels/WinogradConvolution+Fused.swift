@@ -4,14 +4,16 @@
 // it for every 3×3 convolution of the VGG16 body), organised differently. There, a chunk of
 // ~500 tiles goes through three whole-chunk passes — input transform into V, 36 OpenBLAS
 // sgemms into M, output transform — and V and M (megabytes) travel through main memory
-// between the passes. Here each thread takes a block of at most 48 tiles and runs all three
-// steps on it with the AVX-512 kernel `fcn_winograd_f43_block` (Sources/CFCNKernels), while
-// its V (36·C·48 floats) and M (36·O·48) are still in its L2 cache. The threads are ours
-// (one per core, taking blocks from a shared counter), not OpenBLAS's, so there are no
-// barriers between the 36 products either.
+// between the passes. Here each thread takes a block of tiles (48, or up to 144 for the
+// 512-channel layers) and runs all three steps on it with the AVX-512 kernel
+// `fcn_winograd_f43_block` (Sources/CFCNKernels), while its V (36·C·48 floats) and M
+// (36·O·48) are still in its L2 cache. The threads are ours (one per core, taking blocks from
+// a shared counter, so a core slowed down by another process simply takes fewer blocks), not
+// OpenBLAS's, so there are no barriers between the 36 products either.
 //
-// Used when the processor has AVX-512 (`isFusedKernelAvailable`); otherwise the BLAS path
-// runs. Tests hold both equal to `Convolution.referenceForward`.
+// Used when the processor has AVX-512 (`isFusedKernelAvailable`) and the layer is not too
+// wide (`prefersFusedKernel`); otherwise the BLAS path runs. Tests hold both equal to
+// `Convolution.referenceForward`.
 //
 // Dimension letters: N batch, C input channels, H×W input, O output channels, OH×OW output,
 // Q tiles per tile row, T tiles per image.
@@ -21,27 +23,29 @@ import Foundation
 import Synchronization
 
 extension WinogradConvolution {
-    /// Whether the fused AVX-512 block kernel can run here (x86-64 build, `avx512f` present).
-    public static let isFusedKernelAvailable: Bool =
-        fcn_kernels_built_with_avx512() == 1 && CPUFeatures.current.has("avx512f")
+    /// Whether the fused AVX-512 block kernel can run here (see ``CPUFeatures/avx512KernelsEnabled``).
+    public static let isFusedKernelAvailable: Bool = CPUFeatures.avx512KernelsEnabled
 
     /// Whether the fused kernel beats the OpenBLAS path for this layer's size: up to
-    /// C·O = 256·256. Each block of 48 tiles reads all of U (36·C·O floats); for VGG16's
-    /// 512-channel layers that is 38 MB per block, which no cache holds, and OpenBLAS's large
-    /// products (one U matrix against hundreds of tiles) win. Measured with `fcn-profile
-    /// --layers --threads 1 --cpu-time` (FCN-8s, 500×500): fused/BLAS 0.73 on conv1_2,
-    /// 0.87 on conv2_2, 0.81 on conv3_x; 1.09 on conv4_1, 1.13 on conv4_x, 1.23 on conv5_x.
+    /// C·O = 256·256. Every block reads all of U (36·C·O floats); for VGG16's 512-channel
+    /// layers that is 38 MB per block, which no cache holds, and OpenBLAS's large products (one
+    /// U matrix against hundreds of tiles) are as fast. Measured with `fcn-profile --layers
+    /// --threads 1 --cpu-time` (FCN-8s, 500×500, CPU ms fused/BLAS): conv1_2 155/211, conv2_2
+    /// 110/126, conv3_x 89/110; conv4_1 62/58, conv4_x 110/109, conv5_x 33/35 (blocks of 144).
     public var prefersFusedKernel: Bool {
-        filter.inputChannels * filter.outputChannels <= 256 * 256
+        filter.inputChannels * filter.outputChannels <= Self.fusedChannelLimit
     }
 
-    /// Tiles one kernel call handles at most (three vectors of 16).
-    static let fusedBlockTiles = 48
+    /// The largest C·O given to the fused kernel by default (see ``prefersFusedKernel``).
+    static let fusedChannelLimit = 256 * 256
+
+    /// Tiles one kernel call handles at most (nine vectors of 16).
+    static let fusedBlockTiles = 144
 
     /// The convolution of `x` (`[N, C, H, W]` → `[N, O, OH, OW]`, optionally + ReLU) by the fused
     /// block kernel. Precondition: ``isFusedKernelAvailable``.
     ///
-    /// - Parameter blockTiles: tiles per kernel call (16, 32 or 48); nil chooses by size.
+    /// - Parameter blockTiles: tiles per kernel call (1…144); nil chooses by size.
     func fusedForward(_ x: Tensor, fusingReLU: Bool, blockTiles: Int? = nil) -> Tensor {
         precondition(Self.isFusedKernelAvailable, "WinogradConvolution: the fused kernel needs AVX-512")
         let d = x.nchw
@@ -53,14 +57,17 @@ extension WinogradConvolution {
         precondition(OH >= 1 && OW >= 1, "WinogradConvolution: a 3×3 window does not fit a \(H)×\(W) input with padding \(padding)")
         let Q = (OW + 3) / 4, T = ((OH + 3) / 4) * Q
 
-        // Workers: one per core (or the thread limit). Blocks: as large as the kernel takes,
-        // unless that leaves fewer than four per worker (conv5 has only 121 tiles), since
-        // the last block of a worker that drew a big one decides when the layer ends.
+        // Workers: one per core (or the thread limit). Blocks: 48 tiles up to C·O = 256·256,
+        // where V and M then fit in L2 (larger blocks spill them and run slower: conv3_x 1.3×);
+        // 144 beyond, where reading U (38 MB) once per 48 tiles costs more than the spill.
+        // The block count is a multiple of the worker count, so that conv4's 484 tiles
+        // become 4 blocks of 121 rather than 3 of 144 and one of 52.
         let limit: Int = Parallelism.threadLimit
         let cores: Int = limit > 0 ? limit : ProcessInfo.processInfo.activeProcessorCount
         let workers: Int = max(1, min(cores, (T + 15) / 16))
-        var block: Int = 16
-        if let blockTiles { block = blockTiles } else if (T + 47) / 48 >= 4 * workers { block = 48 } else if (T + 31) / 32 >= 4 * workers { block = 32 }
+        let largest: Int = C * O <= 256 * 256 ? 48 : Self.fusedBlockTiles
+        let rounds: Int = (T + largest * workers - 1) / (largest * workers)
+        let block: Int = blockTiles ?? (T + rounds * workers - 1) / (rounds * workers)
         precondition(block >= 1 && block <= Self.fusedBlockTiles, "WinogradConvolution: block of \(block) tiles")
         let blocksPerImage = (T + block - 1) / block
 

@@ -4,8 +4,8 @@
 // shapes chosen to reach every branch of `Sources/CFCNKernels/winograd_f43.c`: channel counts
 // that are not multiples of 8 or 16 (micro-kernel row tails), tile rows shorter than a 16-lane
 // group (groups that wrap over several tile rows, staged path) and longer (direct masked
-// loads), image borders with padding 0, 1, asymmetric and 100, blocks of 16, 32 and 48
-// tiles, batches, and ReLU. Skipped (with a note) on processors without AVX-512.
+// loads), image borders with padding 0, 1, asymmetric and 100, blocks of 16 to 144 tiles
+// (one to three 48-tile chunks), batches, and ReLU. Skipped (with a note) on processors without AVX-512.
 import Testing
 @testable import FCN
 
@@ -31,6 +31,7 @@ struct WinogradFusedTests {
         (3, 5, 7, 9, 0, 48), (5, 11, 13, 10, 1, 16), (17, 9, 9, 31, 1, 32),    // wrapping groups, row tails of O
         (9, 19, 6, 70, 1, 48), (16, 8, 21, 66, 1, 32),                          // tile rows ≥ 16: direct loads
         (1, 1, 3, 3, 0, 16), (7, 6, 1, 1, 1, 48), (4, 24, 5, 130, 1, 48),       // one tile; 33 tiles per row
+        (6, 9, 30, 41, 1, 100), (3, 10, 38, 50, 1, 144),                        // blocks of several 48-tile chunks
     ])
     func equalsReference(C: Int, O: Int, H: Int, W: Int, pad: Int, block: Int) {
         for relu in [false, true] {
