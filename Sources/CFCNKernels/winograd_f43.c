@@ -36,9 +36,11 @@ enum { MAX_TILES = 144, CHUNK = 48 };
 
 int fcn_kernels_built_with_avx512(void) { return 1; }
 
-size_t fcn_winograd_f43_scratch_floats(int channels, int outputChannels) {
-    // V [36][C][S], M [36][O][S] with S ≤ 144, two staging lines of 64 + 16 floats.
-    return (size_t)36 * MAX_TILES * ((size_t)channels + (size_t)outputChannels) + 2 * 80;
+size_t fcn_winograd_f43_scratch_floats(int channels, int outputChannels, int maxTiles) {
+    // V [36][C][S], M [36][O][S] with S = 48·⌈maxTiles/48⌉ ≤ 144, two staging lines of 64 + 16 floats.
+    if (maxTiles > MAX_TILES) maxTiles = MAX_TILES;
+    size_t slots = (size_t)CHUNK * (size_t)((maxTiles + CHUNK - 1) / CHUNK);
+    return (size_t)36 * slots * ((size_t)channels + (size_t)outputChannels) + 2 * 80;
 }
 
 /// A run of lanes of one group that lie in the same tile row: lanes lane0 ..< lane0 + count
@@ -126,6 +128,12 @@ KERNEL void transformInputGroup(const fcn_winograd_layer *L, const Segment *seg,
                     continue;
                 }
                 const float *src = plane + (size_t)row * W + w0;
+                // The same row two channels on, into L1 ahead of use: a block reads 6 short rows
+                // of each of C planes, more streams than the hardware prefetcher follows.
+                if (c + 2 < C) {
+                    const char *ahead = (const char *)(src + 2 * (size_t)H * W);
+                    for (int k = 0; k < 5; k++) _mm_prefetch(ahead + 64 * k, _MM_HINT_T0);
+                }
                 a = loadMasked(mask[0], src); b = loadMasked(mask[1], src + 16);
                 cc = loadMasked(mask[2], src + 32); d = loadMasked(mask[3], src + 48);
                 e = loadMasked(mask[4], src + 4); f = loadMasked(mask[5], src + 20);
@@ -305,7 +313,9 @@ ENTRY int fcn_winograd_f43_block(const fcn_winograd_layer *L, int firstTile, int
 #else  // not x86-64: no AVX-512 kernels; the Swift paths run instead.
 
 int fcn_kernels_built_with_avx512(void) { return 0; }
-size_t fcn_winograd_f43_scratch_floats(int channels, int outputChannels) { (void)channels; (void)outputChannels; return 0; }
+size_t fcn_winograd_f43_scratch_floats(int channels, int outputChannels, int maxTiles) {
+    (void)channels; (void)outputChannels; (void)maxTiles; return 0;
+}
 int fcn_winograd_f43_block(const fcn_winograd_layer *layer, int firstTile, int tileCount, float *scratch) {
     (void)layer; (void)firstTile; (void)tileCount; (void)scratch; return 0;
 }

@@ -37,8 +37,8 @@ typedef struct {
     int tileColumns;           ///< ceil(OW / 4)
 } fcn_winograd_layer;
 
-/// Floats of scratch one call of `fcn_winograd_f43_block` needs (for up to 144 tiles).
-size_t fcn_winograd_f43_scratch_floats(int channels, int outputChannels);
+/// Floats of scratch a call of `fcn_winograd_f43_block` with at most `maxTiles` (≤ 144) tiles needs.
+size_t fcn_winograd_f43_scratch_floats(int channels, int outputChannels, int maxTiles);
 
 /// Input transform, 36 products summed over channels, output transform (+ bias, ReLU) for the
 /// tiles `firstTile ..< firstTile + tileCount` (tileCount ≤ 144), writing their output pixels.

@@ -75,7 +75,7 @@ extension WinogradConvolution {
         var y = [Float](unsafeUninitializedCapacity: d.n * O * OH * OW) { $1 = d.n * O * OH * OW }   // [N, O, OH, OW]
         if y.isEmpty { return Tensor(shape: [d.n, O, OH, OW], scalars: y) }
         let biasValues = bias?.scalars ?? [Float](repeating: 0, count: O)
-        let scratchFloats = fcn_winograd_f43_scratch_floats(Int32(C), Int32(O))
+        let scratchFloats = fcn_winograd_f43_scratch_floats(Int32(C), Int32(O), Int32(block))
         let next = Atomic<Int>(0)                                // the next unclaimed block
         x.scalars.withUnsafeBufferPointer { xAll in
         filter.scalars.withUnsafeBufferPointer { U in
