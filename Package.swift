@@ -7,6 +7,7 @@
 // Targets, from the bottom up:
 // - `CCairo`, `COpenBLAS`: system-library shims, nothing else. OpenBLAS is *not* linked:
 //   `FCN/Kernels/BLAS.swift` loads it at run time after choosing the right CPU core type.
+// - `CFCNKernels`: AVX-512 inner loops in C (Swift cannot target AVX-512 per function).
 // - `FCN`: the library (tensors, layers, fast kernels, networks, models, formats, training).
 // - `FCNFigures`: the drawing engine and the figures (Cairo; PNG, PDF and SVG).
 // - `fcn`: the command-line tool, thin.
@@ -53,10 +54,15 @@ let package = Package(
             path: "Sources/CImageCodecs",
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
+        // AVX-512 inner loops (Winograd block, direct convolution); called only when the CPU has AVX-512.
+        .target(
+            name: "CFCNKernels",
+            path: "Sources/CFCNKernels"
+        ),
         .target(
             name: "FCN",
             dependencies: [
-                "COpenBLAS", "CCairo", "CImageCodecs",
+                "COpenBLAS", "CCairo", "CImageCodecs", "CFCNKernels",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Sources/FCN",

@@ -30,6 +30,7 @@ struct Options {
     var winograd = true
     var layers = false
     var keepMemory = true
+    var cpuTime = false
 }
 
 func usage() -> Never {
@@ -38,7 +39,7 @@ func usage() -> Never {
                            [--arch fcn8s|fcn16s|fcn32s] [--classes K] [--logits OUT.npy]
                            [--threads T] [--repeat N] [--timing-json] [--no-winograd]
                            [--no-allocator-tuning]
-               fcn-profile --layers [--threads T] [--repeat N]   (FCN-8s 500×500 conv shapes, im2col vs Winograd)
+               fcn-profile --layers [--threads T] [--repeat N] [--cpu-time]   (FCN-8s 500×500 conv shapes, im2col vs Winograd)
 
         """.utf8))
     exit(2)
@@ -69,6 +70,7 @@ func parseOptions() -> Options {
         case "--no-winograd": o.winograd = false
         case "--layers": o.layers = true
         case "--no-allocator-tuning": o.keepMemory = false
+        case "--cpu-time": o.cpuTime = true
         default: usage()
         }
         i += 1
@@ -92,10 +94,23 @@ let options = parseOptions()
 if options.keepMemory { AllocatorTuning.keepFreedMemoryForReuse() }   // as `fcn segment` should
 let clock = ContinuousClock()
 BLAS.setThreadCount(options.threads)
+Parallelism.threadLimit = options.threads
 
-/// The median of `repeats` timed runs of `body` after one warm-up, in seconds.
+/// Process CPU time (all threads), seconds: with `--threads 1` a measure that other processes
+/// on a busy machine disturb far less than wall-clock time.
+func cpuSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
+/// The median of `repeats` timed runs of `body` after one warm-up, in seconds (CPU seconds
+/// with `--cpu-time`).
 func time(_ repeats: Int, _ body: () -> Void) -> Double {
     body()
+    if options.cpuTime {
+        return median((0..<repeats).map { _ in let s = cpuSeconds(); body(); return cpuSeconds() - s })
+    }
     return median((0..<repeats).map { _ in seconds(clock.measure(body)) })
 }
 
@@ -106,7 +121,7 @@ if options.layers {
     let shapes = [("conv1_1", 3, 64, 500, 100), ("conv1_2", 64, 64, 698, 1), ("conv2_1", 64, 128, 349, 1),
                   ("conv2_2", 128, 128, 349, 1), ("conv3_x", 256, 256, 175, 1), ("conv4_1", 256, 512, 88, 1),
                   ("conv4_x", 512, 512, 88, 1), ("conv5_x", 512, 512, 44, 1)]
-    log("layer          C    O   size   GFLOP   im2col ms  winograd ms  (transform ms)  speed-up  max rel diff")
+    log("layer          C    O   size   GFLOP   im2col ms  winograd ms  (BLAS path ms) (transform ms)  speed-up  max rel diff")
     var rng = SeededRandom(seed: 3)
     for (name, C, O, size, pad) in shapes {
         let conv = Convolution(weight: Tensor(randomNormal: [O, C, 3, 3], standardDeviation: (2 / Float(9 * C)).squareRoot(), using: &rng),
@@ -117,9 +132,20 @@ if options.layers {
         var a = Tensor(zeros: [1]), b = Tensor(zeros: [1])
         let tIm2col = time(options.repeats) { a = conv.forward(x, fusingReLU: true) }
         let tWinograd = time(options.repeats) { b = WinogradConvolution(conv).forward(x, fusingReLU: true) }
+        let tBLAS = time(options.repeats) { _ = WinogradConvolution(conv).blasForward(x, fusingReLU: true) }
         let tFilter = time(options.repeats) { _ = WinogradFilter(weight: conv.weight) }
-        log(String(format: "%@ %4d %4d %6d %7.1f %11.1f %12.1f %15.2f %9.2f %13.1e", name.padding(toLength: 10, withPad: " ", startingAt: 0),
-                   C, O, outSize, gflop, tIm2col * 1000, tWinograd * 1000, tFilter * 1000, tIm2col / tWinograd,
+        log(String(format: "%@ %4d %4d %6d %7.1f %11.1f %12.1f %15.1f %15.2f %9.2f %13.1e", name.padding(toLength: 10, withPad: " ", startingAt: 0),
+                   C, O, outSize, gflop, tIm2col * 1000, tWinograd * 1000, tBLAS * 1000, tFilter * 1000, tIm2col / tWinograd,
+                   Double(b.relativeDifference(to: a))))
+    }
+    if DirectConvolution.isAvailable {
+        let conv = Convolution(weight: Tensor(randomNormal: [64, 3, 3, 3], standardDeviation: 0.27, using: &rng),
+                               bias: Tensor(randomNormal: [64], using: &rng), padding: Padding(100))
+        let x = Tensor(randomUniform: [1, 3, 500, 500], in: 0...2, using: &rng)
+        var a = Tensor(zeros: [1]), b = Tensor(zeros: [1])
+        let tIm2col = time(options.repeats) { a = conv.forward(x, fusingReLU: true) }
+        let tDirect = time(options.repeats) { b = DirectConvolution(conv).forward(x, fusingReLU: true) }
+        log(String(format: "conv1_1 direct: %.1f ms (im2col %.1f ms), max rel diff %.1e", tDirect * 1000, tIm2col * 1000,
                    Double(b.relativeDifference(to: a))))
     }
     var prng = SeededRandom(seed: 4)

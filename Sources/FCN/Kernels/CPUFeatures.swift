@@ -11,6 +11,7 @@
 // On systems without /proc/cpuinfo (macOS) the feature set is empty and OpenBLAS chooses
 // on its own, which it does correctly there.
 
+import CFCNKernels
 import Foundation
 
 /// The processor's model name and instruction-set flags, as reported by the operating system.
@@ -51,6 +52,13 @@ public struct CPUFeatures: Sendable, Equatable {
         }
         return parse(cpuinfo: text)
     }()
+
+    /// Whether the hand-written AVX-512 kernels (`Sources/CFCNKernels`) may run: the build has
+    /// them, the processor has `avx512f`, and the environment variable `FCN_KERNELS` is not
+    /// `portable` (which keeps the Swift + OpenBLAS paths, e.g. to compare the two in one run).
+    public static let avx512KernelsEnabled: Bool =
+        fcn_kernels_built_with_avx512() == 1 && current.has("avx512f")
+            && ProcessInfo.processInfo.environment["FCN_KERNELS"] != "portable"
 
     /// Parses the text of `/proc/cpuinfo`, keeping the first `model name` and `flags` lines
     /// (all cores of one machine report the same).

@@ -80,11 +80,20 @@ public struct WinogradConvolution: Sendable {
     }
 
     /// The convolution of `x`, `[N, C, H, W]` → `[N, O, OH, OW]`, optionally followed by ReLU.
+    /// On processors with AVX-512 this runs the fused block kernel
+    /// (`WinogradConvolution+Fused.swift`) where it pays (``prefersFusedKernel``), elsewhere
+    /// the OpenBLAS path below.
     public func forward(_ x: Tensor, fusingReLU: Bool = false) -> Tensor {
+        if Self.isFusedKernelAvailable && prefersFusedKernel { return fusedForward(x, fusingReLU: fusingReLU) }
+        return forward(x, fusingReLU: fusingReLU, targetTilesPerChunk: Self.targetTilesPerChunk)
+    }
+
+    /// The OpenBLAS path, whatever the processor (to compare it with the fused kernel).
+    public func blasForward(_ x: Tensor, fusingReLU: Bool = false) -> Tensor {
         forward(x, fusingReLU: fusingReLU, targetTilesPerChunk: Self.targetTilesPerChunk)
     }
 
-    /// `forward` with an explicit chunk size (tests use 1 tile to exercise many chunks).
+    /// The OpenBLAS path with an explicit chunk size (tests use 1 tile to exercise many chunks).
     func forward(_ x: Tensor, fusingReLU: Bool, targetTilesPerChunk: Int) -> Tensor {
         let d = x.nchw
         let C = filter.inputChannels, O = filter.outputChannels

@@ -3,8 +3,9 @@
 // The paper's point (§3, §4.1) is that a fully convolutional net computes a dense output for an
 // input of any size in one pass. This is that pass. For each step in order:
 //   1. gather the step's input values;
-//   2. compute the output with the fast kernels (Winograd for wide 3×3 convolutions, im2col +
-//      sgemm otherwise, ReLU fused into the convolution that feeds it);
+//   2. compute the output with the fast kernels (Winograd for wide 3×3 convolutions, a direct
+//      kernel for conv1_1's 3 input channels, im2col + sgemm otherwise, ReLU fused into the
+//      convolution that feeds it);
 //   3. drop every value that no later step reads — peak memory is then a few activations, not
 //      the sum of all of them.
 // Shapes are inferred first, so a window that does not fit or a crop that cannot align is a
@@ -82,6 +83,9 @@ extension Network {
         switch layer.kind {
         case .convolution(let p):
             let conv = convolution(layer, p)
+            if DirectConvolution.isAvailable && DirectConvolution.isApplicable(to: conv) {
+                return DirectConvolution(conv).forward(x[0], fusingReLU: fusingReLU)    // conv1_1: 3 input channels
+            }
             if useWinograd && Network.prefersWinograd(conv) {
                 return WinogradConvolution(conv).forward(x[0], fusingReLU: fusingReLU)
             }

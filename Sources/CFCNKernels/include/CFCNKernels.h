@@ -1,0 +1,70 @@
+// CFCNKernels.h — hand-vectorised inner loops (AVX-512) for the fast paths of FCN's layers.
+//
+// Not part of the paper: engineering for §4's inference pass. Swift compiles for the baseline
+// x86-64 (SSE2) so that one binary runs everywhere, and it has no way to ask for AVX-512 in a
+// single function. C has (`__attribute__((target("avx512f")))`), so the few loops that need
+// 16-wide vectors and fused multiply-adds live here, and the Swift side calls them only after
+// `CPUFeatures` has seen `avx512f`. On other processors (and other architectures, where these
+// functions are empty stubs returning 0) the Swift fast paths run instead.
+//
+// Every function here has a plain Swift reference it is tested against (see the Swift callers:
+// `WinogradConvolution+Fused.swift`, `DirectConvolution.swift`).
+#ifndef CFCNKERNELS_H
+#define CFCNKERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when this build contains the AVX-512 kernels (x86-64), 0 otherwise. Whether the processor
+/// can run them is for the caller to check.
+int fcn_kernels_built_with_avx512(void);
+
+/// One stride-1 3×3 convolution layer on one image, as Winograd F(4×4, 3×3) sees it.
+/// Tiles: the output is cut into 4×4 tiles, `tileColumns` per tile row, numbered in raster order.
+typedef struct {
+    const float *input;        ///< [C][H][W]
+    int channels, height, width;
+    int padTop, padLeft;
+    const float *filter;       ///< U, [36][O][C] (`WinogradFilter` layout)
+    int outputChannels;
+    const float *bias;         ///< [O], never NULL
+    int relu;                  ///< 1: max(0, ·) after the bias
+    float *output;             ///< [O][OH][OW]
+    int outputHeight, outputWidth;
+    int tileColumns;           ///< ceil(OW / 4)
+} fcn_winograd_layer;
+
+/// Floats of scratch a call of `fcn_winograd_f43_block` with at most `maxTiles` (≤ 144) tiles needs.
+size_t fcn_winograd_f43_scratch_floats(int channels, int outputChannels, int maxTiles);
+
+/// Input transform, 36 products summed over channels, output transform (+ bias, ReLU) for the
+/// tiles `firstTile ..< firstTile + tileCount` (tileCount ≤ 144), writing their output pixels.
+/// `scratch` (see above, 64-byte aligned) is private to the calling thread. Returns 0 when
+/// the kernel is not built in.
+int fcn_winograd_f43_block(const fcn_winograd_layer *layer, int firstTile, int tileCount, float *scratch);
+
+/// A direct 3×3 (or any KH×KW ≤ 7×7) stride-1 convolution with few input channels, one output
+/// row `row` of every output channel: y[o][row][j] = bias[o] + Σ_{c,u,v} w[o][c][u][v]·x[c][row+u−padTop][j+v−padLeft]
+/// (then ReLU). `scratch` needs `fcn_direct_conv_scratch_floats` floats. Returns 0 when not built in.
+typedef struct {
+    const float *input;        ///< [C][H][W]
+    int channels, height, width;
+    int padTop, padLeft;
+    const float *weight;       ///< [O][C][KH][KW]
+    int outputChannels, kernelHeight, kernelWidth;
+    const float *bias;         ///< [O], never NULL
+    int relu;
+    float *output;             ///< [O][OH][OW]
+    int outputHeight, outputWidth;
+} fcn_direct_conv_layer;
+
+size_t fcn_direct_conv_scratch_floats(const fcn_direct_conv_layer *layer);
+int fcn_direct_conv_row(const fcn_direct_conv_layer *layer, int row, float *scratch);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,57 @@
+// DirectConvolutionTests.swift — the direct few-channel convolution kernel equals the reference.
+//
+// `DirectConvolution.forward` against `Convolution.referenceForward` (1e-4 relative) on the
+// shapes its C kernel (`Sources/CFCNKernels/direct_convolution.c`) branches on: output
+// channels not a multiple of 8, widths with a partial 16-pixel vector and a partial 48-pixel
+// block, padding 0 and 100 (rows of pure padding take the bias-only shortcut) and
+// asymmetric padding, 1×1 to 7×7 kernels, batches, ReLU on and off. Skipped without AVX-512.
+import Testing
+@testable import FCN
+
+@Suite(.enabled(if: DirectConvolution.isAvailable, "needs AVX-512"))
+struct DirectConvolutionTests {
+    static func relativeError(C: Int, O: Int, K: Size2, H: Int, W: Int, padding: Padding, alsoWithReLU: Bool,
+                              batch: Int = 1, seed: UInt64) -> (Float, [Int]) {
+        var rng = SeededRandom(seed: seed)
+        let conv = Convolution(weight: Tensor(randomNormal: [O, C, K.height, K.width], standardDeviation: 0.3, using: &rng),
+                               bias: Tensor(randomNormal: [O], using: &rng), padding: padding)
+        let x = Tensor(randomNormal: [batch, C, H, W], using: &rng)
+        let reference = conv.referenceForward(x)           // the slow part (debug build): computed once
+        var worst: Float = 0
+        for relu in alsoWithReLU ? [false, true] : [false] {
+            let expected = relu ? Tensor(shape: reference.shape, scalars: reference.scalars.map { max($0, 0) }) : reference
+            let y = DirectConvolution(conv).forward(x, fusingReLU: relu)
+            #expect(y.shape == expected.shape)
+            guard y.shape == expected.shape else { return (.infinity, y.shape) }
+            worst = max(worst, y.relativeDifference(to: expected))
+        }
+        return (worst, reference.shape)
+    }
+
+    @Test(arguments: [
+        (3, 64, 3, 7, 53, 1), (3, 13, 3, 9, 17, 0), (1, 5, 1, 6, 5, 0),       // 64 = 8·8; 13 = 8 + 5; 1×1
+        (4, 9, 5, 11, 50, 2), (2, 8, 7, 12, 100, 3), (1, 2, 3, 4, 3, 100),    // 5×5, 7×7; pad 100
+    ])
+    func equalsReference(C: Int, O: Int, K: Int, H: Int, W: Int, pad: Int) {
+        do {                                               // with and without ReLU
+            let (error, shape) = Self.relativeError(C: C, O: O, K: Size2(K), H: H, W: W, padding: Padding(pad), alsoWithReLU: true,
+                                                    seed: UInt64(C * 100 + O * 10 + W))
+            #expect(shape == [1, O, H + 2 * pad - K + 1, W + 2 * pad - K + 1])
+            #expect(error <= 1e-4, "C \(C) O \(O) K \(K) \(H)×\(W) pad \(pad) (ReLU on and off): max relative difference \(error)")
+        }
+    }
+
+    @Test func rectangularKernelAsymmetricPaddingAndBatch() {
+        let (error, shape) = Self.relativeError(C: 3, O: 10, K: Size2(height: 2, width: 5), H: 8, W: 33,
+                                                padding: Padding(top: 0, left: 4, bottom: 3, right: 1), alsoWithReLU: false, batch: 2, seed: 7)
+        #expect(shape == [2, 10, 10, 34])
+        #expect(error <= 1e-4, "max relative difference \(error)")
+    }
+
+    @Test func applicability() {
+        #expect(DirectConvolution.isApplicable(to: Convolution(weight: Tensor(zeros: [64, 3, 3, 3]), padding: 100)))
+        #expect(!DirectConvolution.isApplicable(to: Convolution(weight: Tensor(zeros: [64, 5, 3, 3]))))
+        #expect(!DirectConvolution.isApplicable(to: Convolution(weight: Tensor(zeros: [8, 3, 3, 3]), stride: 2)))
+        #expect(!DirectConvolution.isApplicable(to: Convolution(weight: Tensor(zeros: [8, 3, 9, 9]))))
+    }
+}
