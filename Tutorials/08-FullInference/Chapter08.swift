@@ -19,8 +19,13 @@ import FCNCourse
 import FCNFigures
 import Foundation
 
-/// The trained model shipped with the course, or `nil` while none is. Hook: return it here.
-func embeddedModel() -> (architecture: FCNArchitecture, network: Network)? { nil }
+/// The course's trained VGG-mini net for `architecture` when the library ships it, else `nil`.
+func embeddedModel(_ architecture: FCNArchitecture) -> (architecture: FCNArchitecture, network: Network)? {
+    let stages: [FCNArchitecture: TrainingStage] = [.fcn32s: .fcn32s, .fcn16s: .fcn16s, .fcn8s: .fcn8s, .fcn8sAtOnce: .fcn8sAtOnce]
+    guard let stage = stages[architecture], EmbeddedModels.available.contains(stage),
+          let network = try? EmbeddedModels.network(stage) else { return nil }
+    return (architecture, network)
+}
 
 /// Where the chapter's net and image come from.
 struct Chapter08Setup {
@@ -30,7 +35,10 @@ struct Chapter08Setup {
     var sceneSize = (width: 500, height: 375)             // a VOC-like landscape image
     var fallbackWidths = [16, 32, 64, 128, 128]           // VGG16's widths / 4
     var fallbackFullyConnected = 256
-    static let quick = Chapter08Setup(sceneSize: (64, 48), fallbackWidths: [2, 2, 3, 3, 3], fallbackFullyConnected: 4)
+    /// Without `weights`: run the shipped VGG-mini net when there is one (else the random fallback).
+    var useEmbeddedModel = true
+    static let quick = Chapter08Setup(sceneSize: (64, 48), fallbackWidths: [2, 2, 3, 3, 3], fallbackFullyConnected: 4,
+                                      useEmbeddedModel: false)
 }
 
 /// What the chapter measured, for the tests.
@@ -54,9 +62,9 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
         let description = try setup.architecture.description(classes: k)
         network = try Network(description, parameters: PretrainedWeights.load(url, for: description))
         lesson.value("weights", "\(url.path) (\(k) classes)")
-    } else if let embedded = embeddedModel() {
+    } else if setup.useEmbeddedModel, let embedded = embeddedModel(setup.architecture) {
         network = embedded.network
-        lesson.value("weights", "the course's embedded \(embedded.architecture.rawValue)")
+        lesson.value("weights", "the course's embedded VGG-mini \(embedded.architecture.rawValue), trained on synthetic shapes")
     } else {
         random = true
         let backbone = VGG.backbone(widths: setup.fallbackWidths, fullyConnected: setup.fallbackFullyConnected)
