@@ -69,7 +69,7 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
     var total = [Int](repeating: 0, count: bandNames.count)
     for index in 0..<setup.validationScenes {
         let scene = world.scene(index)
-        let distance = boundaryDistance(scene)
+        let distance = boundaryDistance(scene.labels, width: scene.width, height: scene.height)
         let bandOf = distance.map { d in setup.bands.firstIndex { d <= $0 } ?? setup.bands.count }
         for (p, label) in scene.labels.enumerated() where Int(label) < ShapeClass.count { total[bandOf[p]] += 1 }
         for (k, entry) in nets.enumerated() {
@@ -192,13 +192,12 @@ func outputStride(_ d: NetworkDescription) throws -> Int {
     return maps.layerMaps[bottom]!!.vertical.scale.integerValue!
 }
 
-/// Each pixel's city-block distance to the nearest void (boundary) pixel, by breadth-first
-/// search from all void pixels at once; pixels of a scene without void get `Int.max`.
-func boundaryDistance(_ scene: LabeledScene) -> [Int] {
-    let (w, h) = (scene.width, scene.height)
+/// Each pixel's city-block distance to the nearest void (boundary) pixel of a row-major `w`×`h`
+/// label map, by breadth-first search from all void pixels at once (`Int.max` if there is none).
+func boundaryDistance(_ labels: [UInt8], width w: Int, height h: Int) -> [Int] {
     var distance = [Int](repeating: .max, count: w * h)
     var queue: [Int] = []
-    for (p, l) in scene.labels.enumerated() where l == ShapeClass.void { distance[p] = 0; queue.append(p) }
+    for (p, l) in labels.enumerated() where l == ShapeClass.void { distance[p] = 0; queue.append(p) }
     var head = 0
     while head < queue.count {
         let p = queue[head]; head += 1
