@@ -137,8 +137,8 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
     lesson.section("The four metrics (§4), \(setup.validationScenes) held-out scenes")
     lesson.say("  " + column("", 24) + column("pixel acc.", 12) + column("mean acc.", 12) + column("mean IU", 12) + "f.w. IU")
     for (name, s) in [("before (score_fr = 0)", before), ("after \(setup.steps) steps", after), ("shipped FCN-32s", shipped)] {
-        lesson.say("  " + column(name, 24) + [s.pixelAccuracy, s.meanAccuracy, s.meanIU].map { column(show(100 * $0, digits: 3), 12) }.joined()
-                   + show(100 * s.frequencyWeightedIU, digits: 3))
+        lesson.say("  " + column(name, 24) + [s.pixelAccuracy, s.meanAccuracy, s.meanIU].map { column(percent($0), 12) }.joined()
+                   + percent(s.frequencyWeightedIU))
     }
     lesson.say("  Before: every score is 0, every pixel is 'background' (ties go to class 0) — pixel")
     lesson.say("  accuracy is the background's share, mean IU its IU ÷ 7. The first steps mostly learn that")

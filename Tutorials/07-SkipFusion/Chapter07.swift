@@ -111,8 +111,8 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
     lesson.say("  " + column("", 18) + column("pixel acc.", 12) + column("mean acc.", 12) + column("mean IU", 10) + "f.w. IU")
     for row in table {
         let s = row.scores
-        lesson.say("  " + column(row.stage.displayName, 18) + [s.pixelAccuracy, s.meanAccuracy].map { column(show(100 * $0, digits: 3), 12) }.joined()
-                   + column(show(100 * s.meanIU, digits: 3), 10) + show(100 * s.frequencyWeightedIU, digits: 3))
+        lesson.say("  " + column(row.stage.displayName, 18) + [s.pixelAccuracy, s.meanAccuracy].map { column(percent($0), 12) }.joined()
+                   + column(percent(s.meanIU), 10) + percent(s.frequencyWeightedIU))
     }
     lesson.value("pixels scored per net (void excluded)", pixelsScored)
     lesson.value("evaluation time", "\(show((clock.now - start).inSeconds)) s")
@@ -121,7 +121,7 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
     lesson.say("  on synthetic shapes, trained minutes, not days.")
     try lesson.figure("table2", TableRenderer(header: ["net", "pixel acc.", "mean acc.", "mean IU", "f.w. IU"],
         rows: table.map { [$0.stage.displayName] + [$0.scores.pixelAccuracy, $0.scores.meanAccuracy, $0.scores.meanIU,
-                                                    $0.scores.frequencyWeightedIU].map { show(100 * $0, digits: 3) } },
+                                                    $0.scores.frequencyWeightedIU].map { percent($0) } },
         title: "Miniature Table 2 — \(setup.validationScenes) synthetic scenes").figure())
 
     lesson.section("Fig. 4: refining the output, 32s → 16s → 8s")

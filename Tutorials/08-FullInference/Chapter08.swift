@@ -56,15 +56,16 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
     lesson.section("The network")
     let clock = ContinuousClock(), start = clock.now
     let network: Network
-    var random = false
+    var random = false, embedded = false
     if let url = setup.weights {
         let k = try PretrainedWeights.classCount(in: url)
         let description = try setup.architecture.description(classes: k)
         network = try Network(description, parameters: PretrainedWeights.load(url, for: description))
         lesson.value("weights", "\(url.path) (\(k) classes)")
-    } else if setup.useEmbeddedModel, let embedded = embeddedModel(setup.architecture) {
-        network = embedded.network
-        lesson.value("weights", "the course's embedded VGG-mini \(embedded.architecture.rawValue), trained on synthetic shapes")
+    } else if setup.useEmbeddedModel, let shipped = embeddedModel(setup.architecture) {
+        network = shipped.network
+        embedded = true
+        lesson.value("weights", "the course's embedded VGG-mini \(shipped.architecture.rawValue), trained on synthetic shapes")
     } else {
         random = true
         let backbone = VGG.backbone(widths: setup.fallbackWidths, fullyConnected: setup.fallbackFullyConnected)
@@ -93,8 +94,17 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
         inputURL = url
     } else {
         let (w, h) = setup.sceneSize
-        let scene = SceneGenerator(seed: 1, width: w, height: h).scene(8)
-        inputURL = FileManager.default.temporaryDirectory.appendingPathComponent("fcn-chapter08-scene-\(w)x\(h).png")
+        var world = SceneGenerator(seed: 1, width: w, height: h)
+        if embedded {
+            // The shipped nets learned objects 10–28 px in radius (128-px scenes): draw objects of
+            // that size, and as many per area as there, rather than VOC-sized ones they never saw.
+            let scale = 128 / Double(min(w, h)), area = Double(w * h) / (128 * 128)
+            world.radiusFraction = 0.08 * scale...0.22 * scale
+            world.objectCount = Int(2 * area)...Int(5 * area)
+            lesson.say("  Objects drawn at the scale the embedded net was trained on (10–28 px radius).")
+        }
+        let scene = world.scene(8)
+        inputURL = FileManager.default.temporaryDirectory.appendingPathComponent("fcn-chapter08-scene-\(w)x\(h)\(embedded ? "-small-objects" : "").png")
         try RGBImage(width: w, height: h, pixels: scene.rgb).write(to: inputURL)
         truth = scene.labels.map { $0 == ShapeClass.void ? 0 : Int($0) }     // void band drawn as background
     }

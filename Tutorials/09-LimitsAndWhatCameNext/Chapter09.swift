@@ -84,19 +84,21 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
     lesson.say("  border the labels mark between regions), counted pixels only. Pixel accuracy in %:")
     lesson.say("  " + column("", 26) + column("stride", 8) + bandNames.map { column($0, 10) }.joined())
     for (k, entry) in nets.enumerated() {
-        lesson.say("  " + column(entry.name, 26) + column("\(strides[k])", 8) + accuracy[k].map { column(show(100 * $0, digits: 3), 10) }.joined())
+        lesson.say("  " + column(entry.name, 26) + column("\(strides[k])", 8) + accuracy[k].map { column(percent($0), 10) }.joined())
     }
     lesson.say("  " + column("pixels in the band", 34) + total.map { column("\($0)", 10) }.joined())
     let nearest = nets.indices.sorted { accuracy[$0][0] > accuracy[$1][0] }.map { nets[$0].name }
     lesson.value("nearest band, best to worst", nearest.joined(separator: " > "))
     let gaps = accuracy.map { $0.last! - $0[0] }
-    lesson.value("accuracy lost from far to nearest band", "\(show(100 * gaps.min()!, digits: 3)) … \(show(100 * gaps.max()!, digits: 3)) points")
+    lesson.value("accuracy lost from far to nearest band", "\(percent(gaps.min()!)) … \(percent(gaps.max()!)) points")
     lesson.say("  Far from edges every net is judged on what it recognises; near edges, on where it puts")
     lesson.say("  the boundary, which a score map of stride s can only interpolate between cells s px apart.")
-    try lesson.figure("boundary-accuracy", LineChart(title: "Pixel accuracy by distance to a boundary", xLabel: "distance band (index)",
-        yLabel: "pixel accuracy", series: nets.enumerated().map { k, entry in
-            Series(name: entry.name, points: accuracy[k].enumerated().map { (Double($0.offset), $0.element) }, color: RGB.series[k % RGB.series.count])
-        }).figure(width: 520, height: 300))
+    let bandEnds = setup.bands.map(Double.init) + [2 * Double(setup.bands.last!)]          // "> 16 px" drawn at 32
+    try lesson.figure("boundary-accuracy", LineChart(title: "Pixel accuracy by distance to a boundary",
+        xLabel: "distance to the nearest boundary (px, band's upper end; last: farther)", yLabel: "pixel accuracy",
+        series: nets.enumerated().map { k, entry in
+            Series(name: entry.name, points: zip(bandEnds, accuracy[k]).map { ($0, $1) }, color: RGB.series[k % RGB.series.count])
+        }).figure(width: 560, height: 300))
 
     lesson.section("What came next (1): dilated — \"atrous\" — convolutions (DeepLab)")
     lesson.say("  §4.2: a stride-1 pool5 would need a 14×14 fc6 to keep its receptive field. Chapter 5's")
