@@ -30,8 +30,13 @@ import Foundation
 /// Sizes of the chapter: the release run and a smaller one for the test.
 struct Chapter06Setup {
     var sceneSize = 96
-    var steps = 30
-    var validationScenes = 10
+    #if DEBUG
+    var steps = 20                            // debug builds run unoptimised kernels
+    var validationScenes = 6
+    #else
+    var steps = 40
+    var validationScenes = 20
+    #endif
     var keepFractions = [0.5, 0.1, 0.02]      // loss sampling: fraction of pixels kept
     static let quick = Chapter06Setup(sceneSize: 64, steps: 8, validationScenes: 3)
 }
@@ -152,7 +157,7 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
     lesson.say("  receptive field of the image at once. Sampling pixels is sampling patches, at full cost.")
     lesson.say("  1. Average several draws at p = 0.1: how many match one draw at p = 0.5? What does each cost?")
     lesson.say("  2. Set the loss to average over pixels (averagesLoss) and keep the rate: what happens?")
-    lesson.say("  3. Train FCN-32s-fixed instead (only score_fr learns): compare the loss after 30 steps.")
+    lesson.say("  3. Train FCN-32s-fixed instead (only score_fr learns): compare the loss after as many steps.")
     return Chapter06Result(tinyLoss: loss, tinyLossByHand: byHand, voidGradient: voidGradient, samplingDifferences: differences,
                            firstLossPerPixel: firstLoss, losses: losses, before: before, after: after)
 }

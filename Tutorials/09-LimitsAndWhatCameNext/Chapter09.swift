@@ -1,13 +1,13 @@
 // Chapter 9 — Limits, and what came next: coarse boundaries, dilated convolutions, decoders
-// (paper §4.2, §6; DeepLab, Chen et al. 2015; U-Net, Ronneberger et al. 2015; SegNet,
+// (paper §4.2; DeepLab, Chen et al. 2015; U-Net, Ronneberger et al. 2015; SegNet,
 // Badrinarayanan et al. 2015).
 //
 //   "While fully convolutionalized classifiers can be fine-tuned to segmentation …, and even
 //    score highly on the standard metric, their output is dissatisfyingly coarse."     — §4.2
 //   "Decreasing the stride of pooling layers is the most straightforward way to obtain finer
 //    predictions. However, doing so is problematic for our VGG16-based net. Setting the pool5
-//    stride to 1 requires our convolutionalized fc6 to have kernel size 14×14 in order to
-//    maintain its receptive field size."                                              — §4.2
+//    layer to have stride 1 requires our convolutionalized fc6 to have a kernel size of 14 × 14
+//    in order to maintain its receptive field size."                                  — §4.2
 //
 // (1) Where the errors are: pixel accuracy by distance to the nearest object boundary, for
 // FCN-32s, -16s and -8s (output strides 32, 16, 8). (2) The answer DeepLab gave to §4.2's
