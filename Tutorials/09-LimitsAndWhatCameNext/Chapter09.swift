@@ -118,7 +118,7 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
         let field = fields.first { $0.0 == name }!.1
         let cost = try d.multiplyAdds(inputShape: input).map(\.multiplyAdds).reduce(0, +)
         lesson.value("  \(name)", "\(changed.isEmpty ? "as trained" : changed.joined(separator: ", "))")
-        lesson.value("    score_fr: shape, receptive field, cost", "\(try d.inferShapes(input: input).layerOutputs["score_fr"]!), \(field) px, \(showCount(cost)) mult-adds")
+        lesson.value("    score_fr shape, its field; whole net at \(setup.sceneSize)²", "\(try d.inferShapes(input: input).layerOutputs["score_fr"]!), \(field) px; \(showCount(cost)) mult-adds")
     }
     // OS 16 is exact: its score_fr at even positions is FCN-32s's score_fr.
     let x = SyntheticData.input(world.scene(0))                                            // [1, 3, H, W]
