@@ -16,10 +16,14 @@ import PackageDescription
 /// The course: one executable per chapter, `swift run ChapterNN`.
 let chapters: [(name: String, folder: String)] = [
     ("Chapter01", "01-WhyPatchesAreSlow"),
+    ("Chapter02", "02-FullyConnectedAreConvolutions"),
     ("Chapter03", "03-ReceptiveFields"),
     ("Chapter04", "04-TransposedConvolution"),
     ("Chapter05", "05-ShiftAndStitch"),
+    ("Chapter06", "06-DenseTraining"),
+    ("Chapter07", "07-SkipFusion"),
     ("Chapter08", "08-FullInference"),
+    ("Chapter09", "09-LimitsAndWhatCameNext"),
 ]
 
 let package = Package(

@@ -16,3 +16,6 @@ extension Duration {
         Double(components.seconds) + Double(components.attoseconds) * 1e-18
     }
 }
+
+/// A fraction as a percentage with one decimal, for tables of metrics: `percent(0.9)` is "90.0".
+public func percent(_ fraction: Double) -> String { String(format: "%.1f", 100 * fraction) }

@@ -29,3 +29,17 @@ import FCNCourse
         #expect(costs.first { $0.layer == "fc6" }?.multiplyAdds == 25088 * 4096)
     }
 }
+
+@Suite struct Chapter01TrainedTests {
+    /// The shipped VGG-mini classifier slides over 288 px with its 112×112 window: a 6×6 grid.
+    @Test(.enabled(if: EmbeddedModels.available.contains(.classifier), "needs the shipped classifier"))
+    func trainedClassifierSlides() throws {
+        var lesson = Lesson(chapter: 1, title: "test", outputFolder: nil, echo: false)
+        let r = try chapter01(&lesson, setup: Chapter01Setup(imageSize: 288))
+        #expect(r.gridSize == 6)
+        #expect(r.denseShape == [1, 6, 6, 6])
+        #expect(r.paddedRelativeDifferences.count == 36)
+        #expect(r.validMaxRelativeDifference < 1e-5)
+        #expect(lesson.transcript.contains { $0.contains("trained VGG-mini classifier") })
+    }
+}

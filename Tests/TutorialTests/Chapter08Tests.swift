@@ -1,5 +1,6 @@
 // Chapter08Tests.swift — the narrow random FCN-8s fallback scores every pixel of a small image.
 import Testing
+import FCN
 import FCNCourse
 @testable import Chapter08
 
@@ -13,5 +14,19 @@ import FCNCourse
         #expect(r.histogram.reduce(0, +) == 48 * 64)
         #expect(r.fullSizeScoreShape == [1, 21, 500, 500])
         #expect(lesson.transcript.contains { $0.contains("RANDOM WEIGHTS") })
+    }
+}
+
+@Suite struct Chapter08EmbeddedTests {
+    @Test(.enabled(if: EmbeddedModels.available.contains(.fcn8s), "needs the shipped FCN-8s"))
+    func embeddedModelSegments() throws {
+        var lesson = Lesson(chapter: 8, title: "test", outputFolder: nil, echo: false)
+        var setup = Chapter08Setup.quick
+        setup.useEmbeddedModel = true
+        let r = try chapter08(&lesson, setup: setup)
+        #expect(!r.randomWeights)
+        #expect(r.scoreShape == [1, 7, 48, 64])
+        #expect(r.histogram.reduce(0, +) == 48 * 64)
+        #expect(lesson.transcript.contains { $0.contains("embedded VGG-mini fcn8s") })
     }
 }

@@ -8,8 +8,9 @@
 //    22 ms to produce a 10×10 grid of outputs from a 500×500 image, which is more than 5 times
 //    faster than the naïve approach."                               — Long, Shelhamer, Darrell
 //
-// We redo that experiment on a synthetic scene: classify every 224×224 window at stride 32 with
-// a VGG-shaped classifier (one forward pass per window), then run the convolutionalized
+// We redo that experiment on a synthetic scene: classify every classifier-size window at stride
+// 32 (112×112 for the course's trained VGG-mini, 224×224 for VGG16's layout) with a VGG-shaped
+// classifier (one forward pass per window), then run the convolutionalized
 // classifier (`NetSurgery`, Fig. 2) once on the whole image. We check that the two agree, time
 // both, and count the multiply-adds to see where the speed-up comes from.
 //
@@ -19,17 +20,22 @@ import FCNCourse
 import FCNFigures
 import Foundation
 
-/// The classifier the chapter slides: a trained one when the course ships it, else `nil`.
-/// Hook: return the embedded classifier (description at 224×224 and its parameters) here.
-func trainedClassifier() -> (description: NetworkDescription, parameters: [String: Tensor])? { nil }
+/// The classifier the chapter slides: the course's trained VGG-mini classifier (112×112 input)
+/// when the library ships it, else `nil`.
+func trainedClassifier() -> (description: NetworkDescription, parameters: [String: Tensor], inputSize: Int)? {
+    guard EmbeddedModels.available.contains(.classifier), let parameters = try? EmbeddedModels.parameters(.classifier) else { return nil }
+    return (VGGMini.standard.classifier(), parameters, VGGMini.standard.classifierInputSize)
+}
 
 /// Sizes of the experiment: the release run and a tiny one for the test.
 struct Chapter01Setup {
-    var imageSize = 416                       // 416 = 224 + 6·32: a 7×7 grid of windows
+    var imageSize = 416                       // 416 = 224 + 6·32: a 7×7 grid of 224² windows (10×10 of 112²)
     var widths = [16, 32, 64, 128, 128]       // VGG16's widths / 4 (VGG16: 64 … 512)
     var fullyConnected = 256
     var classes = ShapeClass.count
-    static let quick = Chapter01Setup(imageSize: 288, widths: [2, 2, 3, 3, 3], fullyConnected: 4)
+    /// Slide the shipped trained classifier when there is one (else the seeded random one above).
+    var useShippedClassifier = true
+    static let quick = Chapter01Setup(imageSize: 288, widths: [2, 2, 3, 3, 3], fullyConnected: 4, useShippedClassifier: false)
 }
 
 /// What the chapter measured, for the tests.
@@ -43,8 +49,7 @@ struct Chapter01Result {
 }
 
 func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup()) throws -> Chapter01Result {
-    let n = setup.imageSize, window = 224, stride = 32
-    let grid = (n - window) / stride + 1
+    let n = setup.imageSize, stride = 32
     let scene = SceneGenerator(seed: 1, width: n, height: n).scene(2)
     let image = RGBImage(width: n, height: n, pixels: scene.rgb).caffeInput()           // [1, 3, H, W]
 
@@ -53,15 +58,18 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
     try lesson.figure("net-surgery", FigureCatalog.all["net-surgery"]!())
     var rng = SeededRandom(seed: 1)
     let classifier: NetworkDescription, parameters: [String: Tensor]
-    if let trained = trainedClassifier() {
-        (classifier, parameters) = trained
-        lesson.say("  Using the trained classifier shipped with the course.")
+    let window: Int
+    if setup.useShippedClassifier, let trained = trainedClassifier() {
+        (classifier, parameters, window) = trained
+        lesson.say("  Using the trained VGG-mini classifier shipped with the course (\(window)×\(window) input).")
     } else {
+        window = 224
         classifier = VGG.description(widths: setup.widths, fullyConnected: setup.fullyConnected, classes: setup.classes)
         parameters = try Network.initialParameters(for: classifier, inputShape: [1, 3, window, window], using: &rng)
         lesson.say("  No trained classifier yet: VGG16's layout with widths \(setup.widths), fc \(setup.fullyConnected),")
         lesson.say("  seeded random weights. The scores mean nothing; every shape and timing is real.")
     }
+    let grid = (n - window) / stride + 1
     let fc = try Network(classifier, parameters: parameters)
     let convolutional = try NetSurgery.convolutionalized(classifier, inputShape: [1, 3, window, window])
     let dense = try Network(convolutional, parameters: NetSurgery.convolutionalParameters(parameters, convolutionalized: convolutional))
@@ -98,24 +106,29 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
     lesson.value("relative difference, cells vs windows", "\(show(padded.min()!)) … \(show(padded.max()!))")
     lesson.say("  Not zero: VGG pads every 3×3 convolution by 1. A window classified alone sees zeros")
     lesson.say("  beyond its border; inside the big image the same pixel's neighbours are real pixels.")
-    lesson.say("  Thirteen padded convolutions carry that border difference deep into every cell.")
+    lesson.say("  Every padded convolution carries that border difference deeper into the cells.")
+    if window % stride != 0 {
+        lesson.say("  And \(window) is not a multiple of \(stride): alone, a window's last pool5 cell pools a partial")
+        lesson.say("  block (ceil pooling); inside the image the same cell pools a whole one.")
+    }
 
     lesson.section("Exact equality with unpadded convolutions")
+    let validWindow = 224, validGrid = (n - validWindow) / stride + 1                   // the unpadded classifier's input
     let valid = validClassifier(classes: setup.classes)
-    let validParameters = try Network.initialParameters(for: valid, inputShape: [1, 3, window, window], using: &rng)
+    let validParameters = try Network.initialParameters(for: valid, inputShape: [1, 3, validWindow, validWindow], using: &rng)
     let validFC = try Network(valid, parameters: validParameters)
-    let validConvolutional = try NetSurgery.convolutionalized(valid, inputShape: [1, 3, window, window])
+    let validConvolutional = try NetSurgery.convolutionalized(valid, inputShape: [1, 3, validWindow, validWindow])
     let validDense = try Network(validConvolutional, parameters: NetSurgery.convolutionalParameters(validParameters, convolutionalized: validConvolutional))
     let validMap = try validDense.forward(image)                                          // [1, K, G, G]
     var worst: Float = 0
-    for i in 0..<grid { for j in 0..<grid {
-        let expected = try validFC.forward(crop(image, top: stride * i, left: stride * j, size: window))   // [1, K]
+    for i in 0..<validGrid { for j in 0..<validGrid {
+        let expected = try validFC.forward(crop(image, top: stride * i, left: stride * j, size: validWindow))   // [1, K]
         let cell = Tensor(shape: [1, validMap.shape[1]]) { validMap[0, $0[1], i, j] }
         worst = max(worst, cell.relativeDifference(to: expected))
     } }
     lesson.say("  Same experiment, every convolution unpadded (224 → 220 → 110 → … → 6×6 at fc6):")
     lesson.value("output", validMap.shape)
-    lesson.value("worst relative difference over \(grid * grid) cells", show(worst))
+    lesson.value("worst relative difference over \(validGrid * validGrid) cells", show(worst))
     lesson.say("  Equal to rounding: each cell computes exactly its window's classification.")
 
     lesson.section("Where the speed-up comes from: shared computation")

@@ -19,8 +19,13 @@ import FCNCourse
 import FCNFigures
 import Foundation
 
-/// The trained model shipped with the course, or `nil` while none is. Hook: return it here.
-func embeddedModel() -> (architecture: FCNArchitecture, network: Network)? { nil }
+/// The course's trained VGG-mini net for `architecture` when the library ships it, else `nil`.
+func embeddedModel(_ architecture: FCNArchitecture) -> (architecture: FCNArchitecture, network: Network)? {
+    let stages: [FCNArchitecture: TrainingStage] = [.fcn32s: .fcn32s, .fcn16s: .fcn16s, .fcn8s: .fcn8s, .fcn8sAtOnce: .fcn8sAtOnce]
+    guard let stage = stages[architecture], EmbeddedModels.available.contains(stage),
+          let network = try? EmbeddedModels.network(stage) else { return nil }
+    return (architecture, network)
+}
 
 /// Where the chapter's net and image come from.
 struct Chapter08Setup {
@@ -30,7 +35,10 @@ struct Chapter08Setup {
     var sceneSize = (width: 500, height: 375)             // a VOC-like landscape image
     var fallbackWidths = [16, 32, 64, 128, 128]           // VGG16's widths / 4
     var fallbackFullyConnected = 256
-    static let quick = Chapter08Setup(sceneSize: (64, 48), fallbackWidths: [2, 2, 3, 3, 3], fallbackFullyConnected: 4)
+    /// Without `weights`: run the shipped VGG-mini net when there is one (else the random fallback).
+    var useEmbeddedModel = true
+    static let quick = Chapter08Setup(sceneSize: (64, 48), fallbackWidths: [2, 2, 3, 3, 3], fallbackFullyConnected: 4,
+                                      useEmbeddedModel: false)
 }
 
 /// What the chapter measured, for the tests.
@@ -48,15 +56,16 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
     lesson.section("The network")
     let clock = ContinuousClock(), start = clock.now
     let network: Network
-    var random = false
+    var random = false, embedded = false
     if let url = setup.weights {
         let k = try PretrainedWeights.classCount(in: url)
         let description = try setup.architecture.description(classes: k)
         network = try Network(description, parameters: PretrainedWeights.load(url, for: description))
         lesson.value("weights", "\(url.path) (\(k) classes)")
-    } else if let embedded = embeddedModel() {
-        network = embedded.network
-        lesson.value("weights", "the course's embedded \(embedded.architecture.rawValue)")
+    } else if setup.useEmbeddedModel, let shipped = embeddedModel(setup.architecture) {
+        network = shipped.network
+        embedded = true
+        lesson.value("weights", "the course's embedded VGG-mini \(shipped.architecture.rawValue), trained on synthetic shapes")
     } else {
         random = true
         let backbone = VGG.backbone(widths: setup.fallbackWidths, fullyConnected: setup.fallbackFullyConnected)
@@ -85,8 +94,17 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
         inputURL = url
     } else {
         let (w, h) = setup.sceneSize
-        let scene = SceneGenerator(seed: 1, width: w, height: h).scene(8)
-        inputURL = FileManager.default.temporaryDirectory.appendingPathComponent("fcn-chapter08-scene-\(w)x\(h).png")
+        var world = SceneGenerator(seed: 1, width: w, height: h)
+        if embedded {
+            // The shipped nets learned objects 10–28 px in radius (128-px scenes): draw objects of
+            // that size, and as many per area as there, rather than VOC-sized ones they never saw.
+            let scale = 128 / Double(min(w, h)), area = Double(w * h) / (128 * 128)
+            world.radiusFraction = 0.08 * scale...0.22 * scale
+            world.objectCount = Int(2 * area)...Int(5 * area)
+            lesson.say("  Objects drawn at the scale the embedded net was trained on (10–28 px radius).")
+        }
+        let scene = world.scene(8)
+        inputURL = FileManager.default.temporaryDirectory.appendingPathComponent("fcn-chapter08-scene-\(w)x\(h)\(embedded ? "-small-objects" : "").png")
         try RGBImage(width: w, height: h, pixels: scene.rgb).write(to: inputURL)
         truth = scene.labels.map { $0 == ShapeClass.void ? 0 : Int($0) }     // void band drawn as background
     }

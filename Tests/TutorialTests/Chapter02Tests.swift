@@ -1,0 +1,30 @@
+// Chapter02Tests.swift — net surgery keeps every score, and the convolutionalized classifier slides.
+import Testing
+import FCN
+import Foundation
+import FCNCourse
+@testable import Chapter02
+
+@Suite struct Chapter02Tests {
+    @Test(.enabled(if: EmbeddedModels.available.contains(.classifier), "needs the shipped classifier"))
+    func surgeryKeepsScores() throws {
+        var lesson = Lesson(chapter: 2, title: "test", outputFolder: nil, echo: false)
+        let r = try chapter02(&lesson, setup: .quick)
+        #expect(r.maxScoreDifference < 1e-4, "max |FC − conv| = \(r.maxScoreDifference)")
+        #expect(r.parameterCountBefore == r.parameterCountAfter)
+        // 176 px → pool5 ceil(176/32) = 6 → a 4×4 fc6 → 3×3 cells of 6 classifier scores.
+        #expect(r.heatmapShape == [1, 6, 3, 3])
+        #expect(r.heatmapClass != .background)
+        #expect((0...1).contains(r.probabilityOnClass) && (0...1).contains(r.probabilityElsewhere))
+    }
+
+    @Test func softmaxSumsToOne() {
+        let x = Tensor(shape: [1, 3, 1, 2], scalars: [1, -2, 0, 5, 3, 0])
+        let p = softmaxOverClasses(x)
+        for pixel in 0..<2 {
+            let sum = (0..<3).map { p.scalars[$0 * 2 + pixel] }.reduce(0, +)
+            #expect(abs(sum - 1) < 1e-6)
+        }
+        #expect(abs(Double(p.scalars[0]) - 1 / (1 + exp(-1.0) + exp(2.0))) < 1e-6)   // e¹ / (e¹ + e⁰ + e³)
+    }
+}

@@ -1,0 +1,33 @@
+// Chapter06Tests.swift — the per-pixel loss, loss sampling and a short run, as the chapter measures them.
+import Testing
+import Foundation
+import FCN
+import FCNCourse
+@testable import Chapter06
+
+@Suite struct Chapter06Tests {
+    @Test(.enabled(if: Set(EmbeddedModels.available).isSuperset(of: [.classifier, .fcn32s]), "needs the shipped models"))
+    func denseTraining() throws {
+        var lesson = Lesson(chapter: 6, title: "test", outputFolder: nil, echo: false)
+        let setup = Chapter06Setup.quick
+        let r = try chapter06(&lesson, setup: setup)
+        // The 2×2 example, computed here independently: −log softmax of the true class, void skipped.
+        func nll(_ s: [Double], _ k: Int) -> Double { log(s.map(exp).reduce(0, +)) - s[k] }
+        let expected = nll([2, 1, 0], 0) + nll([0, 3, 1], 1) + nll([0, 0, 2], 2)
+        #expect(abs(r.tinyLoss - expected) < 1e-5 && abs(r.tinyLossByHand - expected) < 1e-9)
+        #expect(r.voidGradient == [0, 0, 0])
+        // score_fr starts at zero: every class has probability 1/7.
+        #expect(abs(r.firstLossPerPixel - log(7.0)) < 1e-4)
+        // Fewer pixels kept, a noisier estimate of the whole-image gradient.
+        #expect(r.samplingDifferences.count == setup.keepFractions.count)
+        #expect(r.samplingDifferences.last! > r.samplingDifferences.first!)
+        // The loss falls over the run.
+        #expect(r.losses.count == setup.steps)
+        #expect(r.losses.suffix(2).reduce(0, +) < r.losses.prefix(2).reduce(0, +), "\(r.losses)")
+        // Before training every pixel is background: pixel accuracy = the background's share.
+        let world = SyntheticData.validationWorld(sceneSize: setup.sceneSize)
+        let labels = (0..<setup.validationScenes).flatMap { world.scene($0).labels }.filter { Int($0) < ShapeClass.count }
+        let share = Double(labels.filter { $0 == 0 }.count) / Double(labels.count)
+        #expect(abs(r.before.pixelAccuracy - share) < 1e-9)
+    }
+}

@@ -1,0 +1,26 @@
+// Chapter07Tests.swift — strides and crop offsets of VGG-mini FCN-8s, and the miniature Table 2.
+import Testing
+import FCN
+import FCNCourse
+@testable import Chapter07
+
+@Suite struct Chapter07Tests {
+    @Test(.enabled(if: EmbeddedModels.available.count == TrainingStage.allCases.count, "needs every shipped model"))
+    func skipFusion() throws {
+        var lesson = Lesson(chapter: 7, title: "test", outputFolder: nil, echo: false)
+        let setup = Chapter07Setup.quick
+        let r = try chapter07(&lesson, setup: setup)
+        #expect(r.strides["score_fr"] == 32 && r.strides["fuse_pool4"] == 16 && r.strides["fuse_pool3"] == 8 && r.strides["score"] == 1)
+        // By hand: score_fr sits at −35.5 + 32y, score_pool4 at −91.5 + 16y, upscore2 at −59.5 + 16y
+        // → (−59.5 + 91.5) / 16 = 2; pool3 side (−71.5 + 95.5) / 8 = 3; the final crop 79.
+        #expect(r.cropOffsets["score_pool4c"] == Size2(2) && r.cropOffsets["score_pool3c"] == Size2(3) && r.cropOffsets["score"] == Size2(79))
+        #expect(r.table.map(\.stage) == [.fcn32sFixed, .fcn32s, .fcn16s, .fcn8s, .fcn8sAtOnce])
+        for row in r.table {
+            let s = row.scores
+            #expect([s.pixelAccuracy, s.meanAccuracy, s.meanIU, s.frequencyWeightedIU].allSatisfy { (0...1).contains($0) })
+        }
+        let world = SyntheticData.validationWorld(sceneSize: setup.sceneSize)
+        let counted = (0..<setup.validationScenes).map { world.scene($0).labels.filter { Int($0) < ShapeClass.count }.count }.reduce(0, +)
+        #expect(r.pixelsScored == counted)
+    }
+}

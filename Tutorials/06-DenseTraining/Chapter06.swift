@@ -1,0 +1,166 @@
+// Chapter 6 — Dense training: the per-pixel loss, loss sampling and a short training run
+// (paper §3, §3.4 "Patchwise training is loss sampling", §4.3 "Optimization", §4 "Metrics").
+//
+//   "… if the loss function is a sum over the spatial dimensions of the final layer,
+//    ℓ(x; θ) = Σ_ij ℓ'(x_ij; θ), its gradient will be a sum over the gradients of each of its
+//    spatial components. Thus stochastic gradient descent on ℓ computed on whole images will be
+//    the same as stochastic gradient descent on ℓ', taking all of the final layer receptive
+//    fields as a minibatch."                                                              (§3)
+//   "If the kept patches still have significant overlap, fully convolutional computation will
+//    still speed up training. … Sampling in patchwise training can correct class imbalance and
+//    mitigate the spatial correlation of dense patches. In fully convolutional training, …
+//    loss sampling can be used to address spatial correlation."                         (§3.4)
+//   "We explore training with sampling in Section 4.3, and do not find that it yields faster or
+//    better convergence for dense prediction. Whole image training is effective and efficient."
+//                                                                  — Long, Shelhamer, Darrell
+//
+// (1) The loss on a 2×2 image with 3 classes, by hand and by `SoftmaxCrossEntropy`: void pixels
+// (255) add nothing to it or its gradient. (2) Keeping a random fraction p of the pixels in the
+// loss (patch sampling) gives, on average, p times the whole-image gradient — at the cost of a
+// whole-image pass, and the fewer pixels kept the noisier it is. (3) A short FCN-32s run from
+// the trained classifier with `StageTrainer`, a live progress bar, and the four metrics of §4 on
+// held-out scenes before and after (and for the shipped FCN-32s).
+//
+// Dimension letters: K classes, H×W the image.
+import FCN
+import FCNCourse
+import FCNFigures
+import Foundation
+
+/// Sizes of the chapter: the release run and a smaller one for the test.
+struct Chapter06Setup {
+    var sceneSize = 96
+    #if DEBUG
+    var steps = 20                            // debug builds run unoptimised kernels
+    var validationScenes = 6
+    #else
+    var steps = 40
+    var validationScenes = 20
+    #endif
+    var keepFractions = [0.5, 0.1, 0.02]      // loss sampling: fraction of pixels kept
+    static let quick = Chapter06Setup(sceneSize: 64, steps: 8, validationScenes: 3)
+}
+
+/// What the chapter measured, for the tests.
+struct Chapter06Result {
+    var tinyLoss: Double, tinyLossByHand: Double
+    var voidGradient: [Float]
+    var samplingDifferences: [Double]             // relative difference to the whole-image gradient, per entry of `keepFractions`
+    var firstLossPerPixel: Double
+    var losses: [Double]
+    var before: SegmentationScores, after: SegmentationScores
+}
+
+func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup()) throws -> Chapter06Result {
+    lesson.say("  \"… stochastic gradient descent on ℓ computed on whole images will be the same as stochastic")
+    lesson.say("   gradient descent on ℓ', taking all of the final layer receptive fields as a minibatch.\" (§3)")
+
+    lesson.section("The per-pixel loss, and the void label 255 (§4.3)")
+    // K = 3 classes on a 2×2 image: scores [1, 3, 2, 2], labels [1, 1, 2, 2].
+    let scores = Tensor(shape: [1, 3, 2, 2], scalars: [2, 0, 1, 0,   1, 3, 0, 0,   0, 1, 1, 2])
+    let labels = Tensor(shape: [1, 1, 2, 2], scalars: [0, 1, 255, 2])
+    var byHand = 0.0
+    for p in 0..<4 {
+        let s = (0..<3).map { Double(scores.scalars[$0 * 4 + p]) }
+        let label = Int(labels.scalars[p])
+        let z = s.map(exp).reduce(0, +)
+        let text = "scores \(s.map { show($0) }), label \(label)"
+        if label == 255 { lesson.value("  pixel \(p): \(text)", "void: skipped"); continue }
+        let term = -log(exp(s[label]) / z)
+        byHand += term
+        lesson.value("  pixel \(p): \(text)", "−log p = \(show(term))")
+    }
+    let summed = SoftmaxCrossEntropy(ignoreLabel: 255, normalization: .none)
+    let loss = summed.forward(scores: scores, labels: labels)
+    let gradient = summed.backward(scores: scores, labels: labels)                        // [1, 3, 2, 2]
+    let voidGradient = (0..<3).map { gradient.scalars[$0 * 4 + 2] }
+    lesson.value("sum by hand", show(byHand))
+    lesson.value("SoftmaxCrossEntropy, summed (FCN's nets)", show(loss))
+    lesson.value("… averaged over the 3 counted pixels", show(SoftmaxCrossEntropy(normalization: .validPixels).forward(scores: scores, labels: labels)))
+    lesson.value("gradient at pixel 0 (softmax − one-hot)", (0..<3).map { show(gradient.scalars[$0 * 4]) }.joined(separator: ", "))
+    lesson.value("gradient at the void pixel 2", voidGradient.map { show($0) }.joined(separator: ", "))
+    lesson.say("  Void pixels (VOC's object borders; our scenes' 1-px band) neither count nor teach.")
+
+    lesson.section("Patchwise training is loss sampling (§3.4)")
+    let mini = VGGMini.standard
+    let fcn32s = try Network(mini.fcn(.fcn32s), parameters: EmbeddedModels.parameters(.fcn32s))
+    let scene = SyntheticData.validationWorld(sceneSize: setup.sceneSize).scene(0)
+    let x = SyntheticData.input(scene), t = SyntheticData.labels(scene)                   // [1, 3, H, W], [1, 1, H, W]
+    let field = try mini.fcn(.fcn32s).receptiveFields()["score_fr"]!!.vertical
+    lesson.value("receptive field of one score_fr cell", "\(field.size) px, cells \(field.jump) px apart")
+    lesson.say("  Each pixel's loss trains on the patch it sees; neighbouring patches overlap almost fully,")
+    lesson.say("  and one whole-image pass computes all \(scene.width * scene.height) of them at once.")
+    var rng = SeededRandom(seed: 6)
+    /// The gradient of score_fr's weights for labels `t` (one forward, one backward pass).
+    func scoreGradient(_ labels: Tensor) throws -> Tensor {
+        let trace = try fcn32s.trainingForward(["data": x], using: &rng)
+        let s = trace["score"]!                                                             // [1, K, H, W]
+        return fcn32s.backward(trace, outputGradients: ["score": summed.backward(scores: s, labels: labels)])["score_fr.weight"]!
+    }
+    let whole = try scoreGradient(t)
+    lesson.say("  Keep each pixel in the loss with probability p (the others become 255): the expected")
+    lesson.say("  gradient is p times the whole image's, so gradient/p estimates it. How well, per draw?")
+    var differences: [Double] = []
+    for keep in setup.keepFractions {
+        let masked = Tensor(shape: t.shape, scalars: t.scalars.map { Double.random(in: 0..<1, using: &rng) < keep ? $0 : 255 })
+        let estimate = Float(1 / keep) * (try scoreGradient(masked))                       // unbiased: E = whole
+        differences.append(Double(estimate.relativeDifference(to: whole)))
+        lesson.value("  p = \(show(keep)): ~\(Int(keep * Double(t.count))) pixels, ‖g/p − g_whole‖ / ‖g_whole‖", show(differences.last!))
+    }
+    lesson.say("  Fewer sampled pixels, a noisier gradient — and every draw still costs a whole-image forward")
+    lesson.say("  and backward pass. The paper found no faster convergence with sampling (§4.3, Fig. 5) and")
+    lesson.say("  trains on whole images.")
+
+    lesson.section("A short training run: FCN-32s from the trained classifier (§4.1, §4.3)")
+    let hyper = StageHyperparameters.defaults(for: .fcn32s, sceneSize: setup.sceneSize)
+    var trainer = try StageTrainer(stage: .fcn32s, model: mini, seed: 6, sceneSize: setup.sceneSize, steps: setup.steps,
+                                   hyperparameters: hyper, datasetSize: 200, parent: EmbeddedModels.parameters(.classifier))
+    lesson.value("learning rate (per-pixel 0.01 ÷ pixels)", show(Double(hyper.learningRate)))
+    lesson.value("momentum, weight decay, images per step", "\(hyper.momentum), \(hyper.weightDecay), \(hyper.batchSize)")
+    let world = SyntheticData.validationWorld(sceneSize: setup.sceneSize)
+    func evaluate(_ net: Network) throws -> SegmentationScores {
+        try SegmentationEvaluation.evaluate(net, classes: ShapeClass.count, count: setup.validationScenes) { world.scene($0) }.scores
+    }
+    let before = try evaluate(trainer.network)
+    let startScores = try trainer.network.forward(x)                                      // [1, K, H, W]
+    let firstLoss = summed.forward(scores: startScores, labels: t) / Double(countedPixels(t))
+    var bar = ProgressBar(total: setup.steps, label: "FCN-32s", unit: "step")
+    let pixels = Double(setup.sceneSize * setup.sceneSize)
+    while trainer.step < trainer.steps {
+        let r = try trainer.advance()
+        bar.update(step: r.step, figures: [("loss/pixel", r.loss / pixels), ("pixel acc", r.pixelAccuracy)])
+    }
+    bar.finish()
+    let after = try evaluate(trainer.network)
+    let shipped = try evaluate(fcn32s)
+    let losses = trainer.history.map { $0.loss / pixels }
+    let quarter = max(1, losses.count / 4)
+    lesson.value("loss per counted pixel before step 1", "\(show(firstLoss)) (ln 7 = \(show(log(7.0))): score_fr starts at 0)")
+    lesson.value("mean loss per pixel, first \(quarter) steps", show(losses.prefix(quarter).reduce(0, +) / Double(quarter)))
+    lesson.value("mean loss per pixel, last \(quarter) steps", show(losses.suffix(quarter).reduce(0, +) / Double(quarter)))
+
+    lesson.section("The four metrics (§4), \(setup.validationScenes) held-out scenes")
+    lesson.say("  " + column("", 24) + column("pixel acc.", 12) + column("mean acc.", 12) + column("mean IU", 12) + "f.w. IU")
+    for (name, s) in [("before (score_fr = 0)", before), ("after \(setup.steps) steps", after), ("shipped FCN-32s", shipped)] {
+        lesson.say("  " + column(name, 24) + [s.pixelAccuracy, s.meanAccuracy, s.meanIU].map { column(percent($0), 12) }.joined()
+                   + percent(s.frequencyWeightedIU))
+    }
+    lesson.say("  Before: every score is 0, every pixel is 'background' (ties go to class 0) — pixel")
+    lesson.say("  accuracy is the background's share, mean IU its IU ÷ 7. The first steps mostly learn that")
+    lesson.say("  prior (the loss falls, the arg-max may not move); telling shapes apart takes hundreds of")
+    lesson.say("  steps: the shipped FCN-32s, trained by `fcn train` on 128-px scenes, is the last row.")
+    try lesson.figure("training-loss", LineChart(title: "FCN-32s, first \(setup.steps) steps", xLabel: "step", yLabel: "loss per pixel",
+        series: [Series(name: "loss", points: losses.enumerated().map { (Double($0.offset + 1), $0.element) }, color: RGB.series[0])]).figure())
+
+    lesson.section("Summary and exercises")
+    lesson.say("  The loss is a sum over pixels; its gradient, a sum of per-pixel gradients, trains every")
+    lesson.say("  receptive field of the image at once. Sampling pixels is sampling patches, at full cost.")
+    lesson.say("  1. Average several draws at p = 0.1: how many match one draw at p = 0.5? What does each cost?")
+    lesson.say("  2. Set the loss to average over pixels (averagesLoss) and keep the rate: what happens?")
+    lesson.say("  3. Train FCN-32s-fixed instead (only score_fr learns): compare the loss after as many steps.")
+    return Chapter06Result(tinyLoss: loss, tinyLossByHand: byHand, voidGradient: voidGradient, samplingDifferences: differences,
+                           firstLossPerPixel: firstLoss, losses: losses, before: before, after: after)
+}
+
+/// Pixels of `labels` that are not void.
+func countedPixels(_ labels: Tensor) -> Int { labels.scalars.filter { $0 != 255 }.count }

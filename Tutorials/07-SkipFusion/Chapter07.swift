@@ -1,0 +1,171 @@
+// Chapter 7 — Skip fusion: FCN-32s → FCN-16s → FCN-8s (paper §4.2, Fig. 3, Table 2, Fig. 4).
+//
+//   "We address this by adding links that combine the final prediction layer with lower layers
+//    with finer strides. … Combining fine layers and coarse layers lets the model make local
+//    predictions that respect global structure."
+//   "We first divide the output stride in half by predicting from a 16 pixel stride layer. We
+//    add a 1×1 convolution layer on top of pool4 to produce additional class predictions. We
+//    fuse this output with the predictions computed on top of conv7 (convolutionalized fc7) at
+//    stride 32 by adding a 2× upsampling layer and summing both predictions."  — §4.2
+//
+// Everything is measured on the course's trained VGG-mini nets (`EmbeddedModels`): (1) the
+// three heads and the stride of every score blob, read off the coordinate maps; (2) each skip's
+// crop offset derived from those maps, as Caffe's `coord_map.crop` does; (3) why the at-once
+// net scales pool4 by 0.01 and pool3 by 0.0001, from the activations' sizes; (4) the miniature
+// Table 2 on held-out synthetic scenes and (5) Fig. 4 (image, 32s, 16s, 8s, truth).
+//
+// Dimension letters: K classes, H×W the image.
+import FCN
+import FCNCourse
+import FCNFigures
+import Foundation
+
+/// Sizes of the chapter: the release run and a smaller one for the test.
+struct Chapter07Setup {
+    /// 50 scenes take ~10 s in a release build and minutes in a debug one (unoptimised kernels):
+    /// debug builds evaluate 10 unless `--scenes N` says otherwise.
+    #if DEBUG
+    var validationScenes = 10
+    #else
+    var validationScenes = 50
+    #endif
+    var sceneSize = 128                       // the size the shipped nets were trained on
+    var figureScenes = [3, 7, 11]
+    static let quick = Chapter07Setup(validationScenes: 2, sceneSize: 64, figureScenes: [0])
+}
+
+/// What the chapter measured, for the tests.
+struct Chapter07Result {
+    var strides: [String: Rational]                      // FCN-8s score blobs → stride in pixels
+    var cropOffsets: [String: Size2]                     // FCN-8s crops
+    var table: [(stage: TrainingStage, scores: SegmentationScores)]
+    var pixelsScored: Int
+}
+
+func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup()) throws -> Chapter07Result {
+    lesson.say("  \"Combining fine layers and coarse layers lets the model make local predictions that")
+    lesson.say("   respect global structure.\" (§4.2)")
+    let mini = VGGMini.standard
+    let fcn8s = try mini.fcn(.fcn8s)
+    let maps = try fcn8s.coordinateMaps()
+
+    lesson.section("Three heads on one trunk, and the stride of each prediction (Fig. 3)")
+    var strides: [String: Rational] = [:]
+    for blob in ["score_fr", "upscore2", "score_pool4", "fuse_pool4", "upscore_pool4", "score_pool3", "fuse_pool3", "upscore8", "score"] {
+        let m = maps.layerMaps[blob]!!.vertical
+        strides[blob] = m.scale
+        lesson.value("  \(blob)", "stride \(m.scale) px, pixel 0 at image position \(m.shift)")
+    }
+    lesson.say("  FCN-32s upsamples score_fr (stride 32) in one 32× step. FCN-16s adds 1×1 scores of pool4")
+    lesson.say("  (stride 16) to a 2× upsampling of score_fr; FCN-8s does it again with pool3 (stride 8).")
+
+    lesson.section("Crop offsets, derived from the coordinate maps (§4.1, Caffe's coord_map)")
+    lesson.say("  A crop keeps from[o + y] for to[y]; both must sit at the same image position:")
+    lesson.say("  a·(o + y) + b_from = a·y + b_to  ⇒  o = (b_to − b_from) / a.")
+    for layer in fcn8s.layers {
+        guard case .crop = layer.kind else { continue }
+        let from = maps.layerMaps[producer(of: layer.bottoms[0], in: fcn8s)]!!.vertical
+        let to = layer.bottoms[1] == "data" ? AxisMap.identity : maps.layerMaps[producer(of: layer.bottoms[1], in: fcn8s)]!!.vertical
+        lesson.value("  \(layer.name): \(layer.bottoms[0]) → \(layer.bottoms[1])",
+                     "(\(to.shift) − \(from.shift)) / \(to.scale) = \(maps.cropOffsets[layer.name]!.height)")
+    }
+    lesson.say("  VGG16's are 5, 9 and 31 (Chapter 3): other widths of pad and kernels, same rule.")
+
+    lesson.section("At once: pool4 × 0.01 and pool3 × 0.0001")
+    lesson.say("  The staged nets add one zero-initialised skip at a time to a trained coarser net. The at-once")
+    lesson.say("  net trains all three streams together from the classifier, with the skips scaled by s.")
+    lesson.say("  A score layer w reading s·x outputs w·s·x; its gradient is s·x·g, so one SGD step moves")
+    lesson.say("  the output by lr·s²·|x|²·g: the pool4 skip learns 10⁴ and the pool3 skip 10⁸ times more")
+    lesson.say("  slowly than an unscaled one — the coarse stream leads, the fine ones join late.")
+    let scene = SyntheticData.validationWorld(sceneSize: setup.sceneSize).scene(0)
+    let x = SyntheticData.input(scene)                                                     // [1, 3, H, W]
+    let fcn32s = try EmbeddedModels.network(.fcn32s).forward(["data": x], keeping: ["pool3", "pool4", "fc7"])
+    lesson.value("  RMS of pool3 | pool4 | fc7 (FCN-32s)", ["pool3", "pool4", "fc7"].map { show(rms(fcn32s[$0]!)) }.joined(separator: " | "))
+    lesson.say("  What each stream adds to the fused scores in the trained nets; 'spread' is the RMS of")
+    lesson.say("  a stream's variation over the pixels (a constant map, however large, draws no boundary):")
+    for stage in [TrainingStage.fcn8s, .fcn8sAtOnce] {
+        let b = try EmbeddedModels.network(stage).forward(["data": x], keeping: ["upscore2", "score_pool4c", "upscore_pool4", "score_pool3c"])
+        for (coarse, skip) in [("upscore2", "score_pool4c"), ("upscore_pool4", "score_pool3c")] {
+            lesson.value("  \(stage.displayName): \(coarse) | \(skip)",
+                         "RMS \(show(rms(b[coarse]!))) | \(show(rms(b[skip]!))), spread \(show(spread(b[coarse]!))) | \(show(spread(b[skip]!)))")
+        }
+    }
+    lesson.say("  A skip whose spread is near 0 adds a per-class constant: it moves no boundary, and that net")
+    lesson.say("  segments like an FCN-32s. Compare the at-once row of Table 2 below with the staged FCN-8s.")
+
+    lesson.section("Miniature Table 2: \(setup.validationScenes) held-out scenes of \(setup.sceneSize)×\(setup.sceneSize)")
+    let world = SyntheticData.validationWorld(sceneSize: setup.sceneSize)
+    let stages: [TrainingStage] = [.fcn32sFixed, .fcn32s, .fcn16s, .fcn8s, .fcn8sAtOnce]
+    var table: [(stage: TrainingStage, scores: SegmentationScores)] = []
+    var pixelsScored = 0
+    let clock = ContinuousClock(), start = clock.now
+    var bar = ProgressBar(total: stages.count * setup.validationScenes, label: "Table 2", unit: "img")
+    for (k, stage) in stages.enumerated() {
+        let net = try EmbeddedModels.network(stage)
+        let m = try SegmentationEvaluation.evaluate(net, classes: ShapeClass.count, count: setup.validationScenes,
+                                                   progress: { bar.update(step: k * setup.validationScenes + $0) }) { world.scene($0) }
+        table.append((stage, m.scores))
+        pixelsScored = m.truthTotals.reduce(0, +)
+    }
+    bar.finish()
+    lesson.say("  " + column("", 18) + column("pixel acc.", 12) + column("mean acc.", 12) + column("mean IU", 10) + "f.w. IU")
+    for row in table {
+        let s = row.scores
+        lesson.say("  " + column(row.stage.displayName, 18) + [s.pixelAccuracy, s.meanAccuracy].map { column(percent($0), 12) }.joined()
+                   + column(percent(s.meanIU), 10) + percent(s.frequencyWeightedIU))
+    }
+    lesson.value("pixels scored per net (void excluded)", pixelsScored)
+    lesson.value("evaluation time", "\(show((clock.now - start).inSeconds)) s")
+    lesson.say("  The paper (PASCAL VOC 2011 val, VGG16): FCN-32s-fixed 45.4, FCN-32s 59.4, FCN-16s 62.4,")
+    lesson.say("  FCN-8s 62.7 mean IU. Compare the ORDER of our rows, not the values: a 0.3 M-parameter net")
+    lesson.say("  on synthetic shapes, trained minutes, not days.")
+    try lesson.figure("table2", TableRenderer(header: ["net", "pixel acc.", "mean acc.", "mean IU", "f.w. IU"],
+        rows: table.map { [$0.stage.displayName] + [$0.scores.pixelAccuracy, $0.scores.meanAccuracy, $0.scores.meanIU,
+                                                    $0.scores.frequencyWeightedIU].map { percent($0) } },
+        title: "Miniature Table 2 — \(setup.validationScenes) synthetic scenes").figure())
+
+    lesson.section("Fig. 4: refining the output, 32s → 16s → 8s")
+    let nets = try [TrainingStage.fcn32s, .fcn16s, .fcn8s].map { ($0, try EmbeddedModels.network($0)) }
+    var rows: [SegmentationRow] = []
+    for index in setup.figureScenes {
+        let s = world.scene(index)
+        var panels: [(title: String, labels: [Int])] = []
+        for (stage, net) in nets {
+            panels.append((stage.displayName, SegmentationEvaluation.argmax(try net.forward(SyntheticData.input(s))).map(Int.init)))
+        }
+        panels.append(("ground truth", s.labels.map(Int.init)))
+        rows.append(SegmentationRow(image: RGBPixels(width: s.width, height: s.height, bytes: s.rgb), panels: panels))
+    }
+    try lesson.figure("fig4-refinement", segmentationResultsFigure(title: "Refining fully convolutional nets by fusing information from layers with different strides (Fig. 4)",
+        rows: rows, classNames: ShapeClass.allCases.map(\.name), panelSize: 150))
+
+    lesson.section("Summary and exercises")
+    lesson.say("  Each skip halves the output stride: score the finer pool, crop it onto the 2× upsampled")
+    lesson.say("  coarse scores, add. The crops follow from the coordinate maps; nothing is hand-tuned.")
+    lesson.say("  1. Add an FCN-4s head on pool2: what is its crop offset? Check with coordinateMaps().")
+    lesson.say("  2. Which classes gain most IU from 32s to 8s? (ConfusionMatrix.intersectionOverUnion.)")
+    lesson.say("  3. Evaluate at 192×192 instead of 128: does the order of the rows hold?")
+    return Chapter07Result(strides: strides, cropOffsets: maps.cropOffsets, table: table, pixelsScored: pixelsScored)
+}
+
+/// The layer whose top is `blob` (the last one, for in-place layers).
+func producer(of blob: String, in description: NetworkDescription) -> String {
+    description.layers.last { $0.top == blob }!.name
+}
+
+/// The RMS over channels of each channel's standard deviation over pixels, for `[1, C, H, W]`.
+func spread(_ t: Tensor) -> Double {
+    let d = t.nchw, plane = d.h * d.w
+    var total = 0.0
+    for c in 0..<d.c {
+        let values = t.scalars[(c * plane)..<((c + 1) * plane)].map(Double.init)
+        let mean = values.reduce(0, +) / Double(plane)
+        total += values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(plane)
+    }
+    return (total / Double(d.c)).squareRoot()
+}
+
+/// Root mean square of a tensor's values.
+func rms(_ t: Tensor) -> Double {
+    (t.scalars.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(1, t.count))).squareRoot()
+}
