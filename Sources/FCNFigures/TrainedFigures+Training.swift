@@ -14,7 +14,9 @@ extension TrainedFigures {
 
     /// The training curves of every stage: the classifier, then the segmentation stages.
     ///
-    /// - Parameter window: the moving-average window in steps.
+    /// - Parameters:
+    ///   - models: where the records come from (``TrainedModels/embedded`` for the shipped ones).
+    ///   - window: the moving-average window in steps.
     public static func trainingCurves(_ models: TrainedModels, window: Int = 50) throws -> Figure {
         let classifier = StageCurve(name: TrainingStage.classifier.displayName, records: try models.history(.classifier))
         let segmentation = try TrainingStage.segmentationStages.map { StageCurve(name: $0.displayName, records: try models.history($0)) }

@@ -77,7 +77,7 @@ public enum FCNBuildError: Error, Equatable, Sendable, CustomStringConvertible {
 /// ```
 ///
 /// ### See Also
-/// - ``VGG/backbone(widths:convolutionsPerBlock:fullyConnected:firstPadding:fc6Kernel:)``, ``AlexNet/backbone(firstPadding:)``.
+/// - ``VGG/backbone(widths:convolutionsPerBlock:fullyConnected:firstPadding:fc6Kernel:dropout:)``, ``AlexNet/backbone(firstPadding:)``.
 public enum FCN {
     /// The FCN `variant` on `backbone` for `classes` classes (21 = PASCAL VOC background + 20).
     public static func description(_ variant: FCNVariant, backbone: FCNBackbone = VGG.backbone(), classes: Int = 21) throws(FCNBuildError) -> NetworkDescription {

@@ -24,7 +24,7 @@
 /// ```
 ///
 /// ### See Also
-/// - ``VGG/backbone(widths:convolutionsPerBlock:fullyConnected:firstPadding:fc6Kernel:)``, the
+/// - ``VGG/backbone(widths:convolutionsPerBlock:fullyConnected:firstPadding:fc6Kernel:dropout:)``, the
 ///   convolutionalised trunk written out directly as Berkeley does.
 public enum NetSurgery {
     /// `description` with every fully connected layer replaced by the equivalent convolution,

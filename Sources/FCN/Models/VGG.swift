@@ -15,7 +15,7 @@
 /// ```
 ///
 /// ### See Also
-/// - ``FCN``, which puts segmentation heads on ``VGG/backbone(widths:convolutionsPerBlock:fullyConnected:firstPadding:fc6Kernel:)``.
+/// - ``FCN``, which puts segmentation heads on ``VGG/backbone(widths:convolutionsPerBlock:fullyConnected:firstPadding:fc6Kernel:dropout:)``.
 /// - ``NetSurgery``, which turns `fc6`–`fc8` into convolutions (paper §3.1).
 public enum VGG {
     /// VGG16's channel widths per block.
@@ -46,8 +46,13 @@ public enum VGG {
     /// The VGG classifier: convolution blocks, then fc6 and fc7 (`fullyConnected` wide, ReLU,
     /// dropout `dropout`) and fc8 (`classes` wide). Input `[N, 3, 224, 224]`; output `[N, classes]`.
     ///
-    /// - Parameter dropout: the ratio of fc6's and fc7's dropout layers (VGG16: 0.5); 0 leaves
-    ///   them out (VGG-mini's 128-wide fc layers train badly with dropout, see `VGGMini.swift`).
+    /// - Parameters:
+    ///   - widths: channels of the five convolution blocks.
+    ///   - convolutionsPerBlock: 3×3 convolutions in each block.
+    ///   - fullyConnected: outputs of fc6 and fc7.
+    ///   - classes: outputs of fc8.
+    ///   - dropout: the ratio of fc6's and fc7's dropout layers (VGG16: 0.5); 0 leaves them out
+    ///     (VGG-mini's 128-wide fc layers train badly with dropout, see ``VGGMini/dropout``).
     public static func description(widths: [Int] = vgg16Widths, convolutionsPerBlock: [Int] = vgg16Depths,
                                    fullyConnected: Int = 4096, classes: Int = 1000, dropout: Float = 0.5) -> NetworkDescription {
         var (layers, top) = convolutionBlocks(widths: widths, depths: convolutionsPerBlock, firstPadding: 1)

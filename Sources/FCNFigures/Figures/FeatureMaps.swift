@@ -39,8 +39,10 @@ public struct FeatureMapLayer: Sendable {
 /// Feature maps of several layers for one image.
 ///
 /// - Parameters:
-///   - title, subtitle: the heading.
-///   - image: the input, drawn on the left; `imageCaption` under it.
+///   - title: the heading.
+///   - subtitle: the line under the heading.
+///   - image: the input, drawn on the left.
+///   - imageCaption: the text under the image.
 ///   - layers: the mosaics, drawn top to bottom in this order.
 ///   - tileSize: the width of every tile in points (maps of any size are scaled to it, so a
 ///     tile's pixels show how coarse the map is).

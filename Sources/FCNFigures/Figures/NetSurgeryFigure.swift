@@ -31,7 +31,8 @@ public struct SurgeryRow: Sendable {
 /// Paper Fig. 2.
 ///
 /// - Parameters:
-///   - classifier, convolutional: the two rows (the same net before and after surgery).
+///   - classifier: the top row, the net before surgery.
+///   - convolutional: the bottom row, the same net after surgery.
 ///   - subtitle: the line under the title, e.g. how fc6's weight is reshaped.
 ///   - heatmap: one class's scores from a trained net, drawn in the output grid and over the
 ///     image on the right; `nil` draws the empty grid (shapes only).

@@ -40,6 +40,7 @@ public func movingAverage(_ values: [Double], window: Int) -> [Double] {
 ///   - segmentation: the segmentation stages, one line each.
 ///   - pixelsPerScene: the segmentation loss is a sum over the scene's pixels; it is divided by
 ///     this number (H·W) so the curves read per pixel (ln 7 ≈ 1.95 is chance for 7 classes).
+///   - window: the moving-average window in steps.
 public func trainingCurvesFigure(classifier: StageCurve?, segmentation: [StageCurve], pixelsPerScene: Int,
                                  window: Int = 50) -> Figure {
     let panelWidth = 430.0, panelHeight = 260.0, margin = 16.0, header = 46.0
