@@ -118,8 +118,9 @@ public func skipArchitectureFigure(_ a: SkipArchitecture) -> Figure {
         canvas.text("Skip architecture of \(a.network), walked from its description (Fig. 3)", at: Point(margin, margin + 12), font: .bold(14))
         canvas.text("Columns are strides: head layers sit under the pool whose stride they have. Green: skip branches from pool4 / pool3. Shapes C×H×W for the input shown.",
                     at: Point(margin, margin + 30), font: .regular(10), color: .grey)
-        // Stride bands behind the head.
-        for (stride, c) in stridesColumns where stride > 4 {
+        // Stride bands behind the head, in column order (a dictionary's order changes from one
+        // process to the next, and with it the order Cairo numbers glyphs in the SVG and PDF).
+        for (stride, c) in stridesColumns.sorted(by: { $0.value < $1.value }) where stride > 4 {
             let r = Rect(x: x(ofColumn: c) - columnWidth / 2 + 4, y: headTop - 14, width: columnWidth - 8, height: height - headTop - 10)
             canvas.fill(r, RGB(0.97, 0.97, 0.98))
             if c > 0 { canvas.text("stride \(stride)", at: Point(r.center.x, r.maxY - 4), font: .bold(10), color: .grey, align: .center, baseline: .bottom) }
