@@ -21,9 +21,12 @@ import FCNCourse
         // Fewer pixels kept, a noisier estimate of the whole-image gradient.
         #expect(r.samplingDifferences.count == setup.keepFractions.count)
         #expect(r.samplingDifferences.last! > r.samplingDifferences.first!)
-        // The loss falls over the run.
+        // The loss falls over the run: the second half's mean per-pixel loss is clearly below
+        // the starting ln 7. (Not "last steps below first steps": over 8 different images the
+        // per-image loss varies more than a few steps of training lower it.)
         #expect(r.losses.count == setup.steps)
-        #expect(r.losses.suffix(2).reduce(0, +) < r.losses.prefix(2).reduce(0, +), "\(r.losses)")
+        let secondHalf = r.losses.suffix(setup.steps / 2)
+        #expect(secondHalf.reduce(0, +) / Double(secondHalf.count) < r.firstLossPerPixel - 0.1, "\(r.losses)")
         // Before training every pixel is background: pixel accuracy = the background's share.
         let world = SyntheticData.validationWorld(sceneSize: setup.sceneSize)
         let labels = (0..<setup.validationScenes).flatMap { world.scene($0).labels }.filter { Int($0) < ShapeClass.count }
