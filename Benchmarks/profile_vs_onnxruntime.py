@@ -35,11 +35,7 @@ def prepare(args, work):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--arch", default="fcn8s", choices=["fcn8s", "fcn16s", "fcn32s"])
-    ap.add_argument("--height", type=int, default=500)
-    ap.add_argument("--width", type=int, default=500)
-    ap.add_argument("--classes", type=int, default=21)
-    ap.add_argument("--threads", type=int, default=2)
+    bench.add_network_arguments(ap)
     ap.add_argument("--runs", type=int, default=3, help="timed forward passes per process")
     ap.add_argument("--rounds", type=int, default=1, help="processes per engine, alternating")
     ap.add_argument("--profile", default=os.path.join(HERE, ".build", "release", "fcn-profile"))

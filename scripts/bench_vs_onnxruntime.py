@@ -210,13 +210,18 @@ def last_json_line(text):
     sys.exit("no timing line in output:\n" + text[-2000:])
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_network_arguments(ap):
+    """The job both benchmark scripts time: which FCN, on what input size, with how many threads."""
     ap.add_argument("--arch", default="fcn8s", choices=["fcn8s", "fcn16s", "fcn32s"])
     ap.add_argument("--height", type=int, default=500)
     ap.add_argument("--width", type=int, default=500)
     ap.add_argument("--classes", type=int, default=21)
     ap.add_argument("--threads", type=int, default=2)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_network_arguments(ap)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--fcn", default=".build/release/fcn", help="the swift-fcn binary")
     ap.add_argument("--workdir", default=None)
