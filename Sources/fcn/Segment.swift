@@ -124,14 +124,7 @@ enum EmbeddedModelRequestError: Error, CustomStringConvertible {
 /// the synthetic shapes world, so it segments discs, rings, squares, triangles, stars and crosses.
 func embeddedNetwork(_ arch: FCNArchitecture, classes: Int?) throws -> Network {
     if let classes, classes != VGGMini.segmentationClasses { throw EmbeddedModelRequestError.classCount(requested: classes) }
-    let stage: TrainingStage
-    switch arch {
-    case .fcn8s: stage = .fcn8s
-    case .fcn16s: stage = .fcn16s
-    case .fcn32s: stage = .fcn32s
-    case .fcn8sAtOnce: stage = .fcn8sAtOnce
-    case .fcnAlexNet: throw EmbeddedModelRequestError.noEmbedded(arch)
-    }
+    guard let stage = EmbeddedModels.stage(for: arch) else { throw EmbeddedModelRequestError.noEmbedded(arch) }
     return try EmbeddedModels.network(stage)
 }
 

@@ -21,8 +21,7 @@ import Foundation
 
 /// The course's trained VGG-mini net for `architecture` when the library ships it, else `nil`.
 func embeddedModel(_ architecture: FCNArchitecture) -> (architecture: FCNArchitecture, network: Network)? {
-    let stages: [FCNArchitecture: TrainingStage] = [.fcn32s: .fcn32s, .fcn16s: .fcn16s, .fcn8s: .fcn8s, .fcn8sAtOnce: .fcn8sAtOnce]
-    guard let stage = stages[architecture], EmbeddedModels.available.contains(stage),
+    guard let stage = EmbeddedModels.stage(for: architecture), EmbeddedModels.available.contains(stage),
           let network = try? EmbeddedModels.network(stage) else { return nil }
     return (architecture, network)
 }

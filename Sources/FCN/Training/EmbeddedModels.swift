@@ -31,6 +31,19 @@ public enum EmbeddedModels {
         Bundle.module.url(forResource: stage.rawValue, withExtension: "safetensors", subdirectory: "Models")
     }
 
+    /// The shipped stage that plays `architecture` (VGG-mini in place of VGG16), or `nil` when
+    /// none does (FCN-AlexNet). FCN-32s-fixed and the classifier are not architectures of their
+    /// own here: `.fcn32s` is the fully fine-tuned FCN-32s.
+    public static func stage(for architecture: FCNArchitecture) -> TrainingStage? {
+        switch architecture {
+        case .fcn8s: .fcn8s
+        case .fcn16s: .fcn16s
+        case .fcn32s: .fcn32s
+        case .fcn8sAtOnce: .fcn8sAtOnce
+        case .fcnAlexNet: nil
+        }
+    }
+
     /// The stages whose weights are shipped.
     public static var available: [TrainingStage] { TrainingStage.allCases.filter { url($0) != nil } }
 
