@@ -73,11 +73,7 @@ def main():
         ot, orr = float(np.median(ort_t)), float(np.median(ort_rss))
         print(f"  onnxruntime forward {ot*1000:8.1f} ms (rounds: {', '.join(f'{t*1000:.0f}' for t in ort_t)})   peak RSS {orr:7.1f} MiB")
         print(f"  ratio       time {st/ot:.3f}   memory {sr/orr:.3f}")
-        ref, ours = np.load(ref_out), np.load(swift_out)
-        if ref.shape != ours.shape:
-            sys.exit(f"shape mismatch: onnxruntime {ref.shape}, swift-fcn {ours.shape}")
-        rel = float(np.abs(ours - ref).max() / np.abs(ref).max())
-        agree = float((ours.argmax(1) == ref.argmax(1)).mean())
+        rel, agree = bench.compare_outputs(ref_out, swift_out)
         print(f"  max |ours - ref| / max |ref| = {rel:.2e}   argmax agreement {agree*100:.3f}%")
         print(json.dumps({"arch": args.arch, "height": args.height, "width": args.width, "timeRatio": st / ot,
                           "memoryRatio": sr / orr, "relativeError": rel, "argmaxAgreement": agree,

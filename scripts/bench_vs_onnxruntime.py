@@ -210,6 +210,16 @@ def last_json_line(text):
     sys.exit("no timing line in output:\n" + text[-2000:])
 
 
+def compare_outputs(ref_path, ours_path):
+    """Max |ours − ref| relative to max |ref|, and the fraction of pixels whose arg-max class agrees."""
+    ref, ours = np.load(ref_path), np.load(ours_path)
+    if ref.shape != ours.shape:
+        sys.exit(f"shape mismatch: onnxruntime {ref.shape}, swift-fcn {ours.shape}")
+    rel = float(np.abs(ours - ref).max() / np.abs(ref).max())
+    agree = float((ours.argmax(1) == ref.argmax(1)).mean())
+    return rel, agree
+
+
 def add_network_arguments(ap):
     """The job both benchmark scripts time: which FCN, on what input size, with how many threads."""
     ap.add_argument("--arch", default="fcn8s", choices=["fcn8s", "fcn16s", "fcn32s"])
@@ -253,11 +263,7 @@ def main():
                                      "--threads", str(args.threads), "--repeat", str(args.runs), "--timing-json"])
     ort_t = float(np.median(last_json_line(ort_text)["forwardSeconds"]))
     swift_t = float(np.median(last_json_line(swift_text)["forwardSeconds"]))
-    ref, ours = np.load(ref_out), np.load(swift_out)
-    if ref.shape != ours.shape:
-        sys.exit(f"shape mismatch: onnxruntime {ref.shape}, swift-fcn {ours.shape}")
-    rel = float(np.abs(ours - ref).max() / np.abs(ref).max())
-    agree = float((ours.argmax(1) == ref.argmax(1)).mean())
+    rel, agree = compare_outputs(ref_out, swift_out)
     print(f"{args.arch} {args.height}x{args.width}, {args.classes} classes, {args.threads} threads, median of {args.runs}")
     print(f"  forward   swift-fcn {swift_t*1000:9.1f} ms   onnxruntime {ort_t*1000:9.1f} ms   ratio {swift_t/ort_t:.3f}")
     print(f"  peak RSS  swift-fcn {swift_rss:9.1f} MiB  onnxruntime {ort_rss:9.1f} MiB  ratio {swift_rss/ort_rss:.3f}")
