@@ -4,13 +4,21 @@
 // Darrell, CVPR 2015), reproduced stage by stage as a Swift library, a course and a figure
 // factory.
 //
-// Targets, from the bottom up:
-// - `CCairo`, `COpenBLAS`: system-library shims, nothing else. OpenBLAS is *not* linked:
-//   `FCN/Kernels/BLAS.swift` loads it at run time after choosing the right CPU core type.
-// - `CFCNKernels`: AVX-512 inner loops in C (Swift cannot target AVX-512 per function).
-// - `FCN`: the library (tensors, layers, fast kernels, networks, models, formats, training).
-// - `FCNFigures`: the drawing engine and the figures (Cairo; PNG, PDF and SVG).
-// - `fcn`: the command-line tool, thin.
+// Modules, from the bottom up; an arrow may only point down, and Swift rejects an import that
+// is not declared here (README "Architecture"):
+// - `CCairo`, `COpenBLAS`, `CImageCodecs`, `CFCNKernels`: C shims and AVX-512 loops.
+// - `FCNCore`: the tensor, window geometry, seeded randomness. No C, no Foundation-heavy code.
+// - `FCNKernels`: OpenBLAS loading and core choice, GEMM, im2col/col2im, Winograd transforms,
+//   threading. Its pointer APIs are `package`: the library uses them, users never see them.
+//   OpenBLAS is *not* linked: `FCNKernels/BLAS.swift` loads it at run time after choosing the
+//   right CPU core type.
+// - `FCN`: the inference library — layers (one folder per kind, reference loops beside fast
+//   paths), networks as descriptions (analysis, executor), models and net surgery, weight formats,
+//   metrics, segmentation, the shipped models. It does not link Cairo and knows no training.
+// - `FCNTraining`: SGD, the staged training of Table 2, checkpoints, the synthetic scene
+//   generator (Cairo), VOC export.
+// - `FCNFigures` (Cairo, PNG/PDF/SVG), `FCNCourse` (what the chapters share), `fcn` (the CLI,
+//   thin), and one executable per chapter.
 import PackageDescription
 
 /// The course: one executable per chapter, `swift run ChapterNN`.
@@ -30,6 +38,7 @@ let package = Package(
     name: "swift-fcn",
     products: [
         .library(name: "FCN", targets: ["FCN"]),
+        .library(name: "FCNTraining", targets: ["FCNTraining"]),
         .library(name: "FCNFigures", targets: ["FCNFigures"]),
         .executable(name: "fcn", targets: ["fcn"]),
     ] + chapters.map { .executable(name: $0.name, targets: [$0.name]) },
@@ -63,32 +72,50 @@ let package = Package(
             name: "CFCNKernels",
             path: "Sources/CFCNKernels"
         ),
+        // Tensor and geometry: what every other module speaks.
+        .target(
+            name: "FCNCore",
+            path: "Sources/FCNCore"
+        ),
+        // BLAS loading, GEMM, im2col, Winograd transforms, threads (pointer APIs are `package`).
+        .target(
+            name: "FCNKernels",
+            dependencies: ["FCNCore", "COpenBLAS", "CFCNKernels"],
+            path: "Sources/FCNKernels"
+        ),
+        // The inference library: no Cairo, no training.
         .target(
             name: "FCN",
             dependencies: [
-                "COpenBLAS", "CCairo", "CImageCodecs", "CFCNKernels",
+                "FCNCore", "FCNKernels", "CImageCodecs", "CFCNKernels",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Sources/FCN",
             exclude: ["Formats/Caffe/caffe_subset.proto"],  // the schema; its generated .pb.swift is compiled
             resources: [.copy("Resources/Models")]  // trained VGG-mini weights (EmbeddedModels)
         ),
+        // Training: SGD, the stages of Table 2, checkpoints, synthetic scenes (Cairo), VOC export.
+        .target(
+            name: "FCNTraining",
+            dependencies: ["FCN", "FCNCore", "CCairo"],
+            path: "Sources/FCNTraining"
+        ),
         // Figures drawn with Cairo from numbers the library computed (PNG, PDF, SVG).
         .target(
             name: "FCNFigures",
-            dependencies: ["FCN", "CCairo"],
+            dependencies: ["FCN", "FCNCore", "FCNTraining", "CCairo"],
             path: "Sources/FCNFigures"
         ),
         // What every chapter of the course shares (printing, figure output, options).
         .target(
             name: "FCNCourse",
-            dependencies: ["FCN", "FCNFigures"],
+            dependencies: ["FCN", "FCNCore", "FCNTraining", "FCNFigures"],
             path: "Sources/FCNCourse"
         ),
         .executableTarget(
             name: "fcn",
             dependencies: [
-                "FCN",
+                "FCN", "FCNCore", "FCNKernels", "FCNTraining",
                 "FCNFigures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -96,24 +123,24 @@ let package = Package(
         ),
         .testTarget(
             name: "FCNTests",
-            dependencies: ["FCN"],
+            dependencies: ["FCN", "FCNCore", "FCNKernels", "FCNTraining"],
             path: "Tests/FCNTests",
             exclude: ["Formats/Fixtures", "Formats/Malformed", "Models/Fixtures"]  // read by path (#filePath), not bundled
         ),
         .testTarget(
             name: "TutorialTests",
-            dependencies: chapters.map { .target(name: $0.name) } + ["FCNCourse"],
+            dependencies: chapters.map { .target(name: $0.name) } + ["FCNCourse", "FCN", "FCNCore", "FCNTraining"],
             path: "Tests/TutorialTests"
         ),
         .testTarget(
             name: "FCNFiguresTests",
-            dependencies: ["FCNFigures", "FCN", "CCairo"],
+            dependencies: ["FCNFigures", "FCN", "FCNCore", "FCNTraining", "CCairo"],
             path: "Tests/FCNFiguresTests"
         ),
     ] + chapters.map { chapter in
         .executableTarget(
             name: chapter.name,
-            dependencies: ["FCN", "FCNFigures", "FCNCourse"],
+            dependencies: ["FCN", "FCNCore", "FCNTraining", "FCNFigures", "FCNCourse"],
             path: "Tutorials/\(chapter.folder)"
         )
     }

@@ -1,7 +1,7 @@
 // winograd_f43.c — fused Winograd F(4×4, 3×3) convolution for a block of tiles, AVX-512.
 //
 // Fast path for the stride-1 3×3 convolutions of FCN's VGG16 body (paper §3, §4.1). The
-// algorithm and its matrices are explained in Sources/FCN/Kernels/WinogradTransforms.swift
+// algorithm and its matrices are explained in Sources/FCNKernels/WinogradTransforms.swift
 // (Lavin & Gray, CVPR 2016); the Swift driver is WinogradConvolution+Fused.swift.
 //
 // Why a fused block kernel. The BLAS path transforms a few hundred tiles into a buffer V, runs

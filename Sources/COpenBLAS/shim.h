@@ -2,7 +2,7 @@
 //
 // We include cblas.h for its enums and prototypes but do not link the library: Debian's
 // OpenBLAS reads OPENBLAS_CORETYPE once, while it loads, and mis-detects recent x86 CPUs.
-// FCN/Kernels/BLAS.swift therefore chooses the core type, sets the variable, and only then
+// FCNKernels/BLAS.swift therefore chooses the core type, sets the variable, and only then
 // opens libopenblas.so.0 with dlopen. The typedefs below give the exact C function-pointer
 // types of the symbols it looks up, taken from cblas.h itself so they cannot drift.
 #include <cblas.h>

@@ -4,6 +4,7 @@
 // that returns a `Figure` and listing it here under a file-name-friendly name. Figures drawn
 // from the trained VGG-mini models (`TrainedFigures`) are listed in `trainedModelFigures` too;
 // without the shipped weights they throw `FigureError.needsTrainedModel` naming the missing file.
+import FCNTraining
 import FCN
 
 /// The named figures, by name (the name is also the output file's base name).

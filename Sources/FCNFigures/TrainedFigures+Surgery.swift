@@ -7,6 +7,7 @@
 // 32-pixel step of the score map asks the classifier the question it was trained on. The class
 // shown is the object class covering most of the scene; its score is the softmax probability
 // over the classifier's six shape classes at each cell.
+import FCNTraining
 import FCN
 import Foundation
 

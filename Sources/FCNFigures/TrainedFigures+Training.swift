@@ -4,6 +4,7 @@
 // Paper §4 (Table 2) and §4.3 (training). The numbers are read, not recomputed: the run's
 // `table2.json` (its held-out evaluation) and the `<stage>.history.csv` files, as shipped next
 // to the weights (`EmbeddedModels.trainingReport()`, `EmbeddedModels.history(_:)`).
+import FCNTraining
 import FCN
 
 extension TrainedFigures {

@@ -6,6 +6,7 @@
 // the scenes are the held-out validation scenes (`SyntheticData.validationWorld`), never
 // trained on. Everything is deterministic: fixed scenes, fixed weights, first-maximum argmax.
 // Net surgery and the training records: `TrainedFigures+Surgery.swift`, `+Training.swift`.
+import FCNTraining
 import FCN
 import Foundation
 

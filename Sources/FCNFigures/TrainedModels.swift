@@ -4,6 +4,7 @@
 // Paper §4 (the staged training whose results Fig. 2 right, Fig. 4, Table 2 and the loss curves
 // show). A source is three closures, so tests can hand the figures other nets (freshly
 // initialised ones) and fixture files, and the figures never reach for the bundle themselves.
+import FCNTraining
 import FCN
 
 /// A source of trained VGG-mini nets and their training records.

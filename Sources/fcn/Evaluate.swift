@@ -1,6 +1,7 @@
 // Evaluate.swift — `fcn evaluate`: the paper's four metrics (§4 "Metrics", Table 2) of a
 // segmentation net on the synthetic validation scenes or on a VOC-layout folder; also exports
 // the synthetic validation set in VOC's layout. The work is in the library.
+import FCNTraining
 import ArgumentParser
 import FCN
 import Foundation
@@ -92,7 +93,7 @@ struct Evaluate: ParsableCommand {
             }
             if let out {
                 let pipeline = TrainingPipeline(folder: URL(filePath: out), seed: 1)
-                let weights = try TrainingPipeline.loadWeights(pipeline.weightsURL(s))
+                let weights = try PretrainedWeights.readTensors(pipeline.weightsURL(s))
                 return (try Network(try s.description(.standard), parameters: weights), "\(s.displayName) (\(pipeline.weightsURL(s).path))")
             }
             return (try EmbeddedModels.network(s), "\(s.displayName) (shipped)")
@@ -101,7 +102,7 @@ struct Evaluate: ParsableCommand {
         guard let variant = FCNVariant.allCases.first(where: { $0.rawValue.lowercased() == arch.replacingOccurrences(of: "-", with: "").lowercased() }) else {
             throw ValidationError("unknown --arch '\(arch)'; choose fcn32s, fcn16s, fcn8s or fcn8s-atonce")
         }
-        let parameters = try TrainingPipeline.loadWeights(URL(filePath: weights))
+        let parameters = try PretrainedWeights.readTensors(URL(filePath: weights))
         guard let classes = parameters["score_fr.weight"]?.shape[0] else { throw ValidationError("\(weights): no score_fr.weight tensor") }
         let description: NetworkDescription
         switch backbone {

@@ -2,6 +2,7 @@
 //
 // Each subcommand lives in its own file and stays thin; everything it computes comes from the
 // `FCN` library so that the chapters, the figures and the command share one implementation.
+import FCNKernels
 import ArgumentParser
 import FCN
 import Foundation

@@ -1,4 +1,5 @@
 // Info.swift — `fcn info`: facts about the machine and, later, about architectures.
+import FCNKernels
 import ArgumentParser
 import FCN
 import Foundation

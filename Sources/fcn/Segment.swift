@@ -1,5 +1,6 @@
 // Segment.swift — `fcn segment`: real FCN inference on one image (paper §3 dense prediction,
 // §4.2). Argument parsing, timing and messages only; the work is `FCN.Segmentation`.
+import FCNKernels
 import ArgumentParser
 import FCN
 import Foundation

@@ -1,5 +1,7 @@
 // Train.swift — `fcn train`: the paper's staged training on the synthetic world (§4.1–4.2,
 // Table 2), with checkpoints, Ctrl-C and --resume. The work is `TrainingPipeline` in the library.
+import FCNTraining
+import FCNKernels
 import ArgumentParser
 import FCN
 import Foundation

@@ -5,6 +5,7 @@
 // nets and fixture records (the drawing and data paths are the same as with trained weights),
 // and a missing model must give a typed error. The second runs when the trained weights are
 // shipped in the FCN bundle (CI has them): the catalogued figures themselves.
+@testable import FCNTraining
 import Foundation
 import Testing
 @testable import FCNFigures

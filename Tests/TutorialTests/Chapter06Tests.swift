@@ -1,4 +1,5 @@
 // Chapter06Tests.swift — the per-pixel loss, loss sampling and a short run, as the chapter measures them.
+import FCNTraining
 import Testing
 import Foundation
 import FCN

@@ -1,4 +1,5 @@
 // Chapter07Tests.swift — strides and crop offsets of VGG-mini FCN-8s, and the miniature Table 2.
+import FCNTraining
 import Testing
 import FCN
 import FCNCourse

@@ -1,4 +1,5 @@
 // Chapter09Tests.swift — boundary distances, output strides, and the exact dilated (OS 16) head.
+import FCNTraining
 import Testing
 import FCN
 import FCNCourse

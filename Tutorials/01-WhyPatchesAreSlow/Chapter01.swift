@@ -15,6 +15,7 @@
 // both, and count the multiply-adds to see where the speed-up comes from.
 //
 // Dimension letters: K classes, H×W the image, G×G the grid of windows.
+import FCNTraining
 import FCN
 import FCNCourse
 import FCNFigures

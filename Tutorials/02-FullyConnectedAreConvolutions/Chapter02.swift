@@ -15,6 +15,7 @@
 // heatmap of Fig. 2, where our "tabby cat" is one of the shapes.
 //
 // Dimension letters: K classes, H×W the scene, G_H×G_W the score grid.
+import FCNTraining
 import FCN
 import FCNCourse
 import FCNFigures

@@ -9,6 +9,7 @@
 // produces, (2) that it is the adjoint ("backwards") of a strided convolution, (3) the bilinear
 // kernel FCN initialises it with and what it does to a constant and a ramp, (4) the checkerboard
 // a kernel that is not a multiple of the stride leaves, (5) fixed versus learned upsampling.
+import FCNTraining
 import FCN
 import FCNCourse
 import FCNFigures

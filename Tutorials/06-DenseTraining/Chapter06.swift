@@ -22,6 +22,7 @@
 // held-out scenes before and after (and for the shipped FCN-32s).
 //
 // Dimension letters: K classes, H×W the image.
+import FCNTraining
 import FCN
 import FCNCourse
 import FCNFigures

@@ -15,6 +15,7 @@
 // Table 2 on held-out synthetic scenes and (5) Fig. 4 (image, 32s, 16s, 8s, truth).
 //
 // Dimension letters: K classes, H×W the image.
+import FCNTraining
 import FCN
 import FCNCourse
 import FCNFigures

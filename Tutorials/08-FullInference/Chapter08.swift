@@ -14,6 +14,7 @@
 // meaningless, but every shape, crop, byte and millisecond is real.
 //
 // Dimension letters: K classes, H×W the image.
+import FCNTraining
 import FCN
 import FCNCourse
 import FCNFigures

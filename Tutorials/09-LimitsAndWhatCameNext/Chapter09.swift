@@ -18,6 +18,7 @@
 // attention, in words: we do not run them here.
 //
 // Dimension letters: K classes, H×W the image.
+import FCNTraining
 import FCN
 import FCNCourse
 import FCNFigures

@@ -8,6 +8,7 @@
 //   3. no scaling: values stay in roughly [−123, 151].
 // Layout: H height, W width; the result is one image, `[1, 3, H, W]` (N = 1, C = 3 in BGR order).
 
+import FCNCore
 import Foundation
 
 extension RGBImage {

@@ -13,6 +13,7 @@
 //
 // We read `<f4` (float32) and `<f8` (float64, rounded to Float), C order only; we write `<f4`.
 
+import FCNCore
 import Foundation
 
 /// Why an `.npy` file was refused. Every message names the file.

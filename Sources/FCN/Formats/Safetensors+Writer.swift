@@ -7,6 +7,7 @@
 // - the header is padded with spaces so the data section starts at a multiple of 8 bytes
 //   (as the reference implementation does), which keeps every F32 tensor aligned in a mapping.
 
+import FCNCore
 import Foundation
 
 /// Writing safetensors files. Reading is ``SafetensorsFile``.

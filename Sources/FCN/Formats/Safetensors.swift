@@ -18,6 +18,7 @@
 // loader should use `tensor(named:expectedShape:)`, which refuses non-finite values (and a
 // wrong shape) naming the tensor — a NaN weight poisons every output silently otherwise.
 
+import FCNCore
 import Foundation
 
 /// Why a safetensors file was refused. Every message names the file.

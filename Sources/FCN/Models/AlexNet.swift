@@ -7,6 +7,8 @@
 // CaffeNet — and Berkeley's `voc-fcn-alexnet/net.py` — pools first (conv, relu, pool, norm).
 // Each builder below follows its source.
 
+import FCNCore
+
 /// Builders for AlexNet.
 ///
 /// ```swift

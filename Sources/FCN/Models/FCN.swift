@@ -15,6 +15,8 @@
 //
 // Dimension letters: K classes.
 
+import FCNCore
+
 /// The convolutional trunk an FCN head is put on.
 ///
 /// ```swift

@@ -11,6 +11,7 @@
 //
 // Dimension letters: N batch, C channels, H×W spatial size.
 
+import FCNKernels
 import Foundation
 
 /// Why a forward pass was refused before it started.

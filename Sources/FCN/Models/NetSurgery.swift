@@ -15,6 +15,8 @@
 // position. So the reshape [O, F] → [O, C, H, W] moves no number, and the convolution at the
 // single window position computes Σ_f W[o, f]·x_f, the fully connected layer.
 
+import FCNCore
+
 /// Description and weight transforms for convolutionalization.
 ///
 /// ```swift

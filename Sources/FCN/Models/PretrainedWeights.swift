@@ -19,6 +19,7 @@
 //   - Everything else that is missing, left over or mis-shaped is an error naming the file,
 //     the tensor and both shapes.
 
+import FCNCore
 import Foundation
 
 /// Why weights could not be loaded. Every message names the file.

@@ -12,6 +12,7 @@
 //
 // Dimension letters: K classes, H×W the input size.
 
+import FCNCore
 import Foundation
 
 /// Why a segmentation request was refused.

@@ -7,6 +7,8 @@
 // names (`conv1_1` … `conv5_3`, `fc6`, `fc7`, `fc8`) are the ones Caffe and pytorch-fcn use, so
 // weight files map onto them unchanged.
 
+import FCNCore
+
 /// Builders for VGG-style networks.
 ///
 /// ```swift
@@ -52,7 +54,7 @@ public enum VGG {
     ///   - fullyConnected: outputs of fc6 and fc7.
     ///   - classes: outputs of fc8.
     ///   - dropout: the ratio of fc6's and fc7's dropout layers (VGG16: 0.5); 0 leaves them out
-    ///     (VGG-mini's 128-wide fc layers train badly with dropout, see ``VGGMini/dropout``).
+    ///     (VGG-mini's 128-wide fc layers train badly with dropout, see `VGGMini.dropout`).
     public static func description(widths: [Int] = vgg16Widths, convolutionsPerBlock: [Int] = vgg16Depths,
                                    fullyConnected: Int = 4096, classes: Int = 1000, dropout: Float = 0.5) -> NetworkDescription {
         var (layers, top) = convolutionBlocks(widths: widths, depths: convolutionsPerBlock, firstPadding: 1)

@@ -21,6 +21,8 @@
 // the size of pool5 at the input shape given, so analyse a classifier at its training size
 // (224×224 for VGG16, 227×227 for AlexNet); for other sizes convolutionalize first.
 
+import FCNCore
+
 /// One row of the per-layer table.
 public struct LayerAnalysis: Hashable, Sendable {
     /// The layer's name.

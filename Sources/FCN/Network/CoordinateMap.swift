@@ -22,6 +22,8 @@
 // common ancestor blob; maps here go all the way to the network inputs, which agree with it
 // whenever the paths are consistent, and every input (image, label) is taken to share one grid.
 
+import FCNCore
+
 /// An affine map along one axis from a blob's pixel index to an input-image coordinate:
 /// `x = scale · y + shift`. `scale` is the blob's stride in image pixels; `shift` is where its
 /// pixel 0 is centred.

@@ -10,6 +10,8 @@
 // Caffe names in brackets: Convolution, Deconvolution, Pooling (MAX), ReLU, Dropout, LRN, Crop,
 // Eltwise (SUM, with coefficients), InnerProduct, SoftmaxWithLoss.
 
+import FCNCore
+
 /// Parameters of a convolution [Caffe `Convolution`], weight `[O, C/G, KH, KW]`, bias `[O]`.
 ///
 /// ```swift

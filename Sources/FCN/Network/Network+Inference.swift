@@ -11,6 +11,8 @@
 // Shapes are inferred first, so a window that does not fit or a crop that cannot align is a
 // thrown error before any arithmetic, never a trap in a kernel.
 
+import FCNCore
+
 extension Network {
     /// The network's output (the top of its last layer) for `input`.
     ///

@@ -10,6 +10,8 @@
 // - Upsampling (transposed convolution): bilinear interpolation, one filter per class on the
 //   diagonal (§3.3: "we initialize the 2× upsampling to bilinear interpolation").
 
+import FCNCore
+
 extension Network {
     /// Initial parameters for `description` following the rules above.
     ///

@@ -4,6 +4,8 @@
 // weights. This file builds the latter from the former plus the network's parameter dictionary,
 // so that the executor never needs to know a layer's details.
 
+import FCNCore
+
 extension Network {
     func weight(_ layer: String) -> Tensor { parameters["\(layer).weight"]! }
     func bias(_ layer: String, _ present: Bool) -> Tensor? { present ? parameters["\(layer).bias"]! : nil }

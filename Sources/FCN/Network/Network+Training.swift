@@ -11,6 +11,8 @@
 // summing where a value feeds several steps (the skip connections of FCN-16s/8s make pool4 and
 // pool3 such values). Parameter gradients come out of the same backward calls.
 
+import FCNCore
+
 /// Everything a training forward pass computed, for ``Network/backward(_:outputGradients:)``.
 public struct ForwardTrace: Sendable {
     var values: [Tensor?]

@@ -12,6 +12,8 @@
 // Each layer kind maps onto one compute struct of `Layers/` in one place,
 // `Network+Operations.swift`, so the executor itself stays a loop over steps.
 
+import FCNCore
+
 /// A network description bound to its parameters.
 ///
 /// ```swift

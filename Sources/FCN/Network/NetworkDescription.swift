@@ -7,6 +7,8 @@
 // receptive fields (`ReceptiveField.swift`), the parameter shapes (below) and the paper's
 // Table 1 (`ArchitectureAnalysis.swift`).
 
+import FCNCore
+
 /// A network: input blob names and layers in execution order.
 ///
 /// ```swift

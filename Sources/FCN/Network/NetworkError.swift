@@ -3,6 +3,8 @@
 // A description is user input (built by code, read from a file, typed on the command line), so
 // mistakes are reported as values, never as traps. Each message names the layer and the problem.
 
+import FCNCore
+
 /// A problem found while validating a ``NetworkDescription`` or analysing it for an input size.
 public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     // Structure (``NetworkDescription/validate()``).

@@ -14,6 +14,8 @@
 // Padding changes where a field starts, never its size. A fully connected layer sees the whole
 // input, so it has no receptive field in this sense (`nil`).
 
+import FCNCore
+
 /// A receptive field along one axis, in input-image pixels.
 public struct AxisReceptiveField: Hashable, Sendable {
     /// How many input pixels one blob pixel sees along this axis.

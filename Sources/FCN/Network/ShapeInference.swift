@@ -6,6 +6,8 @@
 //
 // Dimension letters: N batch, C channels, H×W spatial size, O output channels, K classes.
 
+import FCNCore
+
 /// The shapes found by ``NetworkDescription/inferShapes(inputs:)``.
 ///
 /// ```swift

@@ -2,7 +2,7 @@
 // badly sized kernel leaves.
 //
 // Paper §3.3 ("a deconvolution layer … initialized to bilinear interpolation") and §4.2. The
-// kernel is Berkeley's `upsample_filt` (FCN/Layers/BilinearKernel.swift), k = 2f − f mod 2. With
+// kernel is Berkeley's `upsample_filt` (FCN/Layers/TransposedConvolution/BilinearKernel.swift), k = 2f − f mod 2. With
 // stride f each input pixel stamps a tent; neighbouring tents overlap so that every output pixel
 // receives weights summing to 1 — a constant map stays constant. A kernel whose size is not a
 // multiple of the stride (k = 3, s = 2, all ones) covers some output pixels twice and others

@@ -5,7 +5,7 @@
 // output, s cells further along than its neighbour's stamp; where stamps overlap their
 // contributions add. FCN uses k = 2s, so the output is s·(n−1)+k = s·(n+1) long, and Caffe's
 // Crop layer then removes (k−s)/2 on each side to leave s·n cells aligned with the input.
-// Every number drawn comes from `transposedConvolutionOutputLength` (FCN/Layers/Geometry.swift).
+// Every number drawn comes from `transposedConvolutionOutputLength` (FCNCore/Geometry.swift).
 import FCN
 
 /// How many stamps cover output position `o` along one axis: #{i < n : i·s ≤ o < i·s + k}.

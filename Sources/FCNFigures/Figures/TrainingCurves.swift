@@ -6,6 +6,7 @@
 // step; each curve is drawn as a trailing moving average (a single image's loss jumps with
 // the scene), and the window is stated. Two rows: the classifier (its loss a mean over the
 // batch), then the segmentation stages (their loss summed over the pixels, drawn per pixel).
+import FCNTraining
 import FCN
 
 /// One stage's training records and its legend name.

@@ -4,6 +4,7 @@
 // Paper §4 ("Metrics": pixel accuracy, mean accuracy, mean IU, frequency weighted IU) and
 // Table 2 (FCN-32s-fixed, -32s, -16s, -8s, -8s at-once). The numbers are the run's
 // `TrainingReport` (table2.json), in percent as the paper prints them; nothing is computed here.
+import FCNTraining
 import FCN
 import Foundation
 

@@ -1,4 +1,5 @@
 // SyntheticScenesTests.swift — the synthetic world is deterministic, labelled and varied.
+import FCNTraining
 import Testing
 @testable import FCN
 

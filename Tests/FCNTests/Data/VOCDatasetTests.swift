@@ -1,5 +1,6 @@
 // VOCDatasetTests.swift — the VOC-layout writer and reader agree, and a broken folder gives
 // an error that names the file.
+import FCNTraining
 import Foundation
 import Testing
 @testable import FCN

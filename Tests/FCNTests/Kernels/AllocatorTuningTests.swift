@@ -1,5 +1,6 @@
 // AllocatorTuningTests.swift — the allocator settings for inference apply on glibc, and large
 // blocks still allocate, free and reallocate with their contents intact afterwards.
+import FCNKernels
 import Testing
 @testable import FCN
 #if canImport(Glibc)

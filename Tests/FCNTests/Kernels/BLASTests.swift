@@ -1,5 +1,6 @@
 // BLASTests.swift — the run-time-loaded OpenBLAS agrees with the reference GEMM, reports what
 // it chose, and falls back cleanly when it cannot load.
+import FCNKernels
 import Foundation
 import Testing
 @testable import FCN

@@ -1,4 +1,5 @@
 // CPUFeaturesTests.swift — reading /proc/cpuinfo.
+import FCNKernels
 import Testing
 @testable import FCN
 

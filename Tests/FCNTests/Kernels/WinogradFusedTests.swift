@@ -6,6 +6,7 @@
 // group (groups that wrap over several tile rows, staged path) and longer (direct masked
 // loads), image borders with padding 0, 1, asymmetric and 100, blocks of 16 to 144 tiles
 // (one to three 48-tile chunks), batches, and ReLU. Skipped (with a note) on processors without AVX-512.
+import FCNKernels
 import Testing
 @testable import FCN
 

@@ -3,6 +3,7 @@
 // First the algebra (the fast 1-D transforms equal the documented matrices; the 1-D algorithm
 // computes a correlation exactly), then the layer on awkward shapes against
 // `Convolution.referenceForward`, within 1e-4 relative.
+import FCNKernels
 import Testing
 @testable import FCN
 

@@ -1,4 +1,5 @@
 // ConvolutionFastPathTests.swift — im2col + GEMM convolution against the six-loop reference.
+import FCNKernels
 import Testing
 @testable import FCN
 

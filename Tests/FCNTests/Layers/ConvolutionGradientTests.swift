@@ -1,4 +1,5 @@
 // ConvolutionGradientTests.swift — convolution's backward passes against finite differences.
+import FCNKernels
 import Testing
 @testable import FCN
 

@@ -1,5 +1,6 @@
 // TransposedConvolutionTests.swift — deconvolution: by hand, fast = reference, finite
 // differences, and the adjoint identity with convolution.
+import FCNKernels
 import Testing
 @testable import FCN
 

@@ -1,6 +1,7 @@
 // SegmentationTests.swift — what `fcn segment` does, through the library functions it calls:
 // odd-sized images give scores of exactly their size for every architecture, outputs decode,
 // `.npy` inputs, fail-fast output checks (nothing written), the memory limit, argmax ties.
+import FCNKernels
 import Foundation
 import Testing
 @testable import FCN

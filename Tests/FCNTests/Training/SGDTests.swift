@@ -1,4 +1,5 @@
 // SGDTests.swift — Caffe's update rule on numbers small enough to follow by hand.
+import FCNTraining
 import Testing
 @testable import FCN
 

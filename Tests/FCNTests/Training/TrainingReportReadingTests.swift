@@ -1,6 +1,7 @@
 // TrainingReportReadingTests.swift — reading back Table 2 (`table2.json`) and training curves
 // (`<stage>.history.csv`): round trips through the writers, and clear errors for broken files.
 // Fixtures are small files written to a scratch folder.
+@testable import FCNTraining
 import Foundation
 import Testing
 @testable import FCN

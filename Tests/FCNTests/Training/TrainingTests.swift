@@ -1,6 +1,7 @@
 // TrainingTests.swift — the staged trainer on a tiny VGG-mini: determinism, bit-identical
 // resumption, learning, stage initialisation (net surgery, zero-initialised skips) and
 // atomic checkpoints. Small shapes only: 16×16 scenes, 2-channel layers, a few steps.
+import FCNTraining
 import Foundation
 import Testing
 @testable import FCN

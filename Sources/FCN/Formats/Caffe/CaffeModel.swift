@@ -19,6 +19,7 @@
 // untrusted: decode failures, blob sizes that disagree with their shape and absurd shapes all
 // throw a `CaffeModelError` naming the file (and the layer and blob).
 
+import FCNCore
 import Foundation
 import SwiftProtobuf
 

@@ -1,0 +1,47 @@
+// SyntheticWorld.swift — the vocabulary of the synthetic world: its classes and a labelled image.
+//
+// The drawing itself (Cairo) lives in the training library (`FCNTraining/Data/SyntheticScenes.swift`);
+// what a trained model needs to know about its world — the class of each label value, and the
+// shape of a labelled example — lives here, so that inference never links the renderer.
+
+/// The classes of the synthetic world. Raw values are the label values in label maps.
+///
+/// ```swift
+/// ShapeClass.disc.rawValue   // 1, the value of its pixels in a label map
+/// ShapeClass.count           // 7, background included
+/// ```
+public enum ShapeClass: Int, CaseIterable, Sendable {
+    /// Background (0) and the six shapes; the raw value is the label.
+    case background = 0, disc, ring, square, triangle, star, cross
+
+    /// The label value of pixels that are neither counted nor trained on (VOC's boundary band).
+    public static let void: UInt8 = 255
+
+    /// The number of classes including background (7).
+    public static var count: Int { allCases.count }
+
+    /// The class's name as printed in tables ("disc", "ring", …).
+    public var name: String { String(describing: self) }
+}
+
+/// An RGB image with its per-pixel class labels.
+public struct LabeledScene: Sendable {
+    /// Width W in pixels.
+    public var width: Int
+    /// Height H in pixels.
+    public var height: Int
+    /// Interleaved RGB, row-major, `width·height·3` bytes.
+    public var rgb: [UInt8]
+    /// One label per pixel, row-major: a `ShapeClass` raw value or `ShapeClass.void`.
+    public var labels: [UInt8]
+
+    /// A labelled scene from its pixels (`width·height·3` bytes) and labels (`width·height`).
+    public init(width: Int, height: Int, rgb: [UInt8], labels: [UInt8]) {
+        self.width = width; self.height = height; self.rgb = rgb; self.labels = labels
+    }
+}
+
+extension LabeledScene {
+    /// The scene's pixels as an ``RGBImage``.
+    public var image: RGBImage { RGBImage(width: width, height: height, pixels: rgb) }
+}

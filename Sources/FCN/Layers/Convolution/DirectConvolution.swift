@@ -1,0 +1,96 @@
+// DirectConvolution.swift — direct (no im2col) stride-1 convolution for layers with few input channels.
+//
+// Fast path for FCN's conv1_1 (paper §3; 3 → 64 channels, 3×3, padding 100). With C = 3 the
+// im2col matrix has only C·KH·KW = 27 rows, so the GEMM is thin and most of the time goes into
+// writing the column matrix and reading it back. The AVX-512 kernel
+// (`Sources/CFCNKernels/direct_convolution.c`) computes each output row straight from padded
+// copies of the input rows under it, keeping 8 channels × 48 pixels of sums in registers.
+// Output rows are shared among our threads (one per core) through a counter.
+//
+// Dimension letters: N batch, C input channels, H×W input, O output channels, KH×KW kernel,
+// OH×OW output.
+
+import FCNCore
+import FCNKernels
+import CFCNKernels
+import Foundation
+import Synchronization
+
+/// A stride-1, undilated, ungrouped convolution with at most 4 input channels, computed directly.
+///
+/// Layout: input `[N, C, H, W]`, weight `[O, C, KH, KW]`, output `[N, O, OH, OW]`, as for
+/// ``Convolution``. Runs only where ``isAvailable`` (AVX-512).
+///
+/// ```swift
+/// var rng = SeededRandom(seed: 1)
+/// let conv = Convolution(weight: Tensor(randomNormal: [64, 3, 3, 3], using: &rng), padding: 100)
+/// if DirectConvolution.isAvailable && DirectConvolution.isApplicable(to: conv) {
+///     let y = DirectConvolution(conv).forward(Tensor(randomNormal: [1, 3, 8, 8], using: &rng), fusingReLU: true)  // [1, 64, 206, 206]
+/// }
+/// ```
+///
+/// ### See Also
+/// - ``Convolution/referenceForward(_:)``, the definition this equals (to ~1e-6 relative).
+public struct DirectConvolution: Sendable {
+    public let convolution: Convolution
+
+    /// Whether the AVX-512 kernel can run here (see `CPUFeatures.avx512KernelsEnabled`).
+    public static let isAvailable: Bool = CPUFeatures.avx512KernelsEnabled
+
+    /// Whether `conv` has the shape this kernel handles (and pays for): stride 1, dilation 1,
+    /// groups 1, C ≤ 4, kernel at most 7×7.
+    public static func isApplicable(to conv: Convolution) -> Bool {
+        conv.stride == Size2(1) && conv.dilation == Size2(1) && conv.groups == 1 && conv.inputChannels <= 4
+            && conv.kernelSize.height <= 7 && conv.kernelSize.width <= 7
+    }
+
+    public init(_ conv: Convolution) {
+        precondition(Self.isApplicable(to: conv), "DirectConvolution: needs stride 1, dilation 1, groups 1, C ≤ 4, kernel ≤ 7×7")
+        convolution = conv
+    }
+
+    /// The convolution of `x`, `[N, C, H, W]` → `[N, O, OH, OW]`, optionally followed by ReLU.
+    public func forward(_ x: Tensor, fusingReLU: Bool = false) -> Tensor {
+        precondition(Self.isAvailable, "DirectConvolution: the kernel needs AVX-512")
+        let conv = convolution
+        let d = x.nchw
+        precondition(d.c == conv.inputChannels, "DirectConvolution: input has \(d.c) channels, weight expects \(conv.inputChannels)")
+        let out = conv.outputSize(height: d.h, width: d.w)
+        precondition(out.height >= 1 && out.width >= 1, "DirectConvolution: a \(conv.kernelSize) window does not fit a \(d.h)×\(d.w) input")
+        let O = conv.outputChannels, OH = out.height, OW = out.width
+        // Every output element is written by exactly one row task.
+        var y = [Float](unsafeUninitializedCapacity: d.n * O * OH * OW) { $1 = d.n * O * OH * OW }   // [N, O, OH, OW]
+        if y.isEmpty { return Tensor(shape: [d.n, O, OH, OW], scalars: y) }
+        let biasValues = conv.bias?.scalars ?? [Float](repeating: 0, count: O)
+        let limit: Int = Parallelism.threadLimit
+        let workers: Int = max(1, min(limit > 0 ? limit : ProcessInfo.processInfo.activeProcessorCount, d.n * OH))
+        let next = Atomic<Int>(0)                                // the next unclaimed (image, row)
+        x.scalars.withUnsafeBufferPointer { xAll in
+        conv.weight.scalars.withUnsafeBufferPointer { w in
+        biasValues.withUnsafeBufferPointer { biasValues in
+        y.withUnsafeMutableBufferPointer { yAll in
+            let (xAll, w, biasValues, yAll) = (xAll.baseAddress!, w.baseAddress!, biasValues.baseAddress!, yAll.baseAddress!)
+            func layer(_ n: Int) -> fcn_direct_conv_layer {
+                fcn_direct_conv_layer(
+                    input: xAll + n * d.c * d.h * d.w, channels: Int32(d.c), height: Int32(d.h), width: Int32(d.w),
+                    padTop: Int32(conv.padding.top), padLeft: Int32(conv.padding.left),
+                    weight: w, outputChannels: Int32(O), kernelHeight: Int32(conv.kernelSize.height),
+                    kernelWidth: Int32(conv.kernelSize.width), bias: biasValues, relu: fusingReLU ? 1 : 0,
+                    output: yAll + n * O * OH * OW, outputHeight: Int32(OH), outputWidth: Int32(OW))
+            }
+            var first = layer(0)
+            let scratchFloats = fcn_direct_conv_scratch_floats(&first)
+            parallelFor(workers) { _ in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchFloats)
+                defer { scratch.deallocate() }
+                while true {
+                    let task = next.add(1, ordering: .relaxed).oldValue
+                    if task >= d.n * OH { break }
+                    var l = layer(task / OH)
+                    _ = fcn_direct_conv_row(&l, Int32(task % OH), scratch)
+                }
+            }
+        }}}}
+        return Tensor(shape: [d.n, O, OH, OW], scalars: y)
+    }
+}
