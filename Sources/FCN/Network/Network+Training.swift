@@ -13,7 +13,7 @@
 
 import FCNCore
 
-/// Everything a training forward pass computed, for ``Network/backward(_:outputGradients:)``.
+/// Everything a training forward pass computed, for ``Network/backward(_:outputGradients:configuration:)``.
 public struct ForwardTrace: Sendable {
     var values: [Tensor?]
     var poolingArgmax: [Int: [Int32]] = [:]
@@ -30,7 +30,18 @@ public struct ForwardTrace: Sendable {
 
 extension Network {
     /// Runs the network in training mode (dropout active, everything kept for `backward`).
-    public func trainingForward(_ inputs: [String: Tensor], using rng: inout SeededRandom) throws -> ForwardTrace {
+    ///
+    /// - Parameters:
+    ///   - inputs: a tensor for every input blob (for a training net, the image and its labels).
+    ///   - rng: the dropout masks' randomness.
+    ///   - configuration: threads and kernels. Convolutions use the kernels of
+    ///     ``ConvolutionPurpose/training`` (no Winograd; see ``Convolution/kernel(for:purpose:)``).
+    public func trainingForward(_ inputs: [String: Tensor], using rng: inout SeededRandom,
+                                configuration: EngineConfiguration = .automatic) throws -> ForwardTrace {
+        try configuration.apply { try trainingForward(inputs, using: &rng, policy: configuration.kernels) }
+    }
+
+    private func trainingForward(_ inputs: [String: Tensor], using rng: inout SeededRandom, policy: KernelPolicy) throws -> ForwardTrace {
         let shapes = try checkedShapes(for: inputs)
         var trace = ForwardTrace(values: [Tensor?](repeating: nil, count: plan.valueCount), finalValues: plan.finalValues,
                                  cropOffsets: shapes.cropOffsets)
@@ -48,7 +59,7 @@ extension Network {
                 trace.dropoutMasks[position] = r.mask
                 y = r.output
             default:
-                y = try run(step, x, fusingReLU: false, shapes: shapes, useWinograd: false)
+                y = try run(step, x, fusingReLU: false, shapes: shapes, policy: policy, purpose: .training)
             }
             trace.values[step.output] = y
         }
@@ -59,11 +70,17 @@ extension Network {
     /// parameter of the network.
     ///
     /// - Parameters:
-    ///   - trace: the result of ``trainingForward(_:using:)``.
+    ///   - trace: the result of ``trainingForward(_:using:configuration:)``.
     ///   - outputGradients: ∂L/∂blob for the blobs the loss depends on, by blob name (their
     ///     final values). For a network that ends in its own loss layer pass
     ///     `["loss": Tensor(shape: [1], scalars: [1])]`.
-    public func backward(_ trace: ForwardTrace, outputGradients: [String: Tensor]) -> [String: Tensor] {
+    ///   - configuration: threads (the backward kernels do not depend on the policy yet).
+    public func backward(_ trace: ForwardTrace, outputGradients: [String: Tensor],
+                         configuration: EngineConfiguration = .automatic) -> [String: Tensor] {
+        configuration.apply { backwardPass(trace, outputGradients: outputGradients) }
+    }
+
+    private func backwardPass(_ trace: ForwardTrace, outputGradients: [String: Tensor]) -> [String: Tensor] {
         var gradients = [Tensor?](repeating: nil, count: plan.valueCount)
         for (name, g) in outputGradients {
             let v = plan.finalValues[name]!
