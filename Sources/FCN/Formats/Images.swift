@@ -177,10 +177,23 @@ enum ImageCodec {
         var height: Int { Int(raw.height) }
     }
 
+    /// The largest image file read: far above any photo of ``RGBImage/maximumPixelCount``
+    /// pixels in a sane encoding, low enough that reading the file cannot exhaust memory.
+    static let maximumFileSize = 1 << 30
+
     static func decode(_ url: URL) throws -> Decoded {
-        let file: MappedFile
-        do { file = try MappedFile(url: url) } catch { throw ImageError.cannotOpen(file: url.path, reason: error.reason) }
-        return try decode(file.bytes, path: url.path)
+        try read(url).withUnsafeBytes { try decode($0, path: url.path) }
+    }
+
+    /// The bytes of the image file `url`, refused before reading when larger than
+    /// ``maximumFileSize``.
+    static func read(_ url: URL) throws(ImageError) -> [UInt8] {
+        let file: InputFile
+        do { file = try InputFile(url: url) } catch { throw .cannotOpen(file: url.path, reason: error.reason) }
+        guard file.size <= maximumFileSize else {
+            throw .tooLarge(file: url.path, problem: "the file has \(file.size) bytes, more than the \(maximumFileSize)-byte limit for images")
+        }
+        do { return try file.bytes(0..<file.size) } catch { throw .cannotOpen(file: url.path, reason: error.reason) }
     }
 
     /// Decodes the bytes of a PNG or JPEG; `path` is used in error messages.
