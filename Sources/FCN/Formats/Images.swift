@@ -201,20 +201,31 @@ enum ImageCodec {
         let isPNG = bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         let isJPEG = bytes.starts(with: [0xFF, 0xD8, 0xFF])
         guard isPNG || isJPEG else { throw ImageError.notAnImage(file: path) }
-        if isPNG { try checkDeclaredSize(png: bytes, path: path) }
+        if isPNG {
+            try checkChunkLengths(png: bytes, path: path)
+            try checkDeclaredSize(png: bytes, path: path)
+        }
 
         var raw = cic_image()
         var message = [CChar](repeating: 0, count: messageSize)
         let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let status = isPNG
             ? cic_png_decode(base, bytes.count, UInt64(RGBImage.maximumPixelCount), &raw, &message, messageSize)
-            : cic_jpeg_decode(base, bytes.count, UInt64(RGBImage.maximumPixelCount), &raw, &message, messageSize)
+            : cic_jpeg_decode(base, bytes.count, UInt64(RGBImage.maximumPixelCount), UInt64(decoderMemoryLimit()),
+                              &raw, &message, messageSize)
         let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         switch status {
         case CIC_OK: return Decoded(raw: raw)
         case CIC_ERROR_TOO_LARGE: throw ImageError.tooLarge(file: path, problem: text)
         default: throw ImageError.corrupt(file: path, format: isPNG ? "PNG" : "JPEG", problem: text.isEmpty ? "decoder failed" : text)
         }
+    }
+
+    /// The most memory libjpeg may allocate for its own buffers (a progressive JPEG of
+    /// ``RGBImage/maximumPixelCount`` pixels needs ~600 MB of coefficients): 1 GiB, or less
+    /// when the process may allocate less (``MemoryLimits``).
+    static func decoderMemoryLimit() -> Int {
+        min(1 << 30, MemoryLimits.availableBytes() ?? Int.max)
     }
 
     static func release(_ image: Decoded) {

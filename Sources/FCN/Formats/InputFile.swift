@@ -139,6 +139,17 @@ final class InputFile: @unchecked Sendable {
         return result
     }
 
+    /// The whole file `url` as UTF-8 text (a split list, a small table), refused when larger
+    /// than `limit` bytes or not valid UTF-8.
+    static func text(contentsOf url: URL, limit: Int = 64 << 20) throws(Failure) -> String {
+        let file = try InputFile(url: url)
+        guard file.size <= limit else { throw Failure(reason: "the file has \(file.size) bytes, more than the \(limit)-byte limit") }
+        guard let text = String(validating: try file.bytes(0..<file.size), as: UTF8.self) else {
+            throw Failure(reason: "the file is not UTF-8 text")
+        }
+        return text
+    }
+
     /// `count` little-endian float32 values at `offset`, read straight into the array.
     /// `Float` is little-endian IEEE 754 on every platform Swift targets, so the file's bytes
     /// already are the array's bytes.
