@@ -20,6 +20,7 @@
 #include <stdio.h>  // before jpeglib.h, which uses FILE without including it
 
 #include <jpeglib.h>
+#include <jerror.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdlib.h>
@@ -377,6 +378,13 @@ cic_status cic_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels
     return CIC_OK;
 
 fail:
+    if (errors.manager.msg_code == JERR_NO_BACKING_STORE) {
+        // libjpeg wanted more than max_memory (and has no backing store to spill to).
+        snprintf(message, message_size,
+                 "JPEG declares %u×%u pixels, which would need more than the %llu bytes of decoder memory allowed for a %zu-byte file",
+                 (unsigned)info.image_width, (unsigned)info.image_height, (unsigned long long)max_memory, size);
+        status = CIC_ERROR_TOO_LARGE;
+    }
     free(pixels);
     jpeg_destroy_decompress(&info);
     memset(image, 0, sizeof *image);

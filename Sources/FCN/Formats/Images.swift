@@ -211,7 +211,7 @@ enum ImageCodec {
         let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let status = isPNG
             ? cic_png_decode(base, bytes.count, UInt64(RGBImage.maximumPixelCount), &raw, &message, messageSize)
-            : cic_jpeg_decode(base, bytes.count, UInt64(RGBImage.maximumPixelCount), UInt64(decoderMemoryLimit()),
+            : cic_jpeg_decode(base, bytes.count, UInt64(RGBImage.maximumPixelCount), UInt64(decoderMemoryLimit(fileSize: bytes.count)),
                               &raw, &message, messageSize)
         let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         switch status {
@@ -221,11 +221,18 @@ enum ImageCodec {
         }
     }
 
-    /// The most memory libjpeg may allocate for its own buffers (a progressive JPEG of
-    /// ``RGBImage/maximumPixelCount`` pixels needs ~600 MB of coefficients): 1 GiB, or less
-    /// when the process may allocate less (``MemoryLimits``).
-    static func decoderMemoryLimit() -> Int {
-        min(1 << 30, MemoryLimits.availableBytes() ?? Int.max)
+    /// The most memory libjpeg may allocate for its own buffers, for a file of `fileSize` bytes.
+    ///
+    /// A progressive JPEG keeps all its DCT coefficients, 128 bytes per 8×8 block, and
+    /// allocates them for the *declared* size before reading any scan. But its first (DC) scan
+    /// spends at least one bit on every block (a Huffman code is ≥ 1 bit; DC scans have no
+    /// runs), so a real file has at least blocks/8 bytes and needs at most 1024 bytes of
+    /// coefficients per byte of file. We allow 1100 per byte (tables, row buffers), at least
+    /// 32 MiB, at most 1 GiB and never more than the process may allocate (``MemoryLimits``):
+    /// a 600-byte file declaring 10 000 × 10 000 pixels gets 32 MiB, not 600 MB.
+    static func decoderMemoryLimit(fileSize: Int) -> Int {
+        let (scaled, overflow) = fileSize.multipliedReportingOverflow(by: 1100)
+        return min(1 << 30, max(32 << 20, overflow ? Int.max : scaled), MemoryLimits.availableBytes() ?? Int.max)
     }
 
     static func release(_ image: Decoded) {
