@@ -16,7 +16,12 @@
 //
 // NaN and ±∞: the format allows them and `tensor(named:)` returns them as stored. A model
 // loader should use `tensor(named:expectedShape:)`, which refuses non-finite values (and a
-// wrong shape) naming the tensor — a NaN weight poisons every output silently otherwise.
+// wrong shape) naming the tensor and the first bad index — a NaN weight poisons every output
+// silently otherwise. `.npy` inputs follow the same policy (`NonFiniteValue.swift`).
+//
+// Reading: the header is read and checked at `init`; each tensor is read with `pread` straight
+// into its array when asked for (`InputFile.swift`), so a file truncated meanwhile is an error,
+// and no size from the header is allocated before it has been checked against the file.
 
 import Foundation
 
