@@ -75,10 +75,9 @@ public struct LabelMap: Sendable, Equatable {
     public static func read(contentsOf url: URL, classCount: Int = LabelPalette.pascalVOCClassNames.count) throws -> LabelMap {
         precondition((1...255).contains(classCount), "LabelMap: classCount \(classCount) outside 1…255")
         let path = url.path
-        let file: MappedFile
-        do { file = try MappedFile(url: url) } catch { throw ImageError.cannotOpen(file: path, reason: error.reason) }
-        if file.bytes.starts(with: [0xFF, 0xD8, 0xFF]) { throw LabelMapError.notPNG(file: path) }
-        let image = try ImageCodec.decode(file.bytes, path: path)
+        let bytes = try ImageCodec.read(url)
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { throw LabelMapError.notPNG(file: path) }
+        let image = try bytes.withUnsafeBytes { try ImageCodec.decode($0, path: path) }
         defer { ImageCodec.release(image) }
         let (width, height) = (image.width, image.height)
         var labels = [UInt8](repeating: 0, count: width * height)

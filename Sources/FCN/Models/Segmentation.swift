@@ -96,7 +96,8 @@ public enum Segmentation {
         }
     }
 
-    /// Throws unless each output's folder exists and is writable, and the name is not a folder.
+    /// Throws unless each output's folder exists and is writable, and the name is not a folder
+    /// nor any other special file (``OutputFiles/check(_:inputs:)``).
     public static func checkWritable(_ outputs: SegmentationOutputs) throws {
         let manager = FileManager.default
         for url in outputs.all {
@@ -112,6 +113,7 @@ public enum Segmentation {
                 throw SegmentationError.outputNotWritable(file: url.path, problem: "it is a folder")
             }
         }
+        try OutputFiles.check(outputs.all, inputs: [])
     }
 
     /// The whole request: checks outputs and memory, reads `input`, runs `network` `repeats + 1`
@@ -123,12 +125,24 @@ public enum Segmentation {
     ///     already preprocessed.
     ///   - outputs: the files to write.
     ///   - repeats: timed forward passes after the warm-up.
-    ///   - availableBytes: memory the pass may use; by default `/proc/meminfo`'s MemAvailable.
+    ///   - availableBytes: memory the pass may use; by default the tightest of MemAvailable,
+    ///     `RLIMIT_AS` and the cgroup limit (``MemoryLimits``).
     ///   - configuration: threads and kernels of the forward passes.
     public static func run(_ network: Network, input: URL, outputs: SegmentationOutputs, repeats: Int = 0,
                            availableBytes: Int? = MemoryEstimate.availableBytes(),
                            configuration: EngineConfiguration = .automatic) throws -> SegmentationResult {
         try checkWritable(outputs)
+        try OutputFiles.check(outputs.all, inputs: [input])
+        if input.pathExtension.lowercased() == "npy" {
+            // The header gives the shape: check it and the memory before reading the data.
+            let shape = try NPY.shape(contentsOf: input)
+            let image = shape.count == 3 ? [1] + shape : shape
+            guard image.count == 4, image[0] == 1, image[1] == 3, image[2] > 0, image[3] > 0 else {
+                throw SegmentationError.badInputShape(file: input.path, shape: shape)
+            }
+            try MemoryEstimate(network.description, inputShape: image, inputChannels: network.inputChannels)
+                .check(available: availableBytes, parametersLoaded: true)
+        }
         let x = try readInput(input)
         try MemoryEstimate(network.description, inputShape: x.tensor.shape, inputChannels: network.inputChannels)
             .check(available: availableBytes, parametersLoaded: true)
