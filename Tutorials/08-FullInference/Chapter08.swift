@@ -117,7 +117,7 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
     lesson.value("memory estimate: peak activations", "\(show(Double(estimate.activationBytes) / 1_048_576)) MiB")
 
     lesson.section("Forward pass and per-pixel argmax")
-    let result = try Segmentation.segment(input, with: network, repeats: 1, availableBytes: MemoryEstimate.availableBytes())
+    let result = try Segmentation.segment(preprocessed: input, with: network, repeats: 1, availableBytes: MemoryEstimate.availableBytes())
     let k = result.scores.classCount
     lesson.value("score", "\(result.scores.shape) — exactly the input's \(h)×\(w)")
     lesson.value("forward (after a warm-up pass)", "\(show(result.forwardSeconds[0] * 1000)) ms")

@@ -19,7 +19,7 @@ extension RGBImage {
     ///   - labels: one label per pixel, the image's size.
     ///   - palette: the colour of each label; VOC's by default. A label beyond it is a programming error.
     ///   - alpha: the labels' opacity, 0…1.
-    ///   - leaving: the label whose pixels are left unpainted (`nil`: paint every pixel); VOC's void
+    ///   - unpainted: the label whose pixels are left unpainted (`nil`: paint every pixel); VOC's void
     ///     label by default. A net with 256 classes passes `nil`, for 255 is then a class.
     /// - Returns: an image of the same size.
     public func overlaid(with labels: LabelMap, palette: [LabelColor] = LabelPalette.pascalVOCColors, alpha: Double = 0.5,

@@ -166,11 +166,12 @@ public enum Segmentation {
     ///   ``SegmentationError/tooManyClasses(classes:)`` beyond 256 classes.
     public static func segment(_ image: RGBImage, with network: Network, repeats: Int = 0,
                                availableBytes: Int? = nil) throws -> SegmentationResult {
-        try segment(Input(tensor: image.caffeInput(), image: image), with: network, repeats: repeats, availableBytes: availableBytes)
+        try segment(preprocessed: Input(tensor: image.caffeInput(), image: image), with: network, repeats: repeats,
+                    availableBytes: availableBytes)
     }
 
     /// Segments an input already preprocessed (``readInput(_:)`` gives one from a file).
-    public static func segment(_ input: Input, with network: Network, repeats: Int = 0,
+    public static func segment(preprocessed input: Input, with network: Network, repeats: Int = 0,
                                availableBytes: Int? = nil) throws -> SegmentationResult {
         if availableBytes != nil { _ = try Plan(network, input: input.tensor, availableBytes: availableBytes) }
         let (scores, seconds) = try forward(network, input.tensor, repeats: repeats)
