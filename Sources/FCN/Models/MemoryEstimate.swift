@@ -49,7 +49,13 @@ public struct MemoryEstimate: Sendable, Equatable {
 
     /// Estimates `description` (a fully convolutional net) on an input of `inputShape`.
     public init(_ description: NetworkDescription, inputShape: [Int], inputChannels: Int = 3) throws {
-        let shapes = try description.inferShapes(input: inputShape)
+        try self.init(description, shapes: description.inferShapes(input: inputShape), inputChannels: inputChannels)
+    }
+
+    /// Estimates `description` from shapes already inferred for one input (so that a caller
+    /// which needs them anyway, as `Segmentation` does, infers them once per image).
+    public init(_ description: NetworkDescription, shapes: BlobShapes, inputChannels: Int = 3) throws {
+        let inputShape = description.inputs.first.flatMap { shapes[$0] } ?? []
         let float = MemoryLayout<Float>.size
         func bytes(_ shape: [Int]) -> Int {
             shape.reduce(float) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max / 4 : $0 * $1 }
