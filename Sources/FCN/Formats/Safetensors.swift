@@ -80,7 +80,7 @@ enum SafetensorsDType: String, CaseIterable {
 }
 
 /// A safetensors file opened for reading: header parsed and validated; tensor data is read
-/// (with `pread`, see ``InputFile``) only when a tensor is asked for.
+/// (with `pread`, see `InputFile`) only when a tensor is asked for.
 ///
 /// ```swift
 /// let file = try SafetensorsFile(contentsOf: URL(filePath: "fcn32s.safetensors"))
