@@ -121,8 +121,9 @@ public final class SafetensorsFile: @unchecked Sendable {  // immutable after in
     }
 
     /// Parses `bytes` (copied) as if they were the file `name`: the entry point of the fuzzer.
-    @_spi(Fuzzing) public convenience init(bytes: UnsafeRawBufferPointer, name: String) throws {
-        try self.init(file: InputFile(copying: bytes), path: name)
+    @_spi(Fuzzing) public convenience init(bytes: some Collection<UInt8>, name: String) throws {
+        let file = Array(bytes).withUnsafeBytes { InputFile(copying: $0) }
+        try self.init(file: file, path: name)
     }
 
     /// Validates the header of `file`; `path` is used in error messages. Only the length
