@@ -3,9 +3,9 @@
 // The paper's point (§3, §4.1) is that a fully convolutional net computes a dense output for an
 // input of any size in one pass. This is that pass. For each step in order:
 //   1. gather the step's input values;
-//   2. compute the output with the fast kernels (Winograd for wide 3×3 convolutions, a direct
-//      kernel for conv1_1's 3 input channels, im2col + sgemm otherwise, ReLU fused into the
-//      convolution that feeds it);
+//   2. ask the step's layer definition for its output (`Layers/<Kind>/<Kind>+Definition.swift`):
+//      the fast kernels (Winograd for wide 3×3 convolutions, a direct kernel for conv1_1's 3
+//      input channels, im2col + sgemm otherwise, ReLU fused into the convolution that feeds it);
 //   3. drop every value that no later step reads — peak memory is then a few activations, not
 //      the sum of all of them.
 // Shapes are inferred first, so a window that does not fit or a crop that cannot align is a
@@ -47,7 +47,7 @@ extension Network {
         var position = 0
         while position < plan.steps.count {
             let step = plan.steps[position]
-            let fuse = plan.convolutionFusesReLU(at: position, keeping: kept)
+            let fuse = plan.fusesReLU(at: position, keeping: kept)
             // Take the inputs out of the table when this is their last reader, so that an
             // in-place ReLU owns its buffer and writes into it without a copy.
             var x: [Tensor] = []
@@ -79,42 +79,11 @@ extension Network {
         return result
     }
 
-    /// One inference step with the fast kernels.
+    /// One inference step: the step's kind runs its fast forward pass (`Layers/<Kind>/`).
     func run(_ step: ExecutionPlan.Step, _ x: [Tensor], fusingReLU: Bool, shapes: BlobShapes, useWinograd: Bool) throws -> Tensor {
-        let layer = step.layer
-        switch layer.kind {
-        case .convolution(let p):
-            let conv = convolution(layer, p)
-            if DirectConvolution.isAvailable && DirectConvolution.isApplicable(to: conv) {
-                return DirectConvolution(conv).forward(x[0], fusingReLU: fusingReLU)    // conv1_1: 3 input channels
-            }
-            if useWinograd && Network.prefersWinograd(conv) {
-                return WinogradConvolution(conv).forward(x[0], fusingReLU: fusingReLU)
-            }
-            return conv.forward(x[0], fusingReLU: fusingReLU)
-        case .transposedConvolution(let p):
-            return transposedConvolution(layer, p).forward(x[0])
-        case .maxPooling(let p):
-            return Network.maxPooling(p).forward(x[0])
-        case .relu:
-            var y = x[0]
-            ReLU().forwardInPlace(&y)
-            return y
-        case .dropout:
-            return x[0]                                  // identity at inference
-        case .localResponseNormalization(let p):
-            return Network.localResponseNormalization(p).forward(x[0])
-        case .crop:
-            let offset = shapes.cropOffsets[layer.name]!  // inferShapes resolved every crop
-            return Crop(offset: offset).forward(x[0], size: Network.cropSize(x[1]))
-        case .sum(let coefficients):
-            return Sum(coefficients: coefficients).forward(x)
-        case .linear(let p):
-            return linear(layer, p).forward(x[0])
-        case .softmaxCrossEntropy(let p):
-            let loss = Network.loss(p).forward(scores: x[0], labels: x[1])
-            return Tensor(shape: [1], scalars: [Float(loss)])
-        }
+        let context = StepContext(layer: step.layer, parameters: parameters, cropOffsets: shapes.cropOffsets,
+                                  fusingReLU: fusingReLU, useWinograd: useWinograd)
+        return try step.definition.forward(x, context)
     }
 
     /// Winograd F(4×4, 3×3) for stride-1 3×3 convolutions with at least 64 input channels.

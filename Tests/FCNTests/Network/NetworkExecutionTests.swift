@@ -115,7 +115,7 @@ import Testing
         ])
         var rng = SeededRandom(seed: 2)
         let net = try Network(description, parameters: Network.initialParameters(for: description, inputShape: [1, 3, 9, 11], using: &rng))
-        #expect(Network.prefersWinograd(net.convolution(description.layers[2], .init(outputs: 8, kernel: 3, padding: 1))))
+        #expect(Network.prefersWinograd(Convolution(weight: net.parameters["conv2.weight"]!, bias: net.parameters["conv2.bias"], padding: 1)))
         let image = Tensor(randomUniform: [1, 3, 9, 11], in: -1...1, using: &rng)
         let fast = try net.forward(["data": image], keeping: ["conv2"])["conv2"]!
         let plain = try net.forward(["data": image], keeping: ["conv2"], useWinograd: false)["conv2"]!

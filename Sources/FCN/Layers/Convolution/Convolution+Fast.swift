@@ -126,12 +126,12 @@ extension Convolution {
     ///   - x: the forward input x, `[N, C, H, W]`.
     ///   - dy: dL/dy, `[N, O, OH, OW]`.
     /// - Returns: dL/dx `[N, C, H, W]`, dL/dw `[O, C/G, KH, KW]`, dL/db `[O]` (nil without bias).
-    public func backward(input x: Tensor, outputGradient dy: Tensor) -> Gradients {
+    public func backward(input x: Tensor, outputGradient dy: Tensor) -> LayerGradients {
         backward(input: x, outputGradient: dy, columnBudget: ColumnGeometry.defaultBudget)
     }
 
     /// The backward pass with an explicit column-buffer budget in floats.
-    func backward(input x: Tensor, outputGradient dy: Tensor, columnBudget: Int) -> Gradients {
+    func backward(input x: Tensor, outputGradient dy: Tensor, columnBudget: Int) -> LayerGradients {
         let d = x.nchw
         precondition(d.c == inputChannels, "Convolution: input has \(d.c) channels, weight expects \(inputChannels)")
         let out = outputSize(height: d.h, width: d.w)
@@ -191,7 +191,7 @@ extension Convolution {
                 }
             }
         }
-        return Gradients(input: Tensor(shape: x.shape, scalars: dx),
+        return LayerGradients(input: Tensor(shape: x.shape, scalars: dx),
                          weight: Tensor(shape: weight.shape, scalars: dw),
                          bias: bias == nil ? nil : channelSums(dy))
     }

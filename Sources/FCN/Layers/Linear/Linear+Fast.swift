@@ -39,7 +39,7 @@ extension Linear {
     ///   - x: the forward input x, `[N, …]`.
     ///   - dy: dL/dy, `[N, O]`.
     /// - Returns: dL/dx (shaped like `input`), dL/dw `[O, I]`, dL/db `[O]` (nil without bias).
-    public func backward(input x: Tensor, outputGradient dy: Tensor) -> Gradients {
+    public func backward(input x: Tensor, outputGradient dy: Tensor) -> LayerGradients {
         let x2 = flattened(x)                                                    // [N, I]
         let N = x2.shape[0], O = outputCount, I = inputCount
         precondition(dy.shape == [N, O], "Linear: output gradient must be \([N, O]), got \(dy.shape)")
@@ -61,7 +61,7 @@ extension Linear {
                 }
             }
         }
-        return Gradients(input: Tensor(shape: x.shape, scalars: dx),
+        return LayerGradients(input: Tensor(shape: x.shape, scalars: dx),
                          weight: Tensor(shape: weight.shape, scalars: dw),
                          bias: bias == nil ? nil : Tensor(shape: [O], scalars: db.map { Float($0) }))
     }

@@ -153,24 +153,6 @@ public struct TransposedConvolution: Sendable {
 }
 
 extension TransposedConvolution {
-    /// The gradients of a loss with respect to a transposed convolution's input and parameters:
-    /// `input` `[N, C, H, W]`, `weight` `[C, O/G, KH, KW]`, `bias` `[O]` (nil without bias).
-    public struct Gradients: Sendable {
-        /// ∂L/∂input `[N, C, H, W]`.
-        public var input: Tensor
-        /// ∂L/∂weight `[C, O/G, KH, KW]`.
-        public var weight: Tensor
-        /// ∂L/∂bias `[O]`, or `nil` without bias.
-        public var bias: Tensor?
-
-        /// Bundles the three gradients.
-        public init(input: Tensor, weight: Tensor, bias: Tensor?) {
-            self.input = input
-            self.weight = weight
-            self.bias = bias
-        }
-    }
-
     /// The reference backward pass: the scatter loops of ``referenceForward(_:)``, run backwards.
     ///
     /// Each stamp added `x[n, c, h, w] · w[c, og, u, v]` to one output pixel; its gradient g is
@@ -184,7 +166,7 @@ extension TransposedConvolution {
     ///
     /// ### See Also
     /// - ``backward(input:outputGradient:)``, the fast path.
-    public func referenceBackward(input x: Tensor, outputGradient dy: Tensor) -> Gradients {
+    public func referenceBackward(input x: Tensor, outputGradient dy: Tensor) -> LayerGradients {
         let d = x.nchw
         precondition(d.c == inputChannels, "TransposedConvolution: input has \(d.c) channels, weight expects \(inputChannels)")
         let out = outputSize(height: d.h, width: d.w)
@@ -222,6 +204,6 @@ extension TransposedConvolution {
         for n in 0..<d.n { for o in 0..<O { for i in 0..<out.height { for j in 0..<out.width {
             db[o] += dy[n, o, i, j]
         } } } }
-        return Gradients(input: dx, weight: dw, bias: bias == nil ? nil : db)
+        return LayerGradients(input: dx, weight: dw, bias: bias == nil ? nil : db)
     }
 }

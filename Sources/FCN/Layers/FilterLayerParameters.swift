@@ -1,0 +1,49 @@
+// FilterLayerParameters.swift — what the descriptions of convolution and transposed convolution
+// share (paper §3.1, §3.3: upsampling "is backwards strided convolution").
+//
+// Both layers slide a bank of O filters over a window (`WindowGeometry`) in G channel groups,
+// with an optional bias; their range checks, their group check on the bottom's channels and
+// their bias tensor are the same, so they are written once here.
+
+import FCNCore
+
+/// The description of a layer made of sliding filters: O outputs, a window, G groups, a bias.
+protocol FilterLayerParameters: LayerDefinition {
+    /// O, the number of output channels.
+    var outputs: Int { get }
+    /// How the window slides.
+    var window: WindowGeometry { get }
+    /// G, the number of channel groups.
+    var groups: Int { get }
+    /// Whether the layer has a bias `[O]`.
+    var bias: Bool { get }
+}
+
+extension FilterLayerParameters {
+    func validate(_ layer: LayerDescription) throws(NetworkError) {
+        try require(outputs >= 1, "outputs must be ≥ 1", in: layer)
+        if let problem = window.problem { throw .invalidParameter(layer: layer.name, problem: problem) }
+        try require(groups >= 1 && outputs % groups == 0, "\(outputs) outputs do not split into \(groups) groups", in: layer)
+    }
+
+    /// Throws unless the bottom's `c` channels split into the layer's groups.
+    func checkGroups(inputChannels c: Int, _ layer: String) throws(NetworkError) {
+        guard c % groups == 0 else {
+            throw .invalidParameter(layer: layer, problem: "\(c) input channels do not split into \(groups) groups")
+        }
+    }
+
+    /// `"<layer>.bias"` `[O]` when the layer has a bias, always learnable.
+    func biasShape(_ layer: String) -> [ParameterShape] {
+        bias ? [ParameterShape(name: "\(layer).bias", shape: [outputs], learnable: true)] : []
+    }
+
+    func outputChannels(inputChannels c: Int, flat: Bool) -> (channels: Int, flat: Bool) { (outputs, false) }
+
+    /// The `[N, C, H, W]` bottom of `layer`, checked against the groups.
+    func groupedBottom(_ x: [Int], of layer: LayerDescription) throws(NetworkError) -> Tensor.NCHW {
+        let d = try spatial(x, of: layer)
+        try checkGroups(inputChannels: d.c, layer.name)
+        return d
+    }
+}
