@@ -1,9 +1,10 @@
 // FilterLayerParameters.swift — what the descriptions of convolution and transposed convolution
 // share (paper §3.1, §3.3: upsampling "is backwards strided convolution").
 //
-// Both layers slide a bank of O filters over a window (`WindowGeometry`) in G channel groups,
-// with an optional bias; their range checks, their group check on the bottom's channels and
-// their bias tensor are the same, so they are written once here.
+// Both layers slide a bank of filters over a window (`WindowGeometry`) in G channel groups,
+// with an optional bias; their range checks, their group check on the bottom's channels, their
+// bias tensor and the checks their compute structs make when built are the same, so they are
+// written once here.
 
 import FCNCore
 
@@ -45,5 +46,21 @@ extension FilterLayerParameters {
         let d = try spatial(x, of: layer)
         try checkGroups(inputChannels: d.c, layer.name)
         return d
+    }
+}
+
+/// The checks ``Convolution`` and ``TransposedConvolution`` make on their arguments, with the
+/// layer's name in every message: a 4-D weight in `layout`, its first dimension (`groupedChannels`)
+/// split into the groups, stride and dilation ≥ 1, and a bias of `biasCount(weight)` values.
+func checkFilterBank(_ layer: String, weight: Tensor, layout: String, groupedChannels: String, biasCount: (Tensor) -> Int,
+                     bias: Tensor?, stride: Size2, dilation: Size2, groups: Int) {
+    precondition(weight.rank == 4, "\(layer): weight must be \(layout), got \(weight.shape)")
+    precondition(groups >= 1 && weight.shape[0] % groups == 0,
+                 "\(layer): \(weight.shape[0]) \(groupedChannels) do not split into \(groups) groups")
+    precondition(stride.height >= 1 && stride.width >= 1 && dilation.height >= 1 && dilation.width >= 1,
+                 "\(layer): stride and dilation must be ≥ 1")
+    if let bias {
+        let count = biasCount(weight)
+        precondition(bias.shape == [count], "\(layer): bias must be [\(count)], got \(bias.shape)")
     }
 }

@@ -89,30 +89,26 @@ extension Convolution {
         // first would be one more pass over the largest tensor of the network (125 MB for conv1_2).
         var y = [Float](unsafeUninitializedCapacity: d.n * O * P) { $1 = d.n * O * P }   // [N, O, OH, OW]
         let biasValues = bias?.scalars                                           // [O]
-        x.scalars.withUnsafeBufferPointer { xBuffer in
-            weight.scalars.withUnsafeBufferPointer { wBuffer in
-                y.withUnsafeMutableBufferPointer { yBuffer in
-                    guard let xs = xBuffer.baseAddress, let ws = wBuffer.baseAddress, let ys = yBuffer.baseAddress else { return }
-                    for n in 0..<d.n {
-                        for g in 0..<G {
-                            let xg = xs + (n * d.c + g * Cg) * d.h * d.w         // [C/G, H·W]
-                            let wg = ws + g * Og * R                             // [O/G, R]
-                            let yg = ys + (n * O + g * Og) * P                   // [O/G, P]
-                            let bg = biasValues.map { Array($0[(g * Og)..<((g + 1) * Og)]) }
-                            if pointwise {
-                                GEMM.multiply(m: Og, n: P, k: Cg, a: wg, lda: Cg, b: xg, ldb: P, c: yg, ldc: P)
-                                biasReLUEpilogue(yg, channels: Og, stride: P, count: P, bias: bg, relu: fusingReLU)
-                                continue
-                            }
-                            for first in Swift.stride(from: 0, to: out.height, by: band) {
-                                let rows = first..<min(out.height, first + band)
-                                let Q = rows.count * out.width                   // columns in this band
-                                im2col(xg, geometry: geometry, outputRows: rows, into: columns)
-                                GEMM.multiply(m: Og, n: Q, k: R, a: wg, lda: R, b: columns, ldb: Q,
-                                              c: yg + first * out.width, ldc: P)
-                                biasReLUEpilogue(yg + first * out.width, channels: Og, stride: P, count: Q, bias: bg, relu: fusingReLU)
-                            }
-                        }
+        withBuffers(reading: [x.scalars, weight.scalars], writing: &y) { read, ys in
+            let xs = read[0], ws = read[1]
+            for n in 0..<d.n {
+                for g in 0..<G {
+                    let xg = xs + (n * d.c + g * Cg) * d.h * d.w         // [C/G, H·W]
+                    let wg = ws + g * Og * R                             // [O/G, R]
+                    let yg = ys + (n * O + g * Og) * P                   // [O/G, P]
+                    let bg = biasValues.map { Array($0[(g * Og)..<((g + 1) * Og)]) }
+                    if pointwise {
+                        GEMM.multiply(m: Og, n: P, k: Cg, a: wg, lda: Cg, b: xg, ldb: P, c: yg, ldc: P)
+                        biasReLUEpilogue(yg, channels: Og, stride: P, count: P, bias: bg, relu: fusingReLU)
+                        continue
+                    }
+                    for first in Swift.stride(from: 0, to: out.height, by: band) {
+                        let rows = first..<min(out.height, first + band)
+                        let Q = rows.count * out.width                   // columns in this band
+                        im2col(xg, geometry: geometry, outputRows: rows, into: columns)
+                        GEMM.multiply(m: Og, n: Q, k: R, a: wg, lda: R, b: columns, ldb: Q,
+                                      c: yg + first * out.width, ldc: P)
+                        biasReLUEpilogue(yg + first * out.width, channels: Og, stride: P, count: Q, bias: bg, relu: fusingReLU)
                     }
                 }
             }
@@ -150,50 +146,41 @@ extension Convolution {
 
         var dx = [Float](repeating: 0, count: x.count)                           // [N, C, H, W]
         var dw = [Float](repeating: 0, count: weight.count)                      // [O, C/G, KH, KW]
-        x.scalars.withUnsafeBufferPointer { xBuffer in
-            dy.scalars.withUnsafeBufferPointer { dyBuffer in
-                weight.scalars.withUnsafeBufferPointer { wBuffer in
-                    dx.withUnsafeMutableBufferPointer { dxBuffer in
-                        dw.withUnsafeMutableBufferPointer { dwBuffer in
-                            guard let xs = xBuffer.baseAddress, let dys = dyBuffer.baseAddress, let ws = wBuffer.baseAddress,
-                                  let dxs = dxBuffer.baseAddress, let dws = dwBuffer.baseAddress else { return }
-                            for n in 0..<d.n {
-                                for g in 0..<G {
-                                    let xg = xs + (n * d.c + g * Cg) * d.h * d.w     // [C/G, H·W]
-                                    let dxg = dxs + (n * d.c + g * Cg) * d.h * d.w   // [C/G, H·W]
-                                    let dyg = dys + (n * O + g * Og) * P             // [O/G, P]
-                                    let wg = ws + g * Og * R                         // [O/G, R]
-                                    let dwg = dws + g * Og * R                       // [O/G, R]
-                                    if pointwise {
-                                        // dW_g += dY_g · X_gᵀ ;  dX_g = W_gᵀ · dY_g
-                                        GEMM.multiply(transposeB: true, m: Og, n: Cg, k: P, a: dyg, lda: P, b: xg, ldb: P,
-                                                      beta: 1, c: dwg, ldc: Cg)
-                                        GEMM.multiply(transposeA: true, m: Cg, n: P, k: Og, a: wg, lda: Cg, b: dyg, ldb: P,
-                                                      c: dxg, ldc: P)
-                                        continue
-                                    }
-                                    for first in Swift.stride(from: 0, to: out.height, by: band) {
-                                        let rows = first..<min(out.height, first + band)
-                                        let Q = rows.count * out.width
-                                        let dyBand = dyg + first * out.width             // [O/G, Q] with row stride P
-                                        im2col(xg, geometry: geometry, outputRows: rows, into: columns)
-                                        GEMM.multiply(transposeB: true, m: Og, n: R, k: Q, a: dyBand, lda: P, b: columns, ldb: Q,
-                                                      beta: 1, c: dwg, ldc: R)
-                                        // The same buffer now receives W_gᵀ · dY (the columns are no longer needed).
-                                        GEMM.multiply(transposeA: true, m: R, n: Q, k: Og, a: wg, lda: R, b: dyBand, ldb: P,
-                                                      c: columns, ldc: Q)
-                                        col2im(columns, geometry: geometry, outputRows: rows, addingInto: dxg)
-                                    }
-                                }
-                            }
-                        }
+        withBuffers(reading: [x.scalars, dy.scalars, weight.scalars], writing: &dx, &dw) { read, dxs, dws in
+            let xs = read[0], dys = read[1], ws = read[2]
+            for n in 0..<d.n {
+                for g in 0..<G {
+                    let xg = xs + (n * d.c + g * Cg) * d.h * d.w     // [C/G, H·W]
+                    let dxg = dxs + (n * d.c + g * Cg) * d.h * d.w   // [C/G, H·W]
+                    let dyg = dys + (n * O + g * Og) * P             // [O/G, P]
+                    let wg = ws + g * Og * R                         // [O/G, R]
+                    let dwg = dws + g * Og * R                       // [O/G, R]
+                    if pointwise {
+                        // dW_g += dY_g · X_gᵀ ;  dX_g = W_gᵀ · dY_g
+                        GEMM.multiply(transposeB: true, m: Og, n: Cg, k: P, a: dyg, lda: P, b: xg, ldb: P,
+                                      beta: 1, c: dwg, ldc: Cg)
+                        GEMM.multiply(transposeA: true, m: Cg, n: P, k: Og, a: wg, lda: Cg, b: dyg, ldb: P,
+                                      c: dxg, ldc: P)
+                        continue
+                    }
+                    for first in Swift.stride(from: 0, to: out.height, by: band) {
+                        let rows = first..<min(out.height, first + band)
+                        let Q = rows.count * out.width
+                        let dyBand = dyg + first * out.width             // [O/G, Q] with row stride P
+                        im2col(xg, geometry: geometry, outputRows: rows, into: columns)
+                        GEMM.multiply(transposeB: true, m: Og, n: R, k: Q, a: dyBand, lda: P, b: columns, ldb: Q,
+                                      beta: 1, c: dwg, ldc: R)
+                        // The same buffer now receives W_gᵀ · dY (the columns are no longer needed).
+                        GEMM.multiply(transposeA: true, m: R, n: Q, k: Og, a: wg, lda: R, b: dyBand, ldb: P,
+                                      c: columns, ldc: Q)
+                        col2im(columns, geometry: geometry, outputRows: rows, addingInto: dxg)
                     }
                 }
             }
         }
         return LayerGradients(input: Tensor(shape: x.shape, scalars: dx),
-                         weight: Tensor(shape: weight.shape, scalars: dw),
-                         bias: bias == nil ? nil : channelSums(dy))
+                              weight: Tensor(shape: weight.shape, scalars: dw),
+                              bias: bias == nil ? nil : channelSums(dy))
     }
 }
 

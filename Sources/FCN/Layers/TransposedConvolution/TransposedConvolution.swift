@@ -71,21 +71,10 @@ public struct TransposedConvolution: Sendable {
     ///   - dilation: spacing between kernel taps (default 1).
     ///   - groups: number of channel groups (default 1).
     public init(weight: Tensor, bias: Tensor? = nil, stride: Size2 = 1, padding: Padding = 0, dilation: Size2 = 1, groups: Int = 1) {
-        precondition(weight.rank == 4, "TransposedConvolution: weight must be [C, O/G, KH, KW], got \(weight.shape)")
-        precondition(groups >= 1 && weight.shape[0] % groups == 0,
-                     "TransposedConvolution: \(weight.shape[0]) input channels do not split into \(groups) groups")
-        precondition(stride.height >= 1 && stride.width >= 1 && dilation.height >= 1 && dilation.width >= 1,
-                     "TransposedConvolution: stride and dilation must be ≥ 1")
-        if let bias {
-            precondition(bias.shape == [weight.shape[1] * groups],
-                         "TransposedConvolution: bias must be [\(weight.shape[1] * groups)], got \(bias.shape)")
-        }
-        self.weight = weight
-        self.bias = bias
-        self.stride = stride
-        self.padding = padding
-        self.dilation = dilation
-        self.groups = groups
+        checkFilterBank("TransposedConvolution", weight: weight, layout: "[C, O/G, KH, KW]", groupedChannels: "input channels",
+                        biasCount: { $0.shape[1] * groups }, bias: bias, stride: stride, dilation: dilation, groups: groups)
+        self.weight = weight; self.bias = bias; self.stride = stride
+        self.padding = padding; self.dilation = dilation; self.groups = groups
     }
 
     /// C, the number of input channels.
@@ -95,12 +84,12 @@ public struct TransposedConvolution: Sendable {
     /// KH×KW.
     public var kernelSize: Size2 { Size2(height: weight.shape[2], width: weight.shape[3]) }
 
+    /// How the filters slide over the *output*: KH×KW, stride, padding and dilation together.
+    public var window: WindowGeometry { WindowGeometry(kernel: kernelSize, stride: stride, padding: padding, dilation: dilation) }
+
     /// The output spatial size for an input of `height × width` (≤ 0 if the padding crops everything).
     public func outputSize(height: Int, width: Int) -> Size2 {
-        Size2(height: transposedConvolutionOutputLength(input: height, kernel: kernelSize.height, stride: stride.height,
-                                                        padBefore: padding.top, padAfter: padding.bottom, dilation: dilation.height),
-              width: transposedConvolutionOutputLength(input: width, kernel: kernelSize.width, stride: stride.width,
-                                                       padBefore: padding.left, padAfter: padding.right, dilation: dilation.width))
+        window.transposedConvolutionOutputSize(input: Size2(height: height, width: width))
     }
 
     /// The reference forward pass, written as the scatter:
