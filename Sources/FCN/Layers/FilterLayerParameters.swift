@@ -64,3 +64,13 @@ func checkFilterBank(_ layer: String, weight: Tensor, layout: String, groupedCha
         precondition(bias.shape == [count], "\(layer): bias must be [\(count)], got \(bias.shape)")
     }
 }
+
+/// The first check of every pass of a filter layer: the input has the channels the weight expects.
+func checkInputChannels(_ layer: String, _ d: Tensor.NCHW, expected: Int) {
+    precondition(d.c == expected, "\(layer): input has \(d.c) channels, weight expects \(expected)")
+}
+
+/// The check of a filter layer's backward passes: dL/dy has the shape of the output.
+func checkOutputGradient(_ layer: String, _ dy: Tensor, expected: [Int]) {
+    precondition(dy.shape == expected, "\(layer): output gradient must be \(expected), got \(dy.shape)")
+}

@@ -63,12 +63,8 @@ struct ExecutionPlan: Sendable {
                 readers[v] += 1
             }
         }
-        self.steps = steps
-        self.inputValues = inputValues
-        self.finalValues = current
-        self.valueCount = next
-        self.lastUse = lastUse
-        self.readers = readers
+        (self.steps, self.inputValues, self.finalValues) = (steps, inputValues, current)
+        (self.valueCount, self.lastUse, self.readers) = (next, lastUse, readers)
     }
 
     /// Whether step `position` can run a ReLU inside its output loop (a convolution) and its

@@ -51,11 +51,10 @@ extension Convolution {
     /// - ``TransposedConvolution/referenceForward(_:)``, which computes the same input gradient.
     public func referenceBackward(input x: Tensor, outputGradient dy: Tensor) -> LayerGradients {
         let d = x.nchw
-        precondition(d.c == inputChannels, "Convolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("Convolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         let O = outputChannels, KH = kernelSize.height, KW = kernelSize.width
-        precondition(dy.shape == [d.n, O, out.height, out.width],
-                     "Convolution: output gradient must be \([d.n, O, out.height, out.width]), got \(dy.shape)")
+        checkOutputGradient("Convolution", dy, expected: [d.n, O, out.height, out.width])
         let channelsPerGroup = inputChannels / groups      // C/G
         let outputsPerGroup = O / groups                   // O/G
         var dx = Tensor(zeros: x.shape)                    // [N, C, H, W]

@@ -36,6 +36,12 @@ extension Convolution {
         kernelSize == Size2(1) && stride == Size2(1) && padding == Padding(0)
     }
 
+    /// The window geometry of one group's im2col: C/G channels of the input image, the output grid.
+    func columnGeometry(input d: Tensor.NCHW, output out: Size2) -> ColumnGeometry {
+        ColumnGeometry(channels: inputChannels / groups, image: Size2(height: d.h, width: d.w), kernel: kernelSize,
+                       stride: stride, padding: padding, dilation: dilation, output: out)
+    }
+
     /// The fast forward pass (im2col + GEMM), equal to ``referenceForward(_:)`` up to rounding.
     ///
     /// - Parameter x: `[N, C, H, W]`.
@@ -66,14 +72,13 @@ extension Convolution {
     /// to exercise the banded path on small images).
     func forward(_ x: Tensor, fusingReLU: Bool, columnBudget: Int) -> Tensor {
         let d = x.nchw
-        precondition(d.c == inputChannels, "Convolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("Convolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         precondition(out.height >= 1 && out.width >= 1, "Convolution: a \(kernelSize) window does not fit a \(d.h)×\(d.w) input")
         let O = outputChannels, G = groups
         let Cg = inputChannels / G, Og = O / G
         let P = out.height * out.width
-        let geometry = ColumnGeometry(channels: Cg, image: Size2(height: d.h, width: d.w), kernel: kernelSize,
-                                      stride: stride, padding: padding, dilation: dilation, output: out)
+        let geometry = columnGeometry(input: d, output: out)
         let R = geometry.rows
         let pointwise = isPointwise
         // Output rows per im2col band. Besides the column budget, a band's output (O·rows·OW)
@@ -129,15 +134,13 @@ extension Convolution {
     /// The backward pass with an explicit column-buffer budget in floats.
     func backward(input x: Tensor, outputGradient dy: Tensor, columnBudget: Int) -> LayerGradients {
         let d = x.nchw
-        precondition(d.c == inputChannels, "Convolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("Convolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         let O = outputChannels, G = groups
-        precondition(dy.shape == [d.n, O, out.height, out.width],
-                     "Convolution: output gradient must be \([d.n, O, out.height, out.width]), got \(dy.shape)")
+        checkOutputGradient("Convolution", dy, expected: [d.n, O, out.height, out.width])
         let Cg = inputChannels / G, Og = O / G
         let P = out.height * out.width
-        let geometry = ColumnGeometry(channels: Cg, image: Size2(height: d.h, width: d.w), kernel: kernelSize,
-                                      stride: stride, padding: padding, dilation: dilation, output: out)
+        let geometry = columnGeometry(input: d, output: out)
         let R = geometry.rows
         let pointwise = isPointwise
         let band = geometry.outputRowsPerChunk(budget: columnBudget)

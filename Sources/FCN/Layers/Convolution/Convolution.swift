@@ -90,7 +90,7 @@ public struct Convolution: Sendable {
     /// where x outside the image is zero (the padding).
     public func referenceForward(_ x: Tensor) -> Tensor {
         let d = x.nchw
-        precondition(d.c == inputChannels, "Convolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("Convolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         precondition(out.height >= 1 && out.width >= 1, "Convolution: a \(kernelSize) window does not fit a \(d.h)×\(d.w) input")
         let O = outputChannels, KH = kernelSize.height, KW = kernelSize.width

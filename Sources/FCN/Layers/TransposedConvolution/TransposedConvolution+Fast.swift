@@ -49,7 +49,7 @@ extension TransposedConvolution {
     /// The forward pass with an explicit column-buffer budget in floats (for tests).
     func forward(_ x: Tensor, columnBudget: Int) -> Tensor {
         let d = x.nchw
-        precondition(d.c == inputChannels, "TransposedConvolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("TransposedConvolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         precondition(out.height >= 1 && out.width >= 1, "TransposedConvolution: padding \(padding) crops the whole output")
         let O = outputChannels, G = groups
@@ -97,11 +97,10 @@ extension TransposedConvolution {
     /// The backward pass with an explicit column-buffer budget in floats (for tests).
     func backward(input x: Tensor, outputGradient dy: Tensor, columnBudget: Int) -> LayerGradients {
         let d = x.nchw
-        precondition(d.c == inputChannels, "TransposedConvolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("TransposedConvolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         let O = outputChannels, G = groups
-        precondition(dy.shape == [d.n, O, out.height, out.width],
-                     "TransposedConvolution: output gradient must be \([d.n, O, out.height, out.width]), got \(dy.shape)")
+        checkOutputGradient("TransposedConvolution", dy, expected: [d.n, O, out.height, out.width])
         let Cg = inputChannels / G, Og = O / G
         let HW = d.h * d.w, P = out.height * out.width
         let geometry = columnGeometry(inputHeight: d.h, inputWidth: d.w)

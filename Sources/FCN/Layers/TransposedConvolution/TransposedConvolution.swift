@@ -103,7 +103,7 @@ public struct TransposedConvolution: Sendable {
     /// - Returns: `[N, O, OH, OW]`.
     public func referenceForward(_ x: Tensor) -> Tensor {
         let d = x.nchw
-        precondition(d.c == inputChannels, "TransposedConvolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("TransposedConvolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         precondition(out.height >= 1 && out.width >= 1, "TransposedConvolution: padding \(padding) crops the whole output")
         let O = outputChannels, KH = kernelSize.height, KW = kernelSize.width
@@ -157,11 +157,10 @@ extension TransposedConvolution {
     /// - ``backward(input:outputGradient:)``, the fast path.
     public func referenceBackward(input x: Tensor, outputGradient dy: Tensor) -> LayerGradients {
         let d = x.nchw
-        precondition(d.c == inputChannels, "TransposedConvolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("TransposedConvolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         let O = outputChannels, KH = kernelSize.height, KW = kernelSize.width
-        precondition(dy.shape == [d.n, O, out.height, out.width],
-                     "TransposedConvolution: output gradient must be \([d.n, O, out.height, out.width]), got \(dy.shape)")
+        checkOutputGradient("TransposedConvolution", dy, expected: [d.n, O, out.height, out.width])
         let channelsPerGroup = inputChannels / groups
         let outputsPerGroup = O / groups
         var dx = Tensor(zeros: x.shape)                    // [N, C, H, W]
