@@ -122,9 +122,8 @@ extension NetworkDescription {
         for input in inputs { depth[input] = 0 }
         var deepest = 0
         for layer in layers {
-            let definition = layer.kind.definition
-            let reads = definition.pathBottoms(layer)
-            let counts = definition.convolutionDepth
+            let reads = layer.pathBottoms
+            let counts = layer.kind.definition.convolutionDepth
             let d = reads.map { depth[$0] ?? 0 }.max()! + counts
             depth[layer.top] = d
             deepest = max(deepest, d)

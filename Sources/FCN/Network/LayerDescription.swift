@@ -122,7 +122,11 @@ public struct LayerDescription: Hashable, Sendable {
     /// - Parameter shapes: the network's shapes, for the offset a crop derived (`nil`: the
     ///   offset given in the description, if any).
     public func summary(in shapes: BlobShapes? = nil) -> String {
-        let offset = shapes?.cropOffsets[name] ?? { if case .crop(let p) = kind { p.offset } else { nil } }()
-        return kind.definition.summary(self, cropOffset: offset)
+        kind.definition.summary(self, cropOffset: shapes?.cropOffsets[name])
     }
+
+    /// The bottoms whose pixels flow into the top: all of them, except a crop's second (the
+    /// reference only lends its size). Paths through a network (its depth, the figures' arrows)
+    /// follow these.
+    public var pathBottoms: [String] { kind.definition.pathBottoms(self) }
 }

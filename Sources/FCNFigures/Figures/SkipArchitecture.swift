@@ -67,8 +67,7 @@ public struct SkipArchitecture: Sendable {
                 continue
             }
             let detail = layer.summary(in: shapes)           // "3×3 conv → 64", "×2 up (k 4)", "crop +5", "sum"
-            var reads = layer.bottoms
-            if case .crop = layer.kind { reads = [layer.bottoms[0]] }   // the reference only lends its size
+            let reads = layer.pathBottoms                    // a crop's reference only lends its size
             let inputs = reads.compactMap { producer[$0] }
             let branch = inputs.contains { n in
                 (trunk.contains { $0.name == n } && n != trunk.last!.name) || head.contains { $0.name == n && $0.isSkipBranch }

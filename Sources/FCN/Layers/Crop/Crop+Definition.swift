@@ -72,7 +72,8 @@ extension CropParameters: LayerDefinition {
 
     func pathBottoms(_ layer: LayerDescription) -> [String] { [layer.bottoms[0]] }
 
-    func summary(_ layer: LayerDescription, cropOffset: Size2?) -> String { "crop +\(cropOffset?.height ?? 0)" }
+    /// "crop +o": the offset shape inference resolved, else the one given (0 when derived and unknown).
+    func summary(_ layer: LayerDescription, cropOffset: Size2?) -> String { "crop +\((cropOffset ?? offset)?.height ?? 0)" }
 
     func forward(_ x: [Tensor], _ step: StepContext) throws -> Tensor {
         Crop(offset: step.cropOffset).forward(x[0], size: Size2(height: x[1].shape[2], width: x[1].shape[3]))
