@@ -41,6 +41,7 @@ let package = Package(
         .library(name: "FCNTraining", targets: ["FCNTraining"]),
         .library(name: "FCNFigures", targets: ["FCNFigures"]),
         .executable(name: "fcn", targets: ["fcn"]),
+        .executable(name: "fcn-profile", targets: ["fcn-profile"]),
     ] + chapters.map { .executable(name: $0.name, targets: [$0.name]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -87,7 +88,7 @@ let package = Package(
         .target(
             name: "FCN",
             dependencies: [
-                "FCNCore", "FCNKernels", "CImageCodecs", "CFCNKernels",
+                "FCNCore", "FCNKernels", "CImageCodecs",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Sources/FCN",
@@ -120,6 +121,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/fcn"
+        ),
+        // The per-layer profiler (Benchmarks/README.md); in this package so that it can time the
+        // kernels through their package-level APIs.
+        .executableTarget(
+            name: "fcn-profile",
+            dependencies: ["FCN", "FCNKernels"],
+            path: "Benchmarks/Sources/fcn-profile"
         ),
         .testTarget(
             name: "FCNTests",

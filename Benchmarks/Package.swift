@@ -4,7 +4,10 @@
 // benchmark framework. Run from this folder:
 //
 //   swift package benchmark                      # every benchmark (ordo-one/benchmark)
-//   swift run -c release fcn-profile --help      # the quick per-layer profiler
+//
+// The quick per-layer profiler `fcn-profile` (Benchmarks/Sources/fcn-profile) is built by the root
+// package, because it times the engine's kernels one by one through package-level APIs:
+//   swift build -c release --product fcn-profile   # from the repository root
 //
 // See README.md for what each benchmark measures.
 import PackageDescription
@@ -26,12 +29,6 @@ let package = Package(
             ],
             path: "Benchmarks/FCNBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        // A quick profiler: times Network.forward layer by layer on weights from a safetensors file.
-        .executableTarget(
-            name: "fcn-profile",
-            dependencies: [.product(name: "FCN", package: "swift-fcn")],
-            path: "Sources/fcn-profile"
         ),
     ]
 )

@@ -7,7 +7,7 @@ that it also prints the per-layer table. Weights, input and ONNX model are cache
 (regenerated only when missing), and the two engines are run alternately --rounds times so that
 a busy machine slows both alike; the ratios are of the medians.
 
-    swift build -c release --product fcn-profile      # in Benchmarks/
+    swift build -c release --product fcn-profile      # in the repository root
     python3 profile_vs_onnxruntime.py --rounds 3 --runs 3
 """
 import argparse, json, os, sys
@@ -38,10 +38,10 @@ def main():
     bench.add_network_arguments(ap)
     ap.add_argument("--runs", type=int, default=3, help="timed forward passes per process")
     ap.add_argument("--rounds", type=int, default=1, help="processes per engine, alternating")
-    ap.add_argument("--profile", default=os.path.join(HERE, ".build", "release", "fcn-profile"))
+    ap.add_argument("--profile", default=os.path.join(HERE, "..", ".build", "release", "fcn-profile"))
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--skip-ort", action="store_true", help="time swift-fcn only")
-    ap.add_argument("extra", nargs="*", help="more fcn-profile options (after --), e.g. --no-winograd")
+    ap.add_argument("extra", nargs="*", help="more fcn-profile options (after --), e.g. --kernels portable")
     args = ap.parse_args()
 
     work = args.workdir or f"/tmp/fcn-profile-{args.arch}-{args.height}x{args.width}"

@@ -72,6 +72,8 @@ KERNEL void block(const fcn_direct_conv_layer *L, const float *lines, size_t len
 ENTRY int fcn_direct_conv_row(const fcn_direct_conv_layer *L, int outputRow, float *scratch) {
     const int C = L->channels, H = L->height, W = L->width, KH = L->kernelHeight, KW = L->kernelWidth;
     const int O = L->outputChannels, OW = L->outputWidth;
+    if (C < 1 || C > FCN_DIRECT_MAX_CHANNELS || KH < 1 || KH > FCN_DIRECT_MAX_KERNEL || KW < 1
+        || KW > FCN_DIRECT_MAX_KERNEL || outputRow < 0 || outputRow >= L->outputHeight) return 0;
     const size_t length = lineLength(L), planeStride = (size_t)L->outputHeight * OW;
     float *row = L->output + (size_t)outputRow * OW;        // row of channel 0; channel o at + o·planeStride
     // The padded lines: line_{c,u}[j] = x[c][outputRow + u − padTop][j − padLeft], 0 outside.

@@ -32,7 +32,7 @@
 #define ENTRY __attribute__((target("avx512f")))
 
 /// Tile slots of one call: up to nine groups of 16. V and M rows have S = 48·⌈count/48⌉ slots.
-enum { MAX_TILES = 144, CHUNK = 48 };
+enum { MAX_TILES = FCN_WINOGRAD_MAX_TILES, CHUNK = FCN_WINOGRAD_CHUNK_TILES };
 
 int fcn_kernels_built_with_avx512(void) { return 1; }
 
@@ -290,8 +290,8 @@ KERNEL void transformOutputGroup(const fcn_winograd_layer *L, const Segment *seg
 }
 
 ENTRY int fcn_winograd_f43_block(const fcn_winograd_layer *L, int firstTile, int tileCount, float *scratch) {
-    if (tileCount <= 0) return 1;
-    if (tileCount > MAX_TILES) tileCount = MAX_TILES;
+    if (tileCount < 0 || tileCount > MAX_TILES || firstTile < 0) return 0;
+    if (tileCount == 0) return 1;
     const int C = L->channels, O = L->outputChannels, Q = L->tileColumns;
     const int TB = CHUNK * ((tileCount + CHUNK - 1) / CHUNK);          // slots per row of V and M
     float *V = scratch, *M = scratch + (size_t)36 * C * TB, *staging = M + (size_t)36 * O * TB;

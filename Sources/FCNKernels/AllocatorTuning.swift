@@ -20,7 +20,7 @@ import Glibc
 #endif
 
 /// Process-wide memory-allocator settings for inference.
-public enum AllocatorTuning {
+package enum AllocatorTuning {
     /// Makes glibc reuse freed large blocks instead of unmapping and remapping them (see the
     /// file comment). Call once, early, before large allocations. Does nothing off glibc.
     ///
@@ -30,7 +30,7 @@ public enum AllocatorTuning {
     /// AllocatorTuning.keepFreedMemoryForReuse()   // in a CLI's main, before loading the network
     /// ```
     @discardableResult
-    public static func keepFreedMemoryForReuse() -> Bool {
+    package static func keepFreedMemoryForReuse() -> Bool {
         #if canImport(Glibc)
         // `mallopt` is declared in <malloc.h>, which the Glibc module does not export: look it
         // up by name (RTLD_DEFAULT, i.e. a nil handle) and use <malloc.h>'s parameter numbers.

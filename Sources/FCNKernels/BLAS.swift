@@ -40,9 +40,9 @@ import Foundation
 ///
 /// ### See Also
 /// - ``GEMM``, the entry point; ``BLASDiagnostics``; ``CPUFeatures``.
-public final class BLAS: Sendable {
+package final class BLAS: Sendable {
     /// The loaded and verified library, or nil when OpenBLAS is unavailable or failed its check.
-    public static var loaded: BLAS? { outcome.library }
+    package static var loaded: BLAS? { outcome.library }
 
     /// What happened when this process loaded OpenBLAS (computed once, on first use; thread-safe
     /// because Swift initialises static stored properties exactly once).
@@ -86,23 +86,32 @@ public final class BLAS: Sendable {
     }
 
     /// The number of threads OpenBLAS uses for one product.
-    public var threadCount: Int { Int(getThreadsFunction()) }
+    package var threadCount: Int { Int(getThreadsFunction()) }
 
     /// Sets the number of threads OpenBLAS uses (at least 1). Does nothing without OpenBLAS.
     ///
     /// OpenBLAS resizes its thread pool here, which is unsafe while a product runs on another
     /// thread (it can corrupt that product). So the change waits for running products to finish
     /// and holds new ones back until it is done (a readers–writer lock: products are readers).
-    public static func setThreadCount(_ count: Int) {
+    /// Callers pass an ``EngineConfiguration`` to the engine instead of calling this.
+    package static func setThreadCount(_ count: Int) {
         guard let blas = loaded else { return }
         threadPoolLock.withWriteLock { blas.setThreadsFunction(Int32(clamping: max(1, count))) }
+    }
+
+    /// Makes OpenBLAS use `count` threads, or its load-time count for `nil`, resizing its pool
+    /// only when that differs from the present size.
+    package static func useThreadCount(_ count: Int?) {
+        guard let blas = loaded else { return }
+        let wanted = max(1, count ?? outcome.loadTimeThreads)
+        if blas.threadCount != wanted { setThreadCount(wanted) }
     }
 
     /// Products take it for reading (many at once), thread-count changes for writing.
     package static let threadPoolLock = ReadWriteLock()
 
     /// What was detected, chosen and measured while loading; see ``BLASDiagnostics``.
-    public static var diagnostics: BLASDiagnostics {
+    package static var diagnostics: BLASDiagnostics {
         let o = outcome, cpu = CPUFeatures.current
         return BLASDiagnostics(
             cpuModel: cpu.modelName, cpuFeatures: cpu.vectorFlags,
@@ -115,7 +124,7 @@ public final class BLAS: Sendable {
     /// Measures sgemm speed on `size`×`size` matrices: the best of `repetitions` timed runs after
     /// one warm-up, in GFLOP/s (2·size³ floating-point operations per product). Returns nil
     /// without OpenBLAS (the reference loop is not worth timing). Takes ~0.1 s at 1024.
-    public static func measureGFLOPS(size: Int = 1024, repetitions: Int = 3) -> Double? {
+    package static func measureGFLOPS(size: Int = 1024, repetitions: Int = 3) -> Double? {
         guard let blas = loaded, size >= 1 else { return nil }
         var rng = SeededRandom(seed: 7)
         let a = (0..<size * size).map { _ in rng.nextFloat() }
@@ -168,6 +177,8 @@ extension BLAS {
         /// Why `library` is nil (or a warning when it is not), for the diagnostics.
         package var failureReason: String?
         package var threadsReason: String
+        /// The thread count OpenBLAS had once loaded (its environment variables, or every core).
+        package var loadTimeThreads: Int = 1
     }
 
     /// The OPENBLAS_CORETYPE value in force and how it was decided.
@@ -260,7 +271,8 @@ extension BLAS {
                blas.coreName.lowercased() != core.lowercased() {
                 warning = "OpenBLAS was already loaded before FCN set OPENBLAS_CORETYPE=\(core); it runs \(blas.coreName)"
             }
-            return LoadOutcome(library: blas, coreChoice: choice, failureReason: warning, threadsReason: threadsReason)
+            return LoadOutcome(library: blas, coreChoice: choice, failureReason: warning, threadsReason: threadsReason,
+                               loadTimeThreads: blas.threadCount)
         }
         let reason = problems.isEmpty ? "no candidate paths given" : problems.joined(separator: "; ")
         return LoadOutcome(library: nil, coreChoice: choice,
@@ -323,32 +335,32 @@ extension BLAS {
 /// d.openBLASCoreName   // "Cooperlake" — what OpenBLAS says it runs
 /// d.verified           // true
 /// ```
-public struct BLASDiagnostics: Sendable, CustomStringConvertible {
+package struct BLASDiagnostics: Sendable, CustomStringConvertible {
     /// The processor's model name.
-    public var cpuModel: String
+    package var cpuModel: String
     /// The vector-instruction flags detected (see ``CPUFeatures/vectorFlags``).
-    public var cpuFeatures: [String]
+    package var cpuFeatures: [String]
     /// The OPENBLAS_CORETYPE in force at load time, or nil when OpenBLAS detected the CPU itself.
-    public var coreType: String?
+    package var coreType: String?
     /// Why that core type (detected flags, or the user's environment).
-    public var coreTypeReason: String
+    package var coreTypeReason: String
     /// `openblas_get_corename()`, the kernels actually running; nil without OpenBLAS.
-    public var openBLASCoreName: String?
+    package var openBLASCoreName: String?
     /// `openblas_get_config()`: version and build options; nil without OpenBLAS.
-    public var openBLASConfig: String?
+    package var openBLASConfig: String?
     /// OpenBLAS's current thread count; nil without OpenBLAS.
-    public var threads: Int?
+    package var threads: Int?
     /// Where the initial thread count came from.
-    public var threadsReason: String
+    package var threadsReason: String
     /// The library file, symlinks resolved; nil without OpenBLAS.
-    public var libraryPath: String?
+    package var libraryPath: String?
     /// Whether a library was loaded and agreed with the reference GEMM.
-    public var verified: Bool
+    package var verified: Bool
     /// Why no library is used, or a warning about the one used; nil when all went well.
-    public var failureReason: String?
+    package var failureReason: String?
 
     /// A few lines: the library, its core type, the thread count and why.
-    public var description: String {
+    package var description: String {
         var lines = [
             "CPU             \(cpuModel)",
             "vector flags    \(cpuFeatures.isEmpty ? "(none detected)" : cpuFeatures.joined(separator: " "))",

@@ -24,29 +24,29 @@ import Foundation
 ///
 /// ### See Also
 /// - ``BLAS``, which turns these flags into an OpenBLAS core type.
-public struct CPUFeatures: Sendable, Equatable {
+package struct CPUFeatures: Sendable, Equatable {
     /// The model name of the first processor (`"unknown"` when the system does not say).
-    public var modelName: String
+    package var modelName: String
     /// Every flag the kernel lists for the first processor (`fma`, `avx2`, `avx512f`, …).
-    public var flags: Set<String>
+    package var flags: Set<String>
 
     /// Features from a model name and a flag set (for tests; ``CPUFeatures/current`` reads the machine's).
-    public init(modelName: String, flags: Set<String>) {
+    package init(modelName: String, flags: Set<String>) {
         self.modelName = modelName
         self.flags = flags
     }
 
     /// Whether the processor (and the operating system) support `flag`.
-    public func has(_ flag: String) -> Bool { flags.contains(flag) }
+    package func has(_ flag: String) -> Bool { flags.contains(flag) }
 
     /// The flags that matter for single-precision matrix kernels, in a fixed order, for display.
-    public var vectorFlags: [String] {
+    package var vectorFlags: [String] {
         ["sse4_2", "avx", "fma", "avx2", "avx512f", "avx512bw", "avx512vl", "avx512_bf16", "avx512_fp16", "amx_tile"]
             .filter(has)
     }
 
     /// The features of the machine this process runs on, read once.
-    public static let current: CPUFeatures = {
+    package static let current: CPUFeatures = {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
             return CPUFeatures(modelName: "unknown", flags: [])
         }
@@ -56,7 +56,7 @@ public struct CPUFeatures: Sendable, Equatable {
     /// Whether the hand-written AVX-512 kernels (`Sources/CFCNKernels`) may run: the build has
     /// them, the processor has `avx512f`, and the environment variable `FCN_KERNELS` is not
     /// `portable` (which keeps the Swift + OpenBLAS paths, e.g. to compare the two in one run).
-    public static let avx512KernelsEnabled: Bool =
+    package static let avx512KernelsEnabled: Bool =
         fcn_kernels_built_with_avx512() == 1 && current.has("avx512f")
             && ProcessInfo.processInfo.environment["FCN_KERNELS"] != "portable"
 

@@ -12,7 +12,7 @@
 // This file is part of the engine's fast path: it takes raw pointers on purpose.
 
 /// Row-major single-precision matrix multiplication `C ← α·op(A)·op(B) + β·C`.
-public enum GEMM {
+package enum GEMM {
     /// Multiplies with the fastest available implementation (OpenBLAS when loaded).
     ///
     /// - Parameters:
@@ -29,7 +29,7 @@ public enum GEMM {
     ///   - beta: the scale β of C's previous contents (0: C is overwritten, never read).
     ///   - c: C, m×n, row-major.
     ///   - ldc: C's row stride.
-    public static func multiply(
+    package static func multiply(
         transposeA: Bool = false, transposeB: Bool = false,
         m: Int, n: Int, k: Int,
         alpha: Float = 1,
@@ -49,7 +49,7 @@ public enum GEMM {
     }
 
     /// The definition, in a triple loop (accumulating in `Float`, like BLAS).
-    public static func referenceMultiply(
+    package static func referenceMultiply(
         transposeA: Bool = false, transposeB: Bool = false,
         m: Int, n: Int, k: Int,
         alpha: Float = 1,

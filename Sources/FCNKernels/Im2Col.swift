@@ -42,24 +42,24 @@ import FCNCore
 ///
 /// ### See Also
 /// - ``im2col(_:geometry:outputRows:into:)``, ``col2im(_:geometry:outputRows:addingInto:)``.
-public struct ColumnGeometry: Sendable, Hashable {
+package struct ColumnGeometry: Sendable, Hashable {
     /// C, the number of image channels covered.
-    public var channels: Int
+    package var channels: Int
     /// H×W, the image size (before padding).
-    public var image: Size2
+    package var image: Size2
     /// KH×KW.
-    public var kernel: Size2
+    package var kernel: Size2
     /// Step between windows.
-    public var stride: Size2
+    package var stride: Size2
     /// Zeros around the image.
-    public var padding: Padding
+    package var padding: Padding
     /// Spacing between kernel taps.
-    public var dilation: Size2
+    package var dilation: Size2
     /// OH×OW, the grid of window positions (one column each).
-    public var output: Size2
+    package var output: Size2
 
     /// A geometry whose output grid is the convolution output size for this image.
-    public init(channels: Int, image: Size2, kernel: Size2, stride: Size2, padding: Padding, dilation: Size2) {
+    package init(channels: Int, image: Size2, kernel: Size2, stride: Size2, padding: Padding, dilation: Size2) {
         self.init(channels: channels, image: image, kernel: kernel, stride: stride, padding: padding, dilation: dilation,
                   output: Size2(
                     height: convolutionOutputLength(input: image.height, kernel: kernel.height, stride: stride.height,
@@ -69,7 +69,7 @@ public struct ColumnGeometry: Sendable, Hashable {
     }
 
     /// A geometry with an explicit output grid (transposed convolution knows its grid: the input).
-    public init(channels: Int, image: Size2, kernel: Size2, stride: Size2, padding: Padding, dilation: Size2, output: Size2) {
+    package init(channels: Int, image: Size2, kernel: Size2, stride: Size2, padding: Padding, dilation: Size2, output: Size2) {
         precondition(channels >= 0 && image.height >= 0 && image.width >= 0 && output.height >= 0 && output.width >= 0,
                      "ColumnGeometry: negative size")
         self.channels = channels
@@ -82,20 +82,20 @@ public struct ColumnGeometry: Sendable, Hashable {
     }
 
     /// R = C·KH·KW, the rows of the column matrix (the length of one flattened window).
-    public var rows: Int { channels * kernel.height * kernel.width }
+    package var rows: Int { channels * kernel.height * kernel.width }
 
     /// The number of output rows whose columns fit in `budget` floats (at least 1, at most OH).
     ///
     /// FCN's conv1_2 on a 500×500 image (pad 100 upstream) has R = 64·3·3 = 576 rows and
     /// 698·698 ≈ 487k columns: 1.1 GB as a whole. With the default budget of 16 Mi floats
     /// (64 MB) it is processed 41 output rows at a time.
-    public func outputRowsPerChunk(budget: Int = ColumnGeometry.defaultBudget) -> Int {
+    package func outputRowsPerChunk(budget: Int = ColumnGeometry.defaultBudget) -> Int {
         let perRow = max(1, rows * output.width)
         return max(1, min(output.height, budget / perRow))
     }
 
     /// 16 Mi floats = 64 MB: the largest column buffer the fast layers allocate.
-    public static let defaultBudget = 16 * 1024 * 1024
+    package static let defaultBudget = 16 * 1024 * 1024
 }
 
 /// The `j` in `0..<count` with `0 ≤ j·stride + offset < limit`: the window positions whose
@@ -120,7 +120,7 @@ package func insideRange(count: Int, stride: Int, offset: Int, limit: Int) -> Ra
 ///   - geometry: the window geometry.
 ///   - outputRows: the output rows to lay out (a sub-range of `0..<OH`).
 ///   - columns: room for `R · outputRows.count · OW` floats; every entry is written.
-public func im2col(_ image: UnsafePointer<Float>, geometry: ColumnGeometry, outputRows: Range<Int>,
+package func im2col(_ image: UnsafePointer<Float>, geometry: ColumnGeometry, outputRows: Range<Int>,
                    into columns: UnsafeMutablePointer<Float>) {
     let g = geometry
     let H = g.image.height, W = g.image.width, OW = g.output.width
@@ -168,7 +168,7 @@ public func im2col(_ image: UnsafePointer<Float>, geometry: ColumnGeometry, outp
 ///   - geometry: the window geometry.
 ///   - outputRows: the output rows these columns belong to.
 ///   - image: `[C, H, W]`, added into.
-public func col2im(_ columns: UnsafePointer<Float>, geometry: ColumnGeometry, outputRows: Range<Int>,
+package func col2im(_ columns: UnsafePointer<Float>, geometry: ColumnGeometry, outputRows: Range<Int>,
                    addingInto image: UnsafeMutablePointer<Float>) {
     let g = geometry
     let H = g.image.height, W = g.image.width, OW = g.output.width

@@ -22,13 +22,13 @@ import FCNCore
 ///
 /// ### See Also
 /// - ``WinogradConvolution``, which holds one; ``Winograd/filterTransform`` (G).
-public struct WinogradFilter: Sendable, Equatable {
+package struct WinogradFilter: Sendable, Equatable {
     /// O.
-    public let outputChannels: Int
+    package let outputChannels: Int
     /// C.
-    public let inputChannels: Int
+    package let inputChannels: Int
     /// 36 matrices [O, C], position ξ outermost.
-    public let scalars: [Float]
+    package let scalars: [Float]
 
     /// Transforms `weight`, `[O, C, 3, 3]`, in `Float` (see ``Winograd/filterTransform``).
     ///
@@ -38,7 +38,7 @@ public struct WinogradFilter: Sendable, Equatable {
     /// each): the o-th filters are first transposed to `t[k][c]` (tap k of every channel in one
     /// contiguous run), so that eight channels are transformed side by side in SIMD registers
     /// and each U element is stored as a contiguous run of eight.
-    public init(weight: Tensor) {
+    package init(weight: Tensor) {
         precondition(weight.rank == 4 && weight.shape[2] == 3 && weight.shape[3] == 3,
                      "WinogradFilter: weight must be [O, C, 3, 3], got \(weight.shape)")
         let O = weight.shape[0], C = weight.shape[1]

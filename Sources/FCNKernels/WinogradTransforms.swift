@@ -49,16 +49,16 @@
 // against the matrices.
 
 /// The constant matrices of F(4×4, 3×3) and their fast 1-D application.
-public enum Winograd {
+package enum Winograd {
     /// Output tile size m: each transformed tile yields a 4×4 block of the output.
-    public static let outputTile = 4
+    package static let outputTile = 4
     /// Filter size r.
-    public static let kernel = 3
+    package static let kernel = 3
     /// Input tile size m + r − 1 = 6: neighbouring tiles overlap by r − 1 = 2 pixels.
-    public static let inputTile = 6
+    package static let inputTile = 6
 
     /// Bᵀ, 6×6 row-major: the input (data) transform.
-    public static let inputTransform: [[Float]] = [
+    package static let inputTransform: [[Float]] = [
         [4, 0, -5, 0, 1, 0],
         [0, -4, -4, 1, 1, 0],
         [0, 4, -4, -1, 1, 0],
@@ -67,7 +67,7 @@ public enum Winograd {
         [0, 4, 0, -5, 0, 1],
     ]
     /// G, 6×3: the filter transform (in `Double`: 1/6 and 1/24 are not exact in binary).
-    public static let filterTransform: [[Double]] = [
+    package static let filterTransform: [[Double]] = [
         [1.0 / 4, 0, 0],
         [-1.0 / 6, -1.0 / 6, -1.0 / 6],
         [-1.0 / 6, 1.0 / 6, -1.0 / 6],
@@ -76,7 +76,7 @@ public enum Winograd {
         [0, 0, 1],
     ]
     /// Aᵀ, 4×6: the output (inverse) transform.
-    public static let outputTransform: [[Float]] = [
+    package static let outputTransform: [[Float]] = [
         [1, 1, 1, 1, 1, 0],
         [0, 1, -1, 2, -2, 0],
         [0, 1, 1, 4, 4, 0],

@@ -57,15 +57,16 @@ struct Segment: ParsableCommand {
     var timingJson = false
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+        if let threads, threads < 1 || threads > EngineConfiguration.maximumThreads {
+            throw ValidationError("--threads must be at least 1 and at most \(EngineConfiguration.maximumThreads) (got \(threads))")
+        }
         if repeats < 0 { throw ValidationError("--repeat must be 0 or more (got \(repeats))") }
         if let classes, classes < 1 { throw ValidationError("--classes must be at least 1 (got \(classes))") }
     }
 
     func run() throws {
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        BLAS.setThreadCount(threadCount)
-        Parallelism.threadLimit = threadCount
+        let configuration = EngineConfiguration(threads: threadCount)
         // Keep freed activations mapped for reuse: without it glibc returns every large block
         // to the kernel and faults it back in on the next layer (1–2 s per 500×500 pass).
         AllocatorTuning.keepFreedMemoryForReuse()
@@ -84,7 +85,8 @@ struct Segment: ParsableCommand {
                 network = try embeddedNetwork(arch, classes: classes)
             }
             let loadSeconds = Date().timeIntervalSince(loadStart)
-            let result = try Segmentation.run(network, input: URL(filePath: input), outputs: outputs, repeats: repeats)
+            let result = try Segmentation.run(network, input: URL(filePath: input), outputs: outputs, repeats: repeats,
+                                            configuration: configuration)
             let ms = { (s: Double) in String(format: "%.1f ms", s * 1000) }
             let sorted = result.forwardSeconds.sorted()
             printError("loaded \(network.description.name) in \(ms(loadSeconds)); forward \(result.scores.shape) "

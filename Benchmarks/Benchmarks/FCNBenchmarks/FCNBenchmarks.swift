@@ -2,11 +2,14 @@
 // forward pass over a whole image).
 //
 // Three levels, each isolating what the level above is made of:
-//   1. sgemm (OpenBLAS through `GEMM.multiply`), reported in GFLOP/s;
+//   1. sgemm (OpenBLAS, through a fully connected layer: one n×n×n product), in GFLOP/s;
 //   2. single FCN-8s convolution layers at their shapes for a 500×500 image (after conv1_1's
 //      pad 100 and the ceil-mode pools), im2col + sgemm against Winograd F(4×4, 3×3);
 //   3. the whole FCN-8s forward pass on a 500×500 image (random weights, as the paper's
 //      architecture; the timing does not depend on the values).
+//
+// Threads: the whole-network benchmark passes `EngineConfiguration(threads: 2)`; the single
+// layers run with the default configuration (every core — two on the project's machines).
 //
 // Run from the Benchmarks folder: `swift package benchmark` (all), or
 // `swift package benchmark --filter "conv3"` (see README.md).
@@ -27,20 +30,19 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(20),
         maxIterations: 5
     )
-    BLAS.setThreadCount(2)
-
     // 1. sgemm, square, at sizes from cache-resident to memory-bound.
     for n in [256, 1024, 2048] {
         var rng = SeededRandom(seed: 1)
-        let a = Tensor(randomUniform: [n, n], using: &rng).scalars, b = Tensor(randomUniform: [n, n], using: &rng).scalars
+        // x [n, n] times Wᵀ [n, n]: `Linear.forward` is exactly one sgemm of n×n×n.
+        let x = Tensor(randomUniform: [n, n], using: &rng), fc = Linear(weight: Tensor(randomUniform: [n, n], using: &rng))
         Benchmark("sgemm \(n)³",
                   configuration: .init(metrics: [.wallClock, .custom("GFLOP/s", polarity: .prefersLarger, useScalingFactor: false)],
                                        timeUnits: .microseconds, maxIterations: 50)) { benchmark in
-            var c = [Float](repeating: 0, count: n * n)
+            var c = Tensor(zeros: [0])
             let clock = ContinuousClock()
             for _ in benchmark.scaledIterations {
                 let elapsed = clock.measure {
-                    GEMM.multiply(m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n)
+                    c = fc.forward(x)
                 }
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
                 benchmark.measurement(.custom("GFLOP/s", polarity: .prefersLarger, useScalingFactor: false),
@@ -66,12 +68,13 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("\(name) im2col (\(gflop) GFLOP)") { benchmark in
             let (conv, x) = layer(C: C, O: O, size: size, pad: pad)
             benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations { blackHole(conv.forward(x, fusingReLU: true)) }
+            for _ in benchmark.scaledIterations { blackHole(conv.forward(x, fusingReLU: true, using: .im2col)) }
         }
         Benchmark("\(name) winograd (\(gflop) GFLOP)") { benchmark in
             let (conv, x) = layer(C: C, O: O, size: size, pad: pad)
             benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations { blackHole(WinogradConvolution(conv).forward(x, fusingReLU: true)) }
+            let kernel = conv.supports(.winogradFused) ? ConvolutionKernel.winogradFused : .winograd
+            for _ in benchmark.scaledIterations { blackHole(conv.forward(x, fusingReLU: true, using: kernel)) }
         }
     }
     Benchmark("pool1 2×2 (64×698²)") { benchmark in
@@ -90,6 +93,6 @@ let benchmarks: @Sendable () -> Void = {
         let parameters = try! Network.initialParameters(for: description, inputShape: input.shape, using: &rng)
         let network = try! Network(description, parameters: parameters)
         benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(try! network.forward(input)) }
+        for _ in benchmark.scaledIterations { blackHole(try! network.forward(input, configuration: EngineConfiguration(threads: 2))) }
     }
 }

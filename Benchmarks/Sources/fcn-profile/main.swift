@@ -15,6 +15,7 @@
 // and `Benchmarks/profile-vs-onnxruntime` does exactly that (see Benchmarks/README.md).
 
 import FCN
+import FCNKernels
 import Foundation
 
 struct Options {
@@ -27,7 +28,7 @@ struct Options {
     var repeats = 3
     var height = 500, width = 500
     var timingJSON = false
-    var winograd = true
+    var kernels = KernelPolicy.fastest
     var layers = false
     var keepMemory = true
     var cpuTime = false
@@ -37,7 +38,7 @@ func usage() -> Never {
     FileHandle.standardError.write(Data("""
         usage: fcn-profile [segment] --weights W.safetensors [--input X.npy | --height H --width W]
                            [--arch fcn8s|fcn16s|fcn32s] [--classes K] [--logits OUT.npy]
-                           [--threads T] [--repeat N] [--timing-json] [--no-winograd]
+                           [--threads T] [--repeat N] [--timing-json] [--kernels fastest|portable|reference]
                            [--no-allocator-tuning]
                fcn-profile --layers [--threads T] [--repeat N] [--cpu-time]   (FCN-8s 500×500 conv shapes, im2col vs Winograd)
 
@@ -67,7 +68,7 @@ func parseOptions() -> Options {
         case "--height": o.height = Int(value()) ?? 500
         case "--width": o.width = Int(value()) ?? 500
         case "--timing-json": o.timingJSON = true
-        case "--no-winograd": o.winograd = false
+        case "--kernels": guard let k = KernelPolicy(rawValue: value()) else { usage() }; o.kernels = k
         case "--layers": o.layers = true
         case "--no-allocator-tuning": o.keepMemory = false
         case "--cpu-time": o.cpuTime = true
@@ -93,8 +94,8 @@ func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf
 let options = parseOptions()
 if options.keepMemory { AllocatorTuning.keepFreedMemoryForReuse() }   // as `fcn segment` should
 let clock = ContinuousClock()
-BLAS.setThreadCount(options.threads)
-Parallelism.threadLimit = options.threads
+/// Threads and kernels of every pass below (the `--layers` timings included).
+let configuration = EngineConfiguration(threads: options.threads, kernels: options.kernels)
 
 /// Process CPU time (all threads), seconds: with `--threads 1` a measure that other processes
 /// on a busy machine disturb far less than wall-clock time.
@@ -107,11 +108,13 @@ func cpuSeconds() -> Double {
 /// The median of `repeats` timed runs of `body` after one warm-up, in seconds (CPU seconds
 /// with `--cpu-time`).
 func time(_ repeats: Int, _ body: () -> Void) -> Double {
-    body()
-    if options.cpuTime {
-        return median((0..<repeats).map { _ in let s = cpuSeconds(); body(); return cpuSeconds() - s })
+    configuration.apply {
+        body()
+        if options.cpuTime {
+            return median((0..<repeats).map { _ in let s = cpuSeconds(); body(); return cpuSeconds() - s })
+        }
+        return median((0..<repeats).map { _ in seconds(clock.measure(body)) })
     }
-    return median((0..<repeats).map { _ in seconds(clock.measure(body)) })
 }
 
 // --layers: the 3×3 convolutions of FCN-8s on a 500×500 image (sizes after pad 100 and the
@@ -188,7 +191,7 @@ for run in 0...options.repeats {                       // run 0 is the warm-up
     var times: [(String, Double)] = []
     let start = clock.now
     let result = try network.forward([description.inputs[0]: input], keeping: [outputName],
-                                     useWinograd: options.winograd) { times.append(($0, $1)) }
+                                     configuration: configuration) { times.append(($0, $1)) }
     let total = seconds(clock.now - start)
     output = result[outputName]
     if run == 0 { layerOrder = times.map(\.0); continue }

@@ -18,6 +18,22 @@
 extern "C" {
 #endif
 
+/// Limits shared with the Swift callers (`FCNKernels/AVX512Kernels.swift` reads them from here, so
+/// the two languages cannot disagree):
+/// - a Winograd block call handles at most FCN_WINOGRAD_MAX_TILES tiles (nine vectors of 16),
+///   organised in chunks of FCN_WINOGRAD_CHUNK_TILES whose V and M rows stay in L2;
+/// - the direct kernel takes at most FCN_DIRECT_MAX_CHANNELS input channels and kernels of at
+///   most FCN_DIRECT_MAX_KERNEL × FCN_DIRECT_MAX_KERNEL taps.
+enum {
+    FCN_WINOGRAD_MAX_TILES = 144,
+    FCN_WINOGRAD_CHUNK_TILES = 48,
+    FCN_DIRECT_MAX_CHANNELS = 4,
+    FCN_DIRECT_MAX_KERNEL = 7,
+};
+
+/// Every kernel returns 1 when it computed its output and 0 when it did not: the kernel is not
+/// built in (not x86-64) or an argument is outside the limits above. The Swift side checks it.
+
 /// 1 when this build contains the AVX-512 kernels (x86-64), 0 otherwise. Whether the processor
 /// can run them is for the caller to check.
 int fcn_kernels_built_with_avx512(void);
@@ -43,12 +59,13 @@ size_t fcn_winograd_f43_scratch_floats(int channels, int outputChannels, int max
 /// Input transform, 36 products summed over channels, output transform (+ bias, ReLU) for the
 /// tiles `firstTile ..< firstTile + tileCount` (tileCount ≤ 144), writing their output pixels.
 /// `scratch` (see above, 64-byte aligned) is private to the calling thread. Returns 0 when
-/// the kernel is not built in.
+/// the kernel is not built in or tileCount is outside 0…FCN_WINOGRAD_MAX_TILES.
 int fcn_winograd_f43_block(const fcn_winograd_layer *layer, int firstTile, int tileCount, float *scratch);
 
 /// A direct 3×3 (or any KH×KW ≤ 7×7) stride-1 convolution with few input channels, one output
 /// row `row` of every output channel: y[o][row][j] = bias[o] + Σ_{c,u,v} w[o][c][u][v]·x[c][row+u−padTop][j+v−padLeft]
-/// (then ReLU). `scratch` needs `fcn_direct_conv_scratch_floats` floats. Returns 0 when not built in.
+/// (then ReLU). `scratch` needs `fcn_direct_conv_scratch_floats` floats. Returns 0 when not built
+/// in, or when the channels, the kernel size or `row` are outside the limits.
 typedef struct {
     const float *input;        ///< [C][H][W]
     int channels, height, width;

@@ -146,8 +146,11 @@ struct StepContext {
     let cropOffsets: [String: Size2]
     /// Whether the ReLU that follows runs inside this step (inference only).
     var fusingReLU = false
-    /// Winograd F(4×4, 3×3) where it pays (inference); `false`: im2col + sgemm (training, comparisons).
-    var useWinograd = false
+    /// Threads and kernel policy, already in force (`EngineConfiguration.apply`) when a step runs.
+    var configuration: EngineConfiguration = .automatic
+    /// Inference or training: training's forward pass keeps the kernels its backward pass
+    /// differentiates (see ``Convolution/kernel(for:purpose:)``).
+    var purpose: ConvolutionPurpose = .inference
 
     /// The layer's weight tensor.
     var weight: Tensor { parameters["\(layer.name).weight"]! }

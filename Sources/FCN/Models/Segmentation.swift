@@ -124,8 +124,10 @@ public enum Segmentation {
     ///   - outputs: the files to write.
     ///   - repeats: timed forward passes after the warm-up.
     ///   - availableBytes: memory the pass may use; by default `/proc/meminfo`'s MemAvailable.
+    ///   - configuration: threads and kernels of the forward passes.
     public static func run(_ network: Network, input: URL, outputs: SegmentationOutputs, repeats: Int = 0,
-                           availableBytes: Int? = MemoryEstimate.availableBytes()) throws -> SegmentationResult {
+                           availableBytes: Int? = MemoryEstimate.availableBytes(),
+                           configuration: EngineConfiguration = .automatic) throws -> SegmentationResult {
         try checkWritable(outputs)
         let x = try readInput(input)
         try MemoryEstimate(network.description, inputShape: x.tensor.shape, inputChannels: network.inputChannels)
@@ -138,7 +140,7 @@ public enum Segmentation {
         var seconds: [Double] = []
         for pass in 0...max(0, repeats) {
             let start = DispatchTime.now().uptimeNanoseconds
-            scores = try network.forward(x.tensor)                                    // [1, K, H, W]
+            scores = try network.forward(x.tensor, configuration: configuration)     // [1, K, H, W]
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             if pass > 0 || repeats == 0 { seconds.append(elapsed) }
         }

@@ -3,9 +3,11 @@
 // The paper's point (§3, §4.1) is that a fully convolutional net computes a dense output for an
 // input of any size in one pass. This is that pass. For each step in order:
 //   1. gather the step's input values;
-//   2. ask the step's layer definition for its output (`Layers/<Kind>/<Kind>+Definition.swift`):
-//      the fast kernels (Winograd for wide 3×3 convolutions, a direct kernel for conv1_1's 3
-//      input channels, im2col + sgemm otherwise, ReLU fused into the convolution that feeds it);
+//   2. ask the step's layer definition (`Layers/<Kind>/<Kind>+Definition.swift`) for its output,
+//      with the kernels the caller's `EngineConfiguration` allows (for a convolution,
+//      `Convolution.kernel(for:purpose:)` chooses: Winograd for wide 3×3 layers, a direct kernel
+//      for conv1_1's 3 input channels, im2col + sgemm otherwise), ReLU fused into the
+//      convolution that feeds it;
 //   3. drop every value that no later step reads — peak memory is then a few activations, not
 //      the sum of all of them.
 // Shapes are inferred first, so a window that does not fit or a crop that cannot align is a
@@ -16,11 +18,13 @@ import FCNCore
 extension Network {
     /// The network's output (the top of its last layer) for `input`.
     ///
-    /// - Parameter input: `[N, C, H, W]`; for an FCN any H, W ≥ 1.
+    /// - Parameters:
+    ///   - input: `[N, C, H, W]`; for an FCN any H, W ≥ 1.
+    ///   - configuration: threads and kernels (default: every core, the fastest kernels).
     /// - Returns: for FCNs the score map `[N, K, H, W]`; for classifiers `[N, K]`.
-    public func forward(_ input: Tensor) throws -> Tensor {
+    public func forward(_ input: Tensor, configuration: EngineConfiguration = .automatic) throws -> Tensor {
         let output = description.outputBlob ?? description.inputs[0]
-        return try forward([description.inputs[0]: input], keeping: [output])[output]!
+        return try forward([description.inputs[0]: input], keeping: [output], configuration: configuration)[output]!
     }
 
     /// Runs the network and returns the requested blobs (each blob's final value).
@@ -28,13 +32,21 @@ extension Network {
     /// - Parameters:
     ///   - inputs: a tensor for every input blob.
     ///   - keeping: blob names to return; everything else is freed as soon as possible.
-    ///   - useWinograd: use Winograd F(4×4, 3×3) where it pays (default); `false` forces
-    ///     im2col + sgemm everywhere (to compare the two).
+    ///   - configuration: threads and kernels (default: every core, the fastest kernels;
+    ///     `EngineConfiguration(kernels: .portable)` or `.reference` to compare).
     ///   - stepObserver: if given, called after every step with the layer's name and the
     ///     seconds it took (a fused convolution + ReLU is reported once, under the
     ///     convolution's name) — for profilers such as `Benchmarks/fcn-profile`.
-    public func forward(_ inputs: [String: Tensor], keeping: Set<String>, useWinograd: Bool = true,
+    public func forward(_ inputs: [String: Tensor], keeping: Set<String>, configuration: EngineConfiguration = .automatic,
                         stepObserver: ((_ layer: String, _ seconds: Double) -> Void)? = nil) throws -> [String: Tensor] {
+        try configuration.apply {
+            try forward(inputs, keeping: keeping, inForce: configuration, stepObserver: stepObserver)
+        }
+    }
+
+    /// The forward pass with the configuration already in force.
+    private func forward(_ inputs: [String: Tensor], keeping: Set<String>, inForce configuration: EngineConfiguration,
+                         stepObserver: ((_ layer: String, _ seconds: Double) -> Void)?) throws -> [String: Tensor] {
         let shapes = try checkedShapes(for: inputs)
         var kept = Set<Int>()
         for name in keeping {
@@ -60,7 +72,7 @@ extension Network {
                 }
             }
             let start = stepObserver == nil ? nil : ContinuousClock.now
-            let y = try run(step, x, fusingReLU: fuse, shapes: shapes, useWinograd: useWinograd)
+            let y = try run(step, x, fusingReLU: fuse, shapes: shapes, configuration: configuration, purpose: .inference)
             if let start, let stepObserver {
                 let elapsed = (ContinuousClock.now - start).components
                 stepObserver(step.layer.name, Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
@@ -79,18 +91,19 @@ extension Network {
         return result
     }
 
-    /// One inference step: the step's kind runs its fast forward pass (`Layers/<Kind>/`).
-    func run(_ step: ExecutionPlan.Step, _ x: [Tensor], fusingReLU: Bool, shapes: BlobShapes, useWinograd: Bool) throws -> Tensor {
-        let context = StepContext(layer: step.layer, parameters: parameters, cropOffsets: shapes.cropOffsets,
-                                  fusingReLU: fusingReLU, useWinograd: useWinograd)
-        return try step.definition.forward(x, context)
+    /// One step: the step's kind runs its forward pass (`Layers/<Kind>/<Kind>+Definition.swift`)
+    /// with the kernels `configuration` allows for `purpose`.
+    func run(_ step: ExecutionPlan.Step, _ x: [Tensor], fusingReLU: Bool, shapes: BlobShapes,
+             configuration: EngineConfiguration, purpose: ConvolutionPurpose) throws -> Tensor {
+        try step.definition.forward(x, context(step, cropOffsets: shapes.cropOffsets, fusingReLU: fusingReLU,
+                                               configuration: configuration, purpose: purpose))
     }
 
-    /// Winograd F(4×4, 3×3) for stride-1 3×3 convolutions with at least 64 input channels.
-    /// Measured with `Benchmarks/fcn-profile --layers` (FCN-8s shapes, 500×500 image, 2 threads):
-    /// 1.4× faster than im2col + sgemm on conv1_2 (64 → 64), 2–2.7× on the 256- and 512-channel
-    /// layers; slower on conv1_1, whose 3 input channels make the 36 GEMMs too thin.
-    static func prefersWinograd(_ conv: Convolution) -> Bool {
-        WinogradConvolution.isApplicable(to: conv) && conv.inputChannels >= 64
+    /// What a step's forward or backward pass may consult: the layer, the weights, the resolved
+    /// crop offsets, whether a ReLU is fused, and the engine configuration.
+    func context(_ step: ExecutionPlan.Step, cropOffsets: [String: Size2], fusingReLU: Bool = false,
+                 configuration: EngineConfiguration, purpose: ConvolutionPurpose) -> StepContext {
+        StepContext(layer: step.layer, parameters: parameters, cropOffsets: cropOffsets, fusingReLU: fusingReLU,
+                    configuration: configuration, purpose: purpose)
     }
 }

@@ -14,7 +14,7 @@
 
 import FCNCore
 
-/// Everything a training forward pass computed, for ``Network/backward(_:outputGradients:)``.
+/// Everything a training forward pass computed, for ``Network/backward(_:outputGradients:configuration:)``.
 public struct ForwardTrace: Sendable {
     var values: [Tensor?]
     /// What each non-smooth step decided (pooling and max arg-maxes, dropout masks), by step position.
@@ -31,14 +31,28 @@ public struct ForwardTrace: Sendable {
 
 extension Network {
     /// Runs the network in training mode (dropout active, everything kept for `backward`).
-    public func trainingForward(_ inputs: [String: Tensor], using rng: inout SeededRandom) throws -> ForwardTrace {
+    ///
+    /// - Parameters:
+    ///   - inputs: a tensor for every input blob (for a training net, the image and its labels).
+    ///   - rng: the dropout masks' randomness.
+    ///   - configuration: threads and kernels. Convolutions use the kernels of
+    ///     ``ConvolutionPurpose/training`` (no Winograd; see ``Convolution/kernel(for:purpose:)``).
+    public func trainingForward(_ inputs: [String: Tensor], using rng: inout SeededRandom,
+                                configuration: EngineConfiguration = .automatic) throws -> ForwardTrace {
+        try configuration.apply { try trainingForward(inputs, using: &rng, inForce: configuration) }
+    }
+
+    /// The training forward pass with the configuration already in force.
+    private func trainingForward(_ inputs: [String: Tensor], using rng: inout SeededRandom,
+                                 inForce configuration: EngineConfiguration) throws -> ForwardTrace {
         let shapes = try checkedShapes(for: inputs)
         var trace = ForwardTrace(values: [Tensor?](repeating: nil, count: plan.valueCount), finalValues: plan.finalValues,
                                  cropOffsets: shapes.cropOffsets)
         for (name, v) in plan.inputValues { trace.values[v] = inputs[name] }
         for (position, step) in plan.steps.enumerated() {
             let x = step.inputs.map { trace.values[$0]! }
-            let (y, decisions) = try step.definition.trainingForward(x, context(step, cropOffsets: shapes.cropOffsets), using: &rng)
+            let (y, decisions) = try step.definition.trainingForward(
+                x, context(step, cropOffsets: shapes.cropOffsets, configuration: configuration, purpose: .training), using: &rng)
             trace.decisions[position] = decisions
             trace.values[step.output] = y
         }
@@ -49,11 +63,19 @@ extension Network {
     /// parameter of the network.
     ///
     /// - Parameters:
-    ///   - trace: the result of ``trainingForward(_:using:)``.
+    ///   - trace: the result of ``trainingForward(_:using:configuration:)``.
     ///   - outputGradients: ∂L/∂blob for the blobs the loss depends on, by blob name (their
     ///     final values). For a network that ends in its own loss layer pass
     ///     `["loss": Tensor(shape: [1], scalars: [1])]`.
-    public func backward(_ trace: ForwardTrace, outputGradients: [String: Tensor]) -> [String: Tensor] {
+    ///   - configuration: threads (the backward kernels do not depend on the policy yet).
+    public func backward(_ trace: ForwardTrace, outputGradients: [String: Tensor],
+                         configuration: EngineConfiguration = .automatic) -> [String: Tensor] {
+        configuration.apply { backwardPass(trace, outputGradients: outputGradients, inForce: configuration) }
+    }
+
+    /// Backpropagation with the configuration already in force.
+    private func backwardPass(_ trace: ForwardTrace, outputGradients: [String: Tensor],
+                              inForce configuration: EngineConfiguration) -> [String: Tensor] {
         var gradients = [Tensor?](repeating: nil, count: plan.valueCount)
         for (name, g) in outputGradients {
             let v = plan.finalValues[name]!
@@ -70,18 +92,12 @@ extension Network {
             gradients[step.output] = nil
             let x = step.inputs.map { trace.values[$0]! }
             let g = step.definition.backward(x, outputGradient: dy, decisions: trace.decisions[position],
-                                             context(step, cropOffsets: trace.cropOffsets))
+                                             context(step, cropOffsets: trace.cropOffsets, configuration: configuration, purpose: .training))
             for (v, gradient) in zip(step.inputs, g.inputs) {
                 if let gradient { accumulate(v, gradient) }   // a crop's reference and a loss's labels get none
             }
             parameterGradients.merge(g.parameters) { $1 }
         }
         return parameterGradients
-    }
-
-    /// The context of a training step: the network's weights and the resolved crop offsets; no
-    /// fused ReLU, im2col + sgemm for convolutions.
-    func context(_ step: ExecutionPlan.Step, cropOffsets: [String: Size2]) -> StepContext {
-        StepContext(layer: step.layer, parameters: parameters, cropOffsets: cropOffsets, fusingReLU: false, useWinograd: false)
     }
 }

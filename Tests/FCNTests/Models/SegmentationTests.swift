@@ -117,13 +117,10 @@ import Testing
     }
 
     @Test func threadLimitStillRunsEveryIterationOnce() {
-        let saved = Parallelism.threadLimit
-        defer { Parallelism.threadLimit = saved }
         for limit in [1, 2, 3] {
-            Parallelism.threadLimit = limit
             let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 10)
             counts.initialize(repeating: 0)
-            parallelFor(10) { counts[$0] += 1 }
+            EngineConfiguration(threads: limit).apply { parallelFor(10) { counts[$0] += 1 } }
             #expect(Array(counts) == Array(repeating: 1, count: 10))
             counts.deallocate()
         }

@@ -9,8 +9,9 @@
 //   weights          weight [O, C/G, KH, KW], bias [O]
 //   multiply-adds    N·O·OH·OW · C/G·KH·KW
 //   workspace        one im2col band, C/G·KH·KW × OH·OW floats at most `ColumnGeometry.defaultBudget`
-// The executor runs the fast kernels (direct for conv1_1's 3 channels, Winograd for wide 3×3
-// layers, im2col + sgemm otherwise) and fuses the ReLU that follows; training uses im2col.
+// The executor runs the kernel `Convolution.kernel(for:purpose:)` chooses (`ConvolutionKernel.swift`:
+// direct for conv1_1's 3 channels, Winograd for wide 3×3 layers at inference, im2col + sgemm
+// otherwise) and fuses the ReLU that follows.
 
 import FCNCore
 import FCNKernels
@@ -89,15 +90,10 @@ extension ConvolutionParameters: FilterLayerParameters {
         Convolution(weight: step.weight, bias: step.bias(bias), stride: stride, padding: padding, dilation: dilation, groups: groups)
     }
 
+    /// The kernel `Convolution.kernel(for:purpose:)` chooses for the step's policy and purpose.
     func forward(_ x: [Tensor], _ step: StepContext) throws -> Tensor {
         let conv = operation(with: step)
-        if DirectConvolution.isAvailable && DirectConvolution.isApplicable(to: conv) {
-            return DirectConvolution(conv).forward(x[0], fusingReLU: step.fusingReLU)    // conv1_1: 3 input channels
-        }
-        if step.useWinograd && Network.prefersWinograd(conv) {
-            return WinogradConvolution(conv).forward(x[0], fusingReLU: step.fusingReLU)
-        }
-        return conv.forward(x[0], fusingReLU: step.fusingReLU)
+        return conv.forward(x[0], fusingReLU: step.fusingReLU, using: conv.kernel(for: step.configuration.kernels, purpose: step.purpose))
     }
 
     func backward(_ x: [Tensor], outputGradient dy: Tensor, decisions: Decisions?, _ step: StepContext) -> StepGradients {

@@ -12,8 +12,7 @@
 
 import FCNCore
 import FCNKernels
-import CFCNKernels
-import Foundation
+import FCNKernels
 import Synchronization
 
 /// A stride-1, undilated, ungrouped convolution with at most 4 input channels, computed directly.
@@ -40,8 +39,9 @@ public struct DirectConvolution: Sendable {
     /// Whether `conv` has the shape this kernel handles (and pays for): stride 1, dilation 1,
     /// groups 1, C ≤ 4, kernel at most 7×7.
     public static func isApplicable(to conv: Convolution) -> Bool {
-        conv.stride == Size2(1) && conv.dilation == Size2(1) && conv.groups == 1 && conv.inputChannels <= 4
-            && conv.kernelSize.height <= 7 && conv.kernelSize.width <= 7
+        conv.stride == Size2(1) && conv.dilation == Size2(1) && conv.groups == 1
+            && conv.inputChannels <= AVX512Kernels.directMaxChannels
+            && conv.kernelSize.height <= AVX512Kernels.directMaxKernel && conv.kernelSize.width <= AVX512Kernels.directMaxKernel
     }
 
     public init(_ conv: Convolution) {
@@ -62,32 +62,29 @@ public struct DirectConvolution: Sendable {
         var y = [Float](unsafeUninitializedCapacity: d.n * O * OH * OW) { $1 = d.n * O * OH * OW }   // [N, O, OH, OW]
         if y.isEmpty { return Tensor(shape: [d.n, O, OH, OW], scalars: y) }
         let biasValues = conv.bias?.scalars ?? [Float](repeating: 0, count: O)
-        let limit: Int = Parallelism.threadLimit
-        let workers: Int = max(1, min(limit > 0 ? limit : ProcessInfo.processInfo.activeProcessorCount, d.n * OH))
+        let workers: Int = max(1, min(EngineConfiguration.current.resolvedThreads, d.n * OH))
         let next = Atomic<Int>(0)                                // the next unclaimed (image, row)
         x.scalars.withUnsafeBufferPointer { xAll in
         conv.weight.scalars.withUnsafeBufferPointer { w in
         biasValues.withUnsafeBufferPointer { biasValues in
         y.withUnsafeMutableBufferPointer { yAll in
             let (xAll, w, biasValues, yAll) = (xAll.baseAddress!, w.baseAddress!, biasValues.baseAddress!, yAll.baseAddress!)
-            func layer(_ n: Int) -> fcn_direct_conv_layer {
-                fcn_direct_conv_layer(
-                    input: xAll + n * d.c * d.h * d.w, channels: Int32(d.c), height: Int32(d.h), width: Int32(d.w),
-                    padTop: Int32(conv.padding.top), padLeft: Int32(conv.padding.left),
-                    weight: w, outputChannels: Int32(O), kernelHeight: Int32(conv.kernelSize.height),
-                    kernelWidth: Int32(conv.kernelSize.width), bias: biasValues, relu: fusingReLU ? 1 : 0,
-                    output: yAll + n * O * OH * OW, outputHeight: Int32(OH), outputWidth: Int32(OW))
+            func layer(_ n: Int) -> AVX512Kernels.DirectLayer {
+                AVX512Kernels.DirectLayer(
+                    input: xAll + n * d.c * d.h * d.w, channels: d.c, height: d.h, width: d.w,
+                    padTop: conv.padding.top, padLeft: conv.padding.left,
+                    weight: w, outputChannels: O, kernelHeight: conv.kernelSize.height,
+                    kernelWidth: conv.kernelSize.width, bias: biasValues, relu: fusingReLU,
+                    output: yAll + n * O * OH * OW, outputHeight: OH, outputWidth: OW)
             }
-            var first = layer(0)
-            let scratchFloats = fcn_direct_conv_scratch_floats(&first)
+            let scratchFloats = AVX512Kernels.directScratchFloats(layer(0))
             parallelFor(workers) { _ in
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchFloats)
                 defer { scratch.deallocate() }
                 while true {
                     let task = next.add(1, ordering: .relaxed).oldValue
                     if task >= d.n * OH { break }
-                    var l = layer(task / OH)
-                    _ = fcn_direct_conv_row(&l, Int32(task % OH), scratch)
+                    AVX512Kernels.directRow(layer(task / OH), row: task % OH, scratch: scratch)
                 }
             }
         }}}}

@@ -11,17 +11,16 @@
 // a shared counter, so a core slowed down by another process simply takes fewer blocks), not
 // OpenBLAS's, so there are no barriers between the 36 products either.
 //
-// Used when the processor has AVX-512 (`isFusedKernelAvailable`) and the layer is not too
-// wide (`prefersFusedKernel`); otherwise the BLAS path runs. Tests hold both equal to
-// `Convolution.referenceForward`.
+// Chosen by `Convolution.kernel(for:purpose:)` (`ConvolutionKernel.swift`) when the processor has
+// AVX-512 (`isFusedKernelAvailable`) and the layer is not too wide (`prefersFusedKernel`);
+// otherwise the BLAS path runs. Tests hold both equal to `Convolution.referenceForward`.
 //
 // Dimension letters: N batch, C input channels, H×W input, O output channels, OH×OW output,
 // Q tiles per tile row, T tiles per image.
 
 import FCNCore
 import FCNKernels
-import CFCNKernels
-import Foundation
+import FCNKernels
 import Synchronization
 
 extension WinogradConvolution {
@@ -35,14 +34,19 @@ extension WinogradConvolution {
     /// --threads 1 --cpu-time` (FCN-8s, 500×500, CPU ms fused/BLAS): conv1_2 155/211, conv2_2
     /// 110/126, conv3_x 89/110; conv4_1 62/58, conv4_x 110/109, conv5_x 33/35 (blocks of 144).
     public var prefersFusedKernel: Bool {
-        filter.inputChannels * filter.outputChannels <= Self.fusedChannelLimit
+        Self.prefersFusedKernel(inputChannels: filter.inputChannels, outputChannels: filter.outputChannels)
+    }
+
+    /// ``prefersFusedKernel`` for a layer of C input and O output channels.
+    public static func prefersFusedKernel(inputChannels: Int, outputChannels: Int) -> Bool {
+        inputChannels * outputChannels <= fusedChannelLimit
     }
 
     /// The largest C·O given to the fused kernel by default (see ``prefersFusedKernel``).
     static let fusedChannelLimit = 256 * 256
 
-    /// Tiles one kernel call handles at most (nine vectors of 16).
-    static let fusedBlockTiles = 144
+    /// Tiles one kernel call handles at most (nine vectors of 16; `CFCNKernels.h`).
+    static var fusedBlockTiles: Int { AVX512Kernels.winogradMaxTiles }
 
     /// The convolution of `x` (`[N, C, H, W]` → `[N, O, OH, OW]`, optionally + ReLU) by the fused
     /// block kernel. Precondition: ``isFusedKernelAvailable``.
@@ -64,10 +68,9 @@ extension WinogradConvolution {
         // 144 beyond, where reading U (38 MB) once per 48 tiles costs more than the spill.
         // The block count is a multiple of the worker count, so that conv4's 484 tiles
         // become 4 blocks of 121 rather than 3 of 144 and one of 52.
-        let limit: Int = Parallelism.threadLimit
-        let cores: Int = limit > 0 ? limit : ProcessInfo.processInfo.activeProcessorCount
+        let cores: Int = EngineConfiguration.current.resolvedThreads
         let workers: Int = max(1, min(cores, (T + 15) / 16))
-        let largest: Int = C * O <= 256 * 256 ? 48 : Self.fusedBlockTiles
+        let largest: Int = C * O <= Self.fusedChannelLimit ? AVX512Kernels.winogradChunkTiles : Self.fusedBlockTiles
         let rounds: Int = (T + largest * workers - 1) / (largest * workers)
         let block: Int = blockTiles ?? (T + rounds * workers - 1) / (rounds * workers)
         precondition(block >= 1 && block <= Self.fusedBlockTiles, "WinogradConvolution: block of \(block) tiles")
@@ -77,7 +80,7 @@ extension WinogradConvolution {
         var y = [Float](unsafeUninitializedCapacity: d.n * O * OH * OW) { $1 = d.n * O * OH * OW }   // [N, O, OH, OW]
         if y.isEmpty { return Tensor(shape: [d.n, O, OH, OW], scalars: y) }
         let biasValues = bias?.scalars ?? [Float](repeating: 0, count: O)
-        let scratchFloats = fcn_winograd_f43_scratch_floats(Int32(C), Int32(O), Int32(block))
+        let scratchFloats = AVX512Kernels.winogradScratchFloats(channels: C, outputChannels: O, maxTiles: block)
         let next = Atomic<Int>(0)                                // the next unclaimed block
         x.scalars.withUnsafeBufferPointer { xAll in
         filter.scalars.withUnsafeBufferPointer { U in
@@ -92,13 +95,12 @@ extension WinogradConvolution {
                     let claimed = next.add(1, ordering: .relaxed).oldValue
                     if claimed >= d.n * blocksPerImage { break }
                     let n = claimed / blocksPerImage, first = (claimed % blocksPerImage) * block
-                    var layer = fcn_winograd_layer(
-                        input: xAll + n * C * H * W, channels: Int32(C), height: Int32(H), width: Int32(W),
-                        padTop: Int32(padding.top), padLeft: Int32(padding.left),
-                        filter: U, outputChannels: Int32(O), bias: biasValues, relu: fusingReLU ? 1 : 0,
-                        output: yAll + n * O * OH * OW, outputHeight: Int32(OH), outputWidth: Int32(OW),
-                        tileColumns: Int32(Q))
-                    _ = fcn_winograd_f43_block(&layer, Int32(first), Int32(min(block, T - first)), floats)
+                    let layer = AVX512Kernels.WinogradLayer(
+                        input: xAll + n * C * H * W, channels: C, height: H, width: W,
+                        padTop: padding.top, padLeft: padding.left,
+                        filter: U, outputChannels: O, bias: biasValues, relu: fusingReLU,
+                        output: yAll + n * O * OH * OW, outputHeight: OH, outputWidth: OW, tileColumns: Q)
+                    AVX512Kernels.winogradBlock(layer, firstTile: first, tileCount: min(block, T - first), scratch: floats)
                 }
             }
         }}}}

@@ -57,7 +57,7 @@ import FCNKernels
 /// - ``Convolution/referenceForward(_:)``, the definition this equals (to ~1e-6 relative).
 public struct WinogradConvolution: Sendable {
     /// The transformed weights U = G g Gᵀ.
-    public let filter: WinogradFilter
+    package let filter: WinogradFilter
     /// `[O]` or nil.
     public let bias: Tensor?
     /// Zeros added around the input.
@@ -82,13 +82,13 @@ public struct WinogradConvolution: Sendable {
         padding = conv.padding
     }
 
-    /// The convolution of `x`, `[N, C, H, W]` → `[N, O, OH, OW]`, optionally followed by ReLU.
-    /// On processors with AVX-512 this runs the fused block kernel
-    /// (`WinogradConvolution+Fused.swift`) where it pays (``prefersFusedKernel``), elsewhere
-    /// the OpenBLAS path below.
+    /// The convolution of `x`, `[N, C, H, W]` → `[N, O, OH, OW]`, optionally followed by ReLU:
+    /// the fused block kernel (`WinogradConvolution+Fused.swift`) where the processor has it and
+    /// the layer prefers it (``prefersFusedKernel``), the OpenBLAS path below elsewhere. (The
+    /// executor decides with ``Convolution/kernel(for:purpose:)``, which applies the same rule.)
     public func forward(_ x: Tensor, fusingReLU: Bool = false) -> Tensor {
         if Self.isFusedKernelAvailable && prefersFusedKernel { return fusedForward(x, fusingReLU: fusingReLU) }
-        return forward(x, fusingReLU: fusingReLU, targetTilesPerChunk: Self.targetTilesPerChunk)
+        return blasForward(x, fusingReLU: fusingReLU)
     }
 
     /// The OpenBLAS path, whatever the processor (to compare it with the fused kernel).
