@@ -7,11 +7,20 @@
 //   - locals changed after setjmp and read after the jump are `volatile`;
 //   - results reach the caller's `cic_image` only after the last library call succeeded,
 //     so a failure never leaves partial output.
+//
+// Memory: both libraries allocate from sizes written in the file. libpng allocates a whole
+// ancillary chunk (tEXt, iCCP, …) at the length its header claims — a 105-byte PNG may claim
+// 2³¹ — and libjpeg's progressive decoder allocates coefficient buffers for the declared image
+// size, whatever the file's size. So each decoder gets a limit before it reads a byte:
+// `png_set_chunk_malloc_max` (CIC_PNG_CHUNK_MAX) and `png_set_user_limits` for libpng,
+// `max_memory_to_use` for libjpeg, plus a cap on progressive scans (a crafted JPEG with
+// thousands of scans costs quadratic time).
 #include "CImageCodecs.h"
 
 #include <stdio.h>  // before jpeglib.h, which uses FILE without including it
 
 #include <jpeglib.h>
+#include <jerror.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdlib.h>
@@ -81,6 +90,11 @@ static void png_write_to_memory(png_structp png, png_bytep data, size_t length) 
 
 static void png_flush_memory(png_structp png) { (void)png; }
 
+// The largest ancillary chunk libpng may allocate (text, ICC profile, …): real ones are a few
+// kB; 8 MiB is libpng's own suggested default (PNG_USER_CHUNK_MALLOC_MAX), which distributions
+// often build without.
+enum { CIC_PNG_CHUNK_MAX = 8 << 20, CIC_PNG_CHUNK_CACHE_MAX = 128, CIC_JPEG_MAX_SCANS = 500 };
+
 // MARK: - PNG decode
 
 cic_status cic_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
@@ -107,6 +121,11 @@ cic_status cic_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
 
     if (setjmp(png_jmpbuf(png))) goto fail;  // libpng errors land here
     png_set_read_fn(png, &source, png_read_from_memory);
+    // Limits before the first chunk is read (see the top of the file).
+    png_uint_32 side_max = max_pixels < 0x7fffffffu ? (png_uint_32)max_pixels : 0x7fffffffu;
+    png_set_user_limits(png, side_max, side_max);
+    png_set_chunk_malloc_max(png, CIC_PNG_CHUNK_MAX < size ? CIC_PNG_CHUNK_MAX : (size > 65536 ? size : 65536));
+    png_set_chunk_cache_max(png, CIC_PNG_CHUNK_CACHE_MAX);
     png_read_info(png, info);
 
     png_uint_32 width, height;
@@ -285,6 +304,15 @@ static void jpeg_error_handler(j_common_ptr info) {
     longjmp(context->jump, 1);
 }
 
+// Called by libjpeg between passes and scans: refuses a JPEG with absurdly many scans.
+static void jpeg_progress(j_common_ptr info) {
+    if (info->is_decompressor && ((j_decompress_ptr)info)->input_scan_number > CIC_JPEG_MAX_SCANS) {
+        jpeg_error_context *context = (jpeg_error_context *)info->err;
+        snprintf(context->message, context->message_size, "JPEG has more than %d scans", CIC_JPEG_MAX_SCANS);
+        longjmp(context->jump, 1);
+    }
+}
+
 static void jpeg_message_handler(j_common_ptr info, int level) {
     // level < 0 is a warning about corrupt data (e.g. "Premature end of JPEG file", after
     // which libjpeg would fill the rest with grey). Refuse the image instead. Levels ≥ 0 are
@@ -292,7 +320,7 @@ static void jpeg_message_handler(j_common_ptr info, int level) {
     if (level < 0) jpeg_error_handler(info);
 }
 
-cic_status cic_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
+cic_status cic_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, uint64_t max_memory,
                            cic_image *image, char *message, size_t message_size) {
     memset(image, 0, sizeof *image);
     if (!data || size < 3 || data[0] != 0xFF || data[1] != 0xD8 || data[2] != 0xFF) {
@@ -309,8 +337,14 @@ cic_status cic_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels
     uint8_t *volatile pixels = NULL;
     volatile cic_status status = CIC_ERROR_CORRUPT;
 
+    struct jpeg_progress_mgr progress = {jpeg_progress, 0, 0, 0, 0};
+
     jpeg_create_decompress(&info);
     if (setjmp(errors.jump)) goto fail;  // libjpeg errors and warnings land here
+    // Limits before the first marker is read (see the top of the file). Beyond the memory
+    // limit libjpeg wants a backing store, which this build has not: it fails with a message.
+    info.mem->max_memory_to_use = (long)(max_memory < 0x7fffffffffffffffull ? max_memory : 0x7fffffffffffffffull);
+    info.progress = &progress;
     jpeg_mem_src(&info, (unsigned char *)data, (unsigned long)size);
     jpeg_read_header(&info, TRUE);
     if ((uint64_t)info.image_width * info.image_height > max_pixels) {
@@ -344,6 +378,13 @@ cic_status cic_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels
     return CIC_OK;
 
 fail:
+    if (errors.manager.msg_code == JERR_NO_BACKING_STORE) {
+        // libjpeg wanted more than max_memory (and has no backing store to spill to).
+        snprintf(message, message_size,
+                 "JPEG declares %u×%u pixels, which would need more than the %llu bytes of decoder memory allowed for a %zu-byte file",
+                 (unsigned)info.image_width, (unsigned)info.image_height, (unsigned long long)max_memory, size);
+        status = CIC_ERROR_TOO_LARGE;
+    }
     free(pixels);
     jpeg_destroy_decompress(&info);
     memset(image, 0, sizeof *image);

@@ -5,6 +5,7 @@
 // a visible square instead of a blur. In PDF Cairo writes the image with /Interpolate false;
 // in SVG `SVGPostprocessing.swift` adds the `image-rendering` hint Cairo 1.16 leaves out.
 import CCairo
+import FCN
 
 extension Canvas {
     /// Draws `pixels` stretched to fill `rect`.
@@ -14,7 +15,7 @@ extension Canvas {
     ///   - rect: where to draw it, in points.
     ///   - smooth: `false` (default) keeps pixels as sharp squares (nearest neighbour);
     ///     `true` interpolates (PNG and PDF only: SVG images are always drawn sharp).
-    public func image(_ pixels: RGBPixels, in rect: Rect, smooth: Bool = false) {
+    public func image(_ pixels: RGBImage, in rect: Rect, smooth: Bool = false) {
         let w = pixels.width, h = pixels.height
         let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h))!
         defer { cairo_surface_destroy(surface) }
@@ -22,7 +23,7 @@ extension Canvas {
         let stride = Int(cairo_image_surface_get_stride(surface))
         cairo_surface_flush(surface)
         let data = cairo_image_surface_get_data(surface)!
-        pixels.bytes.withUnsafeBufferPointer { src in
+        pixels.pixels.withUnsafeBufferPointer { src in
             for y in 0..<h {
                 let row = UnsafeMutableRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
                 for x in 0..<w {

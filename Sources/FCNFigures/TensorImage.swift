@@ -56,13 +56,13 @@ public struct TensorImage: Sendable {
     }
 
     /// The coloured pixels, one per element.
-    public var pixels: RGBPixels {
+    public var pixels: RGBImage {
         var bytes = [UInt8](repeating: 0, count: height * width * 3)
         for (i, v) in values.enumerated() {
             let (r, g, b) = colormap.color(at: range.fraction(Double(v))).bytes
             bytes[3 * i] = r; bytes[3 * i + 1] = g; bytes[3 * i + 2] = b
         }
-        return RGBPixels(width: width, height: height, bytes: bytes)
+        return RGBImage(width: width, height: height, pixels: bytes)
     }
 }
 
@@ -78,7 +78,7 @@ extension Canvas {
     public func colorBar(_ colormap: Colormap, range: ValueRange, in rect: Rect, font: Font = .regular(9),
                          steps: Int = 128) {
         // A column of `steps` pixels, top = t 1; the image drawer enlarges it without smoothing.
-        var pixels = RGBPixels(width: 1, height: steps, fill: .white)
+        var pixels = RGBImage(width: 1, height: steps, fill: .white)
         for y in 0..<steps { pixels[y, 0] = colormap.color(at: 1 - Double(y) / Double(steps - 1)) }
         image(pixels, in: rect)
         stroke(rect, .grey, lineWidth: 0.5)

@@ -27,22 +27,16 @@ extension TrainedFigures {
         world.radiusFraction = (0.25 * example)...(0.38 * example)
         world.objectCount = 5...8
         let scene = world.scene(sceneIndex)
-        let scores = try net.forward(SyntheticData.input(scene))                   // [1, 6, H', W']
-        let (h, w) = (scores.shape[2], scores.shape[3])
+        let scores = try ScoreMap(net.forward(scene.image.caffeInput()))          // [1, 6, H', W']
+        let (h, w) = (scores.height, scores.width)
 
         // The shape class with most pixels in the scene (ties: the lower label).
         var area = [Int](repeating: 0, count: ShapeClass.count)
         for l in scene.labels where l != ShapeClass.void && l != 0 { area[Int(l)] += 1 }
         let shown = ShapeClass(rawValue: area.indices.dropFirst().max { area[$0] != area[$1] ? area[$0] < area[$1] : $0 > $1 }!)!
         let channel = shown.rawValue - 1                                            // classifier labels are shape − 1
-        let probabilities = (0..<(h * w)).map { p -> Float in
-            // Softmax over the K classes at cell p, shifted by the maximum for stability.
-            let k = scores.shape[1]
-            let s = (0..<k).map { scores.scalars[$0 * h * w + p] }
-            let top = s.max()!
-            let e = s.map { exp($0 - top) }
-            return e[channel] / e.reduce(0, +)
-        }
+        // Softmax over the K classes at each cell; the shown class's plane, H'·W'.
+        let probabilities = Array(scores.probabilities().tensor.scalars[(channel * h * w)..<((channel + 1) * h * w)])
         guard let field = try LayerField.fields(of: convolutional, layers: [convolutional.layers.last!.name]).first else {
             throw FigureError.needsTrainedModel(figure: "net-surgery", reason: "no receptive field for the classifier's output layer")
         }

@@ -33,7 +33,7 @@ public enum TrainedFigures {
         return densePredictionFigure(
             image: pixels(scene), imageCaption: "input 3×\(sceneSize)×\(sceneSize) (validation scene \(sceneIndex))",
             blocks: stages.map { LayerBlock.from(shapes, layer: $0.0, operation: $0.1) },
-            labels: labels, labelsTitle: "trained VGG-mini FCN-8s: \(percent(pixelAccuracy(labels, scene))) pixels right",
+            labels: labels, labelsTitle: "trained VGG-mini FCN-8s: \(percent(confusion([labels], [scene]).scores.pixelAccuracy)) pixels right",
             classNames: ShapeClass.allCases.map(\.name))
     }
 
@@ -46,13 +46,12 @@ public enum TrainedFigures {
         let scenes = (0..<count).map { world.scene($0) }
         let predictions = try nets.map { net in try scenes.map { try prediction(net, $0) } }     // [net][scene]
         let titles = stages.indices.map { s in
-            let right = zip(predictions[s], scenes).map { counts($0, $1) }
-            return "\(stages[s].displayName) · \(percent(Double(right.map(\.right).reduce(0, +)) / Double(max(1, right.map(\.counted).reduce(0, +)))))"
+            "\(stages[s].displayName) · \(percent(confusion(predictions[s], scenes).scores.pixelAccuracy))"
         }
         let rows = scenes.indices.map { i in
             SegmentationRow(image: pixels(scenes[i]),
                             panels: stages.indices.map { (title: titles[$0], labels: predictions[$0][i]) }
-                                + [(title: "ground truth", labels: scenes[i].labels.map(Int.init))])
+                                + [(title: "ground truth", labels: truth(scenes[i]))])
         }
         return segmentationResultsFigure(
             title: "Refining with skips (Fig. 4): trained VGG-mini FCNs",
@@ -95,30 +94,30 @@ public enum TrainedFigures {
 
     // MARK: - Helpers
 
-    /// The argmax labels of `net` on `scene`, row-major H·W.
-    static func prediction(_ net: Network, _ scene: LabeledScene) throws -> [Int] {
-        let scores = try net.forward(SyntheticData.input(scene))                   // [1, K, H, W]
-        return Segmentation.labelImage(scores).indices.map(Int.init)
+    /// The arg-max labels of `net` on `scene` (the library's in-memory segmentation).
+    static func prediction(_ net: Network, _ scene: LabeledScene) throws -> LabelMap {
+        try Segmentation.segment(scene.image, with: net).labels
     }
 
     /// The scene's pixels for drawing.
-    static func pixels(_ scene: LabeledScene) -> RGBPixels {
-        RGBPixels(width: scene.width, height: scene.height, bytes: scene.rgb)
+    static func pixels(_ scene: LabeledScene) -> RGBImage { scene.image }
+
+    /// The scene's ground truth as a label map.
+    static func truth(_ scene: LabeledScene) -> LabelMap {
+        LabelMap(width: scene.width, height: scene.height, labels: scene.labels)
+    }
+
+    /// The confusion matrix of predictions against scenes' ground truth (void pixels are not counted).
+    static func confusion(_ predictions: [LabelMap], _ scenes: [LabeledScene]) -> ConfusionMatrix {
+        var m = ConfusionMatrix(classCount: ShapeClass.count)
+        for (labels, scene) in zip(predictions, scenes) { m.accumulate(groundTruth: scene.labels, prediction: labels.labels) }
+        return m
     }
 
     /// Pixels predicted right and pixels counted (void pixels of the ground truth are not counted).
     static func counts(_ labels: [Int], _ scene: LabeledScene) -> (right: Int, counted: Int) {
-        var right = 0, counted = 0
-        for (p, t) in zip(labels, scene.labels) where t != ShapeClass.void {
-            counted += 1
-            if p == Int(t) { right += 1 }
-        }
-        return (right, counted)
-    }
-
-    static func pixelAccuracy(_ labels: [Int], _ scene: LabeledScene) -> Double {
-        let c = counts(labels, scene)
-        return Double(c.right) / Double(max(1, c.counted))
+        let m = confusion([LabelMap(width: scene.width, height: scene.height, labels: labels.map(UInt8.init))], [scene])
+        return (m.correctCount, m.countedCount)
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }

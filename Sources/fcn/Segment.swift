@@ -74,6 +74,8 @@ struct Segment: ParsableCommand {
                                           overlay: overlay.map { URL(filePath: $0) })
         do {
             try Segmentation.checkWritable(outputs)                  // before the (slow) weight loading
+            try OutputFiles.check([logits, labels, overlay].compactMap { $0.map { URL(filePath: $0) } },
+                                  inputs: [input, weights].compactMap { $0.map { URL(filePath: $0) } })
             let loadStart = Date()
             let network: Network
             if let weights {

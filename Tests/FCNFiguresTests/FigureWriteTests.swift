@@ -25,14 +25,14 @@ func stripedActivation() -> Tensor {
 func diagramAndOverlay() -> Figure {
     // A 24×16 "photo" (a horizontal ramp) and labels: person (15) in a disc, void (255) on its rim.
     let w = 24, h = 16
-    var photo = RGBPixels(width: w, height: h, fill: .white)
+    var photo = RGBImage(width: w, height: h, fill: .white)
     var labels = [Int](repeating: 0, count: w * h)
     for y in 0..<h { for x in 0..<w {
         photo[y, x] = RGB(0.3 + 0.5 * Double(x) / Double(w), 0.5, 0.6)
         let d = ((Double(x) - 12) * (Double(x) - 12) + (Double(y) - 8) * (Double(y) - 8)).squareRoot()
         labels[y * w + x] = d < 5 ? 15 : d < 6 ? LabelPalette.voidLabel : 0
     } }
-    let blended = Overlay.labels(labels, on: photo, alpha: 0.6)
+    let blended = photo.overlaid(with: LabelMap(width: w, height: h, labels: labels.map(UInt8.init)), alpha: 0.6)
     return Figure(width: 480, height: 260) { canvas in
         canvas.layerBox(Rect(x: 20, y: 20, width: 120, height: 44), name: "conv1_1", shape: [64, 698, 698])
         canvas.layerBox(Rect(x: 180, y: 20, width: 120, height: 44), name: "pool1", shape: [64, 349, 349])
@@ -49,13 +49,13 @@ func diagramAndOverlay() -> Figure {
 func segmentationResultsStandIn() -> Figure {
     let w = 24, h = 16
     let rows = (0..<2).map { r -> SegmentationRow in
-        var photo = RGBPixels(width: w, height: h, fill: .white)
+        var photo = RGBImage(width: w, height: h, fill: .white)
         for y in 0..<h { for x in 0..<w { photo[y, x] = RGB(0.3 + 0.02 * Double(x), 0.5, 0.4 + 0.03 * Double(y)) } }
-        func disc(_ radius: Double, _ shift: Int) -> [Int] {
-            (0..<(w * h)).map { i in
+        func disc(_ radius: Double, _ shift: Int) -> LabelMap {
+            LabelMap(width: w, height: h, labels: (0..<(w * h)).map { i in
                 let dx = Double(i % w - 12 - shift), dy = Double(i / w - 8)
-                return (dx * dx + dy * dy).squareRoot() < radius ? 15 - 3 * r : 0
-            }
+                return (dx * dx + dy * dy).squareRoot() < radius ? UInt8(15 - 3 * r) : 0
+            })
         }
         return SegmentationRow(image: photo, panels: [("FCN-32s", disc(4, 2)), ("FCN-8s", disc(5, 1)), ("ground truth", disc(5.5, 0))])
     }
@@ -81,7 +81,7 @@ let engineFigures: [String: @Sendable () throws -> Figure] = [
     "net-surgery-stand-in": {
         let heat = TensorImage(values: (0..<100).map { Float(($0 % 10) * ($0 / 10)) }, height: 10, width: 10)
         let b = [LayerBlock(name: "pool5", shape: [512, 16, 16]), LayerBlock(name: "fc8", shape: [1000, 10, 10])]
-        var photo = RGBPixels(width: 500, height: 500, fill: .white)
+        var photo = RGBImage(width: 500, height: 500, fill: .white)
         for y in 0..<500 { for x in 0..<500 where (x / 50 + y / 50) % 2 == 0 { photo[y, x] = RGB(0.2, 0.4, 0.6) } }
         return netSurgeryFigure(classifier: SurgeryRow(title: "a", inputSize: 224, blocks: [LayerBlock(name: "fc8", shape: [1000])], weights: []),
                                 convolutional: SurgeryRow(title: "b", inputSize: 500, blocks: b, weights: [("fc6", "[4096, 512, 7, 7]")]),

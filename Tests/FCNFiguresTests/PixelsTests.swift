@@ -1,4 +1,5 @@
-// PixelsTests.swift — tensor slices to pixels, overlays, and the transposed-convolution counts.
+// PixelsTests.swift — tensor slices to pixels, heatmap overlays (label overlays: FCNTests/Segmentation),
+// and the transposed-convolution counts.
 import FCN
 import Testing
 @testable import FCNFigures
@@ -19,20 +20,11 @@ import Testing
         #expect(given.range == ValueRange(0, 1))   // a stated range is kept, not recomputed
     }
 
-    @Test func labelOverlayBlendsAndSkipsVoid() {
-        let image = RGBPixels(width: 3, height: 1, fill: .white)
-        let out = Overlay.labels([0, 1, LabelPalette.voidLabel], on: image, alpha: 0.5)
-        // background (0,0,0) half over white → 127.5 → 128; aeroplane (128,0,0) → (191.5, 127.5, 127.5).
-        #expect(Array(out.bytes[0..<3]) == [128, 128, 128])
-        #expect(Array(out.bytes[3..<6]) == [192, 128, 128])
-        #expect(Array(out.bytes[6..<9]) == [255, 255, 255])
-    }
-
     @Test func heatmapOverlayAtFullOpacityIsTheColormap() {
-        let image = RGBPixels(width: 2, height: 1, fill: .black)
+        let image = RGBImage(width: 2, height: 1, fill: .black)
         let out = Overlay.heatmap([0, 1], on: image, alpha: 1)
-        #expect(Array(out.bytes[3..<6]) == [253, 231, 37])   // viridis' last row ×255, rounded
-        #expect(Array(out.bytes[0..<3]) == [68, 1, 84])      // and its first
+        #expect(Array(out.pixels[3..<6]) == [253, 231, 37])   // viridis' last row ×255, rounded
+        #expect(Array(out.pixels[0..<3]) == [68, 1, 84])      // and its first
     }
 
     @Test(arguments: [(3, 2, 4), (4, 8, 16), (5, 3, 3), (2, 1, 3)])

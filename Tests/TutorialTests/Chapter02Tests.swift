@@ -18,9 +18,9 @@ import FCNCourse
         #expect((0...1).contains(r.probabilityOnClass) && (0...1).contains(r.probabilityElsewhere))
     }
 
-    @Test func softmaxSumsToOne() {
+    @Test func softmaxSumsToOne() throws {
         let x = Tensor(shape: [1, 3, 1, 2], scalars: [1, -2, 0, 5, 3, 0])
-        let p = softmaxOverClasses(x)
+        let p = try ScoreMap(x).probabilities().tensor                     // the library's softmax, as the chapter uses it
         for pixel in 0..<2 {
             let sum = (0..<3).map { p.scalars[$0 * 2 + pixel] }.reduce(0, +)
             #expect(abs(sum - 1) < 1e-6)

@@ -75,7 +75,8 @@ func chapter02(_ lesson: inout Lesson, setup: Chapter02Setup = Chapter02Setup())
         let a = try fcNet.forward(x)                                                    // [1, K]
         let b = try convNet.forward(x)                                                  // [1, K, 1, 1]
         worst = max(worst, a.maxAbsoluteDifference(b.reshaped(a.shape)))
-        if argmax(a.scalars) == Int(t.scalars[0]) { agree += 1 }
+        // The classifier's K scores read as a 1×1 score map: its one label is the arg-max class.
+        if try ScoreMap(a.reshaped([1, a.count, 1, 1])).labels().labels[0] == UInt8(t.scalars[0]) { agree += 1 }
         if i < 3 {
             lesson.value("  example \(i): FC scores", a.scalars.map { show($0, digits: 3) }.joined(separator: " "))
             lesson.value("  example \(i): conv scores", b.scalars.map { show($0, digits: 3) }.joined(separator: " "))
@@ -89,8 +90,8 @@ func chapter02(_ lesson: inout Lesson, setup: Chapter02Setup = Chapter02Setup())
     world.objectCount = 4...6
     world.radiusFraction = 36.0 / Double(setup.sceneSize)...56.0 / Double(setup.sceneSize)   // classifier-sized objects
     let scene = world.scene(0)
-    let scores = try convNet.forward(SyntheticData.input(scene))                       // [1, K, G_H, G_W]
-    let (k, gh, gw) = (scores.shape[1], scores.shape[2], scores.shape[3])
+    let scores = try ScoreMap(convNet.forward(scene.image.caffeInput()))              // [1, K, G_H, G_W]
+    let (k, gh, gw) = (scores.classCount, scores.height, scores.width)
     let map = try surgery.coordinateMaps().layerMaps["fc8"]!!                           // cell → image position
     let stride = map.horizontal.scale.doubleValue, offset = map.horizontal.shift.doubleValue
     lesson.value("scene", "\(scene.width)×\(scene.height), input \(SyntheticData.input(scene).shape)")
@@ -101,8 +102,8 @@ func chapter02(_ lesson: inout Lesson, setup: Chapter02Setup = Chapter02Setup())
     var area = [Int](repeating: 0, count: ShapeClass.count)
     for l in scene.labels where Int(l) < ShapeClass.count { area[Int(l)] += 1 }
     let shown = ShapeClass(rawValue: (1..<ShapeClass.count).max { area[$0] < area[$1] }!)!
-    let probabilities = softmaxOverClasses(scores)                                       // [1, K, G_H, G_W]
-    let heat = (0..<gh * gw).map { probabilities.scalars[(shown.rawValue - 1) * gh * gw + $0] }
+    let probabilities = scores.probabilities()                                          // softmax over K: [1, K, G_H, G_W]
+    let heat = (0..<gh * gw).map { probabilities.tensor.scalars[(shown.rawValue - 1) * gh * gw + $0] }
     lesson.say("  P(\(shown.name)) per cell, in % (the classifier's class \(shown.rawValue - 1) of \(k)):")
     for i in 0..<gh { lesson.say("    " + (0..<gw).map { String(format: "%4.0f", 100 * heat[i * gw + $0]) }.joined()) }
     // Is the map high where the class is? Look up the label under each cell's centre.
@@ -131,27 +132,11 @@ func chapter02(_ lesson: inout Lesson, setup: Chapter02Setup = Chapter02Setup())
                            heatmapShape: scores.shape, heatmapClass: shown, probabilityOnClass: meanOn, probabilityElsewhere: meanOff)
 }
 
-/// The index of the largest value.
-func argmax(_ v: [Float]) -> Int { v.indices.max { v[$0] < v[$1] }! }
-
-/// Softmax over the channel axis of `[1, K, H, W]`, per pixel (max subtracted for stability).
-func softmaxOverClasses(_ x: Tensor) -> Tensor {
-    let d = x.nchw, plane = d.h * d.w
-    var out = x
-    for p in 0..<plane {
-        let top = (0..<d.c).map { x.scalars[$0 * plane + p] }.max()!
-        var sum: Float = 0
-        for c in 0..<d.c { let e = Float(Foundation.exp(Double(x.scalars[c * plane + p] - top))); out.scalars[c * plane + p] = e; sum += e }
-        for c in 0..<d.c { out.scalars[c * plane + p] /= sum }
-    }
-    return out
-}
-
 /// Fig. 2, right half: the scene, the score grid of one class, and the grid laid over the scene
 /// (each cell painted over the `stride`² square around its centre).
 func heatmapFigure(_ scene: LabeledScene, heat: [Float], gridHeight gh: Int, gridWidth gw: Int,
                    stride: Double, offset: Double, shown: ShapeClass) -> Figure {
-    let image = RGBPixels(width: scene.width, height: scene.height, bytes: scene.rgb)
+    let image = scene.image
     var upsampled = [Float](repeating: 0, count: scene.width * scene.height)
     for y in 0..<scene.height { for x in 0..<scene.width {
         let i = min(gh - 1, max(0, Int(((Double(y) - offset) / stride).rounded())))
@@ -160,7 +145,7 @@ func heatmapFigure(_ scene: LabeledScene, heat: [Float], gridHeight gh: Int, gri
     } }
     let truth = scene.labels.map { $0 == UInt8(shown.rawValue) ? Float(1) : 0 }
     let range = ValueRange(0, 1), panel = 220.0, margin = 20.0
-    let panels: [(String, RGBPixels)] = [
+    let panels: [(String, RGBImage)] = [
         ("scene \(scene.width)×\(scene.height)", image),
         ("P(\(shown.name)), \(gh)×\(gw) cells", TensorImage(values: heat, height: gh, width: gw, range: range).pixels),
         ("laid over the scene", Overlay.heatmap(upsampled, on: image, range: range, alpha: 0.6)),

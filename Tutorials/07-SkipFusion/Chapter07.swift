@@ -130,12 +130,12 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
     var rows: [SegmentationRow] = []
     for index in setup.figureScenes {
         let s = world.scene(index)
-        var panels: [(title: String, labels: [Int])] = []
+        var panels: [(title: String, labels: LabelMap)] = []
         for (stage, net) in nets {
-            panels.append((stage.displayName, SegmentationEvaluation.argmax(try net.forward(SyntheticData.input(s))).map(Int.init)))
+            panels.append((stage.displayName, try Segmentation.segment(s.image, with: net).labels))
         }
-        panels.append(("ground truth", s.labels.map(Int.init)))
-        rows.append(SegmentationRow(image: RGBPixels(width: s.width, height: s.height, bytes: s.rgb), panels: panels))
+        panels.append(("ground truth", LabelMap(width: s.width, height: s.height, labels: s.labels)))
+        rows.append(SegmentationRow(image: s.image, panels: panels))
     }
     try lesson.figure("fig4-refinement", segmentationResultsFigure(title: "Refining fully convolutional nets by fusing information from layers with different strides (Fig. 4)",
         rows: rows, classNames: ShapeClass.allCases.map(\.name), panelSize: 150))

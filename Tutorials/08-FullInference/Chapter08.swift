@@ -6,9 +6,10 @@
 //    layer with appearance information from a shallow, fine layer to produce accurate and
 //    detailed segmentations."                                                     — Abstract
 //
-// The library's `Segmentation` API does what `fcn segment` does: read the image, Caffe-
-// preprocess it (BGR minus the mean pixel), check the memory the pass needs, run the net,
-// take the per-pixel argmax, write the label map and an overlay. With `--weights FILE`
+// The library's in-memory `Segmentation.segment` does what `fcn segment` does around its file
+// reading and writing: Caffe-preprocess the image (BGR minus the mean pixel), check the memory
+// the pass needs, run the net, take the per-pixel arg-max (a `ScoreMap` → a `LabelMap`); the
+// chapter then writes the label map and an overlay. With `--weights FILE`
 // (.safetensors or .caffemodel) it runs the real FCN-8s; without, the embedded model when the
 // course ships one, else a narrow VGG-shaped FCN-8s with seeded random weights: its labels are
 // meaningless, but every shape, crop, byte and millisecond is real.
@@ -88,10 +89,11 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
     lesson.value("load time", "\(show(loadSeconds * 1000)) ms")
 
     lesson.section("The image")
-    let inputURL: URL
-    var truth: [Int]?
+    let input: Segmentation.Input
+    var truth: LabelMap?
     if let url = setup.input {
-        inputURL = url
+        input = try Segmentation.readInput(url)
+        lesson.value("file", url.path)
     } else {
         let (w, h) = setup.sceneSize
         var world = SceneGenerator(seed: 1, width: w, height: h)
@@ -104,48 +106,43 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
             lesson.say("  Objects drawn at the scale the embedded net was trained on (10–28 px radius).")
         }
         let scene = world.scene(8)
-        inputURL = FileManager.default.temporaryDirectory.appendingPathComponent("fcn-chapter08-scene-\(w)x\(h)\(embedded ? "-small-objects" : "").png")
-        try RGBImage(width: w, height: h, pixels: scene.rgb).write(to: inputURL)
-        truth = scene.labels.map { $0 == ShapeClass.void ? 0 : Int($0) }     // void band drawn as background
+        input = Segmentation.Input(tensor: scene.image.caffeInput(), image: scene.image)   // in memory, no file
+        lesson.value("image", "synthetic scene 8, \(w)×\(h), in memory")
+        truth = LabelMap(width: w, height: h, labels: scene.labels.map { $0 == ShapeClass.void ? 0 : $0 })   // void band drawn as background
     }
-    let input = try Segmentation.readInput(inputURL)
     let (h, w) = (input.tensor.shape[2], input.tensor.shape[3])
-    lesson.value("file", inputURL.path)
     lesson.value("network input (Caffe: BGR − mean)", input.tensor.shape)
     let estimate = try MemoryEstimate(description, inputShape: input.tensor.shape)
     lesson.value("memory estimate: weights", "\(show(Double(estimate.parameterBytes) / 1_048_576)) MiB")
     lesson.value("memory estimate: peak activations", "\(show(Double(estimate.activationBytes) / 1_048_576)) MiB")
 
     lesson.section("Forward pass and per-pixel argmax")
-    var outputs = SegmentationOutputs()
-    if let folder = lesson.figureFolder {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        outputs = SegmentationOutputs(labels: folder.appendingPathComponent("labels.png"),
-                                      overlay: folder.appendingPathComponent("overlay.png"))
-    }
-    let result = try Segmentation.run(network, input: inputURL, outputs: outputs, repeats: 1)
-    let k = result.scores.shape[1]
+    let result = try Segmentation.segment(preprocessed: input, with: network, repeats: 1, availableBytes: MemoryEstimate.availableBytes())
+    let k = result.scores.classCount
     lesson.value("score", "\(result.scores.shape) — exactly the input's \(h)×\(w)")
     lesson.value("forward (after a warm-up pass)", "\(show(result.forwardSeconds[0] * 1000)) ms")
     lesson.value("peak resident memory so far", "\(show(peakResidentMiB())) MiB")
-    for url in [outputs.labels, outputs.overlay].compactMap({ $0 }) { lesson.say("  figure → \(url.path)") }
+    if let folder = lesson.figureFolder {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let labelsURL = folder.appendingPathComponent("labels.png"), overlayURL = folder.appendingPathComponent("overlay.png")
+        try result.labels.write(to: labelsURL)                        // palette PNG, VOC colours
+        try result.overlay().write(to: overlayURL)                    // labels at α = 0.5 over the image
+        for url in [labelsURL, overlayURL] { lesson.say("  figure → \(url.path)") }
+    }
     let names = k == ShapeClass.count ? ShapeClass.allCases.map(\.name)
         : k == 21 ? LabelPalette.pascalVOCClassNames : (0..<k).map { "class \($0)" }
-    let labels = result.labels.map { $0.indices.map(Int.init) } ?? []
+    let labels = result.labels.labels
     var histogram = [Int](repeating: 0, count: k)
-    for l in labels { histogram[l] += 1 }
+    for l in labels { histogram[Int(l)] += 1 }
     lesson.say("  class histogram\(random ? " (random weights: meaningless)" : ""):")
     for (c, count) in histogram.enumerated() where count > 0 {
         lesson.value("    \(names[c])", "\(show(100 * Double(count) / Double(labels.count), digits: 3)) %")
     }
-    if !labels.isEmpty {
-        let pixels = RGBPixels(width: w, height: h, bytes: input.image.pixels)
-        var panels = [(title: random ? "prediction (random weights)" : "prediction", labels: labels)]
-        if let truth { panels.append((title: "ground truth", labels: truth)) }
-        try lesson.figure("segmentation", segmentationResultsFigure(
-            title: "\(description.name) on a \(w)×\(h) image", rows: [SegmentationRow(image: pixels, panels: panels)],
-            classNames: names, panelSize: 240))
-    }
+    var panels = [(title: random ? "prediction (random weights)" : "prediction", labels: result.labels)]
+    if let truth { panels.append((title: "ground truth", labels: truth)) }
+    try lesson.figure("segmentation", segmentationResultsFigure(
+        title: "\(description.name) on a \(w)×\(h) image", rows: [SegmentationRow(image: input.image, panels: panels)],
+        classNames: names, panelSize: 240))
 
     lesson.section("The full-size VGG16 FCN-8s, shape by shape, on 500×500")
     let full = try FCNArchitecture.fcn8s.description(classes: 21)

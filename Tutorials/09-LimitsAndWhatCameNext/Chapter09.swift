@@ -74,7 +74,7 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
         let bandOf = distance.map { d in setup.bands.firstIndex { d <= $0 } ?? setup.bands.count }
         for (p, label) in scene.labels.enumerated() where Int(label) < ShapeClass.count { total[bandOf[p]] += 1 }
         for (k, entry) in nets.enumerated() {
-            let predicted = SegmentationEvaluation.argmax(try entry.net.forward(SyntheticData.input(scene)))   // [H·W]
+            let predicted = try Segmentation.segment(scene.image, with: entry.net).labels.labels             // [H·W]
             for (p, label) in scene.labels.enumerated() where Int(label) < ShapeClass.count && predicted[p] == label {
                 correct[k][bandOf[p]] += 1
             }

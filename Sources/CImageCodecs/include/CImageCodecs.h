@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cic_pending_files.h"  // the atomic writer's signal cleanup (not a codec; see there)
+
 typedef enum {
     CIC_OK = 0,
     CIC_ERROR_CORRUPT = 1,     // the library rejected the data (message says why)
@@ -33,14 +35,16 @@ void cic_image_free(cic_image *image);
 
 /// Decodes a PNG of any colour type and bit depth to 8-bit RGB (16-bit samples keep their high
 /// byte, alpha is dropped, grey is replicated). Refuses images with more than `max_pixels`
-/// pixels before allocating. On failure `image` is left empty and `message` says why.
+/// pixels before allocating; libpng allocates no ancillary chunk above 8 MiB (and none larger
+/// than the data, for small files). On failure `image` is left empty and `message` says why.
 cic_status cic_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
                           cic_image *image, char *message, size_t message_size);
 
 /// Decodes a baseline or progressive JPEG (grey or colour) to 8-bit RGB. Warnings from
 /// libjpeg (e.g. premature end of data) are treated as errors: a truncated file is refused
-/// instead of being returned half grey.
-cic_status cic_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
+/// instead of being returned half grey. libjpeg's own allocations (coefficient buffers of
+/// progressive JPEGs) are limited to `max_memory` bytes.
+cic_status cic_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, uint64_t max_memory,
                            cic_image *image, char *message, size_t message_size);
 
 /// Encodes RGB8 pixels (width × height × 3) as a PNG in memory. On success `*output` is a

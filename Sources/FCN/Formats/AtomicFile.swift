@@ -8,7 +8,19 @@
 //   2. write all bytes, then `fsync` so they are on disk before the name points at them;
 //   3. `rename` the temporary over the destination — atomic on POSIX file systems;
 //   4. on any failure, delete the temporary: a failed write leaves nothing behind.
+//
+// Hardening against a hostile or unlucky destination (each explained where it is done):
+//   - the destination must be a regular file or absent: `rename` over a device node or a FIFO
+//     would replace it by a regular file (as root: `/dev/null` becomes our PNG);
+//   - a replaced file keeps its permission bits (a 0600 file stays 0600);
+//   - the temporary's name carries our PID (`.name.tmp-<pid>-XXXXXX`) and is registered with
+//     a SIGINT/SIGTERM handler that removes it (`cic_pending_files.h`); files left by a
+//     SIGKILL, whose PID is dead, are removed by the next write in that folder
+//     (`AtomicFile+Cleanup.swift`).
+// Refusing to write over one of the command's *inputs* needs to know the inputs: see
+// ``OutputFiles/check(_:inputs:)``.
 
+import CImageCodecs
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -28,6 +40,12 @@ public enum AtomicFileError: Error, CustomStringConvertible, Equatable {
     case aborted(file: String, reason: String)
     /// An output folder could not be created.
     case cannotCreateFolder(folder: String, reason: String)
+    /// The destination exists and is not a regular file (a device node, FIFO, folder, socket).
+    case notARegularFile(file: String, kind: String)
+    /// The destination is the same file as an input of the command.
+    case sameAsInput(file: String, input: String)
+    /// Two outputs of one command name the same file.
+    case sameOutputTwice(file: String, other: String)
 
     /// A sentence naming the file or folder and the problem.
     public var description: String {
@@ -42,6 +60,12 @@ public enum AtomicFileError: Error, CustomStringConvertible, Equatable {
             return "writing \(file) was abandoned, file left unchanged: \(reason)"
         case let .cannotCreateFolder(folder, reason):
             return "cannot create output folder \(folder): \(reason)"
+        case let .notARegularFile(file, kind):
+            return "cannot write \(file): it is \(kind); an output must be a regular file or not exist yet"
+        case let .sameAsInput(file, input):
+            return "cannot write \(file): it is the input \(input); writing it would destroy the input"
+        case let .sameOutputTwice(file, other):
+            return "cannot write \(file): it is the same file as the output \(other)"
         }
     }
 }
@@ -105,25 +129,36 @@ public enum AtomicFile {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
             throw AtomicFileError.missingFolder(file: path, folder: folder)
         }
+        let existing = try destinationStatus(path)
+        removeStaleTemporaries(in: folder)
+        cic_pending_install_handlers()
 
         // mkstemp replaces the trailing XXXXXX with a unique suffix and opens the file O_EXCL.
-        var template = Array("\(folder)/.\(url.lastPathComponent).tmp-XXXXXX".utf8CString)
+        var template = Array("\(folder)/\(temporaryPrefix(for: url.lastPathComponent))XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else {
             throw AtomicFileError.cannotCreate(file: path, reason: String(cString: strerror(errno)))
         }
         let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        // From here until the rename, SIGINT/SIGTERM remove the temporary (pending_files.c).
+        let slot = cic_pending_add(temporary)
         var closed = false
         var renamed = false
         defer {
             if !closed { close(descriptor) }
             if !renamed { unlink(temporary) }
+            cic_pending_remove(slot)
         }
 
-        // mkstemp creates the file readable by its owner only; give it the usual 0644 (less umask).
-        let mask = umask(0)
-        umask(mask)
-        fchmod(descriptor, 0o644 & ~mask)
+        // mkstemp creates the file readable by its owner only. A replaced file keeps its
+        // permission bits; a new one gets the usual 0644 (less umask).
+        if let existing {
+            fchmod(descriptor, existing.st_mode & 0o7777)
+        } else {
+            let mask = umask(0)
+            umask(mask)
+            fchmod(descriptor, 0o644 & ~mask)
+        }
 
         do {
             try body(Sink(descriptor: descriptor, path: path))
@@ -139,10 +174,34 @@ public enum AtomicFile {
         guard close(descriptor) == 0 else {
             throw AtomicFileError.writeFailed(file: path, reason: "close: \(String(cString: strerror(errno)))")
         }
+        testPauseBeforeRename()
+        // The destination may have become a special file while we wrote: check once more.
+        _ = try destinationStatus(path)
         guard rename(temporary, path) == 0 else {
             throw AtomicFileError.writeFailed(file: path, reason: "rename: \(String(cString: strerror(errno)))")
         }
         renamed = true
+    }
+
+    /// The status of the existing destination `path` (following symlinks), `nil` when there is
+    /// none. Throws ``AtomicFileError/notARegularFile(file:kind:)`` for anything but a regular
+    /// file: renaming over `/dev/null` or a FIFO would replace it.
+    static func destinationStatus(_ path: String) throws(AtomicFileError) -> stat? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }   // absent (or a dangling symlink: rename replaces the link)
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw .notARegularFile(file: path, kind: InputFile.kind(of: info.st_mode))
+        }
+        return info
+    }
+
+    /// For the kill tests only: with `FCN_TEST_PAUSE_BEFORE_RENAME=<seconds>` in the
+    /// environment, every write waits that long with its temporary complete but not yet
+    /// renamed, so a test can send a signal at exactly that moment.
+    private static func testPauseBeforeRename() {
+        guard let text = ProcessInfo.processInfo.environment["FCN_TEST_PAUSE_BEFORE_RENAME"],
+              let seconds = Double(text), seconds > 0 else { return }
+        Thread.sleep(forTimeInterval: min(seconds, 60))
     }
 }
 

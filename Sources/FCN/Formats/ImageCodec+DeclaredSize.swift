@@ -8,11 +8,34 @@
 // forged, and we say so instead of allocating 300 MB and failing later. Images above
 // `RGBImage.maximumPixelCount` are left to the decoder, which refuses them as too large.
 //
-// JPEG has no such bound (progressive JPEGs code long runs of empty blocks in one symbol).
+// JPEG has no such bound (progressive JPEGs code long runs of empty blocks in one symbol);
+// libjpeg's memory is limited instead (`max_memory_to_use`, see image_codecs.c).
+//
+// Before that, every chunk's declared length is checked against the bytes that follow it:
+// libpng allocates an ancillary chunk (tEXt, iCCP, …) at its declared length *before* reading
+// it, so a 60-byte file claiming a 2³¹-byte tEXt chunk made it allocate 2 GiB.
 
 extension ImageCodec {
     /// The best compression ratio deflate can reach.
     static let maximumDeflateRatio = 1032
+
+    /// Throws ``ImageError/corrupt(file:format:problem:)`` when a chunk of the PNG `bytes`
+    /// declares more bytes than the file has left (one pass over the chunk headers, up to IEND).
+    static func checkChunkLengths(png bytes: UnsafeRawBufferPointer, path: String) throws {
+        func bigEndian32(_ offset: Int) -> Int { bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        var offset = 8                                   // after the signature
+        while offset + 8 <= bytes.count {                // length (4) and type (4) are there
+            let length = bigEndian32(offset)
+            let type = String(decoding: bytes[(offset + 4)..<(offset + 8)].map { (32...126).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+            let remaining = bytes.count - offset - 12    // after length, type and CRC
+            guard length <= remaining else {
+                throw ImageError.corrupt(file: path, format: "PNG", problem:
+                    "truncated PNG data: chunk '\(type)' at byte \(offset) declares \(length) bytes, but only \(max(0, remaining)) follow it")
+            }
+            if type == "IEND" { return }
+            offset += 12 + length
+        }
+    }
 
     /// Throws ``ImageError/corrupt(file:format:problem:)`` when the PNG `bytes` declare more
     /// pixel data than they can hold; returns quietly when the header cannot be read (the

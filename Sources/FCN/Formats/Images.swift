@@ -177,10 +177,23 @@ enum ImageCodec {
         var height: Int { Int(raw.height) }
     }
 
+    /// The largest image file read: far above any photo of ``RGBImage/maximumPixelCount``
+    /// pixels in a sane encoding, low enough that reading the file cannot exhaust memory.
+    static let maximumFileSize = 1 << 30
+
     static func decode(_ url: URL) throws -> Decoded {
-        let file: MappedFile
-        do { file = try MappedFile(url: url) } catch { throw ImageError.cannotOpen(file: url.path, reason: error.reason) }
-        return try decode(file.bytes, path: url.path)
+        try read(url).withUnsafeBytes { try decode($0, path: url.path) }
+    }
+
+    /// The bytes of the image file `url`, refused before reading when larger than
+    /// ``maximumFileSize``.
+    static func read(_ url: URL) throws(ImageError) -> [UInt8] {
+        let file: InputFile
+        do { file = try InputFile(url: url) } catch { throw .cannotOpen(file: url.path, reason: error.reason) }
+        guard file.size <= maximumFileSize else {
+            throw .tooLarge(file: url.path, problem: "the file has \(file.size) bytes, more than the \(maximumFileSize)-byte limit for images")
+        }
+        do { return try file.bytes(0..<file.size) } catch { throw .cannotOpen(file: url.path, reason: error.reason) }
     }
 
     /// Decodes the bytes of a PNG or JPEG; `path` is used in error messages.
@@ -188,20 +201,38 @@ enum ImageCodec {
         let isPNG = bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         let isJPEG = bytes.starts(with: [0xFF, 0xD8, 0xFF])
         guard isPNG || isJPEG else { throw ImageError.notAnImage(file: path) }
-        if isPNG { try checkDeclaredSize(png: bytes, path: path) }
+        if isPNG {
+            try checkChunkLengths(png: bytes, path: path)
+            try checkDeclaredSize(png: bytes, path: path)
+        }
 
         var raw = cic_image()
         var message = [CChar](repeating: 0, count: messageSize)
         let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let status = isPNG
             ? cic_png_decode(base, bytes.count, UInt64(RGBImage.maximumPixelCount), &raw, &message, messageSize)
-            : cic_jpeg_decode(base, bytes.count, UInt64(RGBImage.maximumPixelCount), &raw, &message, messageSize)
+            : cic_jpeg_decode(base, bytes.count, UInt64(RGBImage.maximumPixelCount), UInt64(decoderMemoryLimit(fileSize: bytes.count)),
+                              &raw, &message, messageSize)
         let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         switch status {
         case CIC_OK: return Decoded(raw: raw)
         case CIC_ERROR_TOO_LARGE: throw ImageError.tooLarge(file: path, problem: text)
         default: throw ImageError.corrupt(file: path, format: isPNG ? "PNG" : "JPEG", problem: text.isEmpty ? "decoder failed" : text)
         }
+    }
+
+    /// The most memory libjpeg may allocate for its own buffers, for a file of `fileSize` bytes.
+    ///
+    /// A progressive JPEG keeps all its DCT coefficients, 128 bytes per 8×8 block, and
+    /// allocates them for the *declared* size before reading any scan. But its first (DC) scan
+    /// spends at least one bit on every block (a Huffman code is ≥ 1 bit; DC scans have no
+    /// runs), so a real file has at least blocks/8 bytes and needs at most 1024 bytes of
+    /// coefficients per byte of file. We allow 1100 per byte (tables, row buffers), at least
+    /// 32 MiB, at most 1 GiB and never more than the process may allocate (``MemoryLimits``):
+    /// a 600-byte file declaring 10 000 × 10 000 pixels gets 32 MiB, not 600 MB.
+    static func decoderMemoryLimit(fileSize: Int) -> Int {
+        let (scaled, overflow) = fileSize.multipliedReportingOverflow(by: 1100)
+        return min(1 << 30, max(32 << 20, overflow ? Int.max : scaled), MemoryLimits.availableBytes() ?? Int.max)
     }
 
     static func release(_ image: Decoded) {

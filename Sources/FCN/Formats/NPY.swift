@@ -18,24 +18,35 @@ import Foundation
 
 /// Why an `.npy` file was refused. Every message names the file.
 public enum NPYError: Error, CustomStringConvertible, Equatable {
-    /// The file cannot be opened or read.
+    /// The file cannot be opened (missing, not a regular file, no permission).
     case cannotOpen(file: String, reason: String)
+    /// Reading the file failed after it was opened (it shrank under us, an I/O error).
+    case cannotRead(file: String, reason: String)
     /// The header or the data size is invalid.
     case malformed(file: String, problem: String)
     /// The element type is not one this reader converts to `Float`.
     case unsupportedDType(file: String, descr: String)
     /// The array is stored column-major (`fortran_order: True`).
     case fortranOrder(file: String)
+    /// The array contains NaN or infinity (`first`: the first such element).
+    case nonFinite(file: String, first: NonFiniteValue)
+    /// The array would not fit in the memory available to the process.
+    case tooLarge(file: String, neededBytes: Int, availableBytes: Int)
 
     /// A sentence naming the file and the problem.
     public var description: String {
         switch self {
         case let .cannotOpen(file, reason): return "\(file): cannot open .npy file: \(reason)"
+        case let .cannotRead(file, reason): return "\(file): cannot read .npy file: \(reason)"
         case let .malformed(file, problem): return "\(file): not a valid .npy file: \(problem)"
         case let .unsupportedDType(file, descr):
             return "\(file): unsupported .npy dtype '\(descr)' (supported: '<f4' float32, '<f8' float64)"
         case let .fortranOrder(file):
             return "\(file): .npy array is in Fortran (column-major) order; save it with numpy.ascontiguousarray"
+        case let .nonFinite(file, first):
+            return "\(file): the array contains NaN or infinity (first: \(first)); arrays read by this library must be finite"
+        case let .tooLarge(file, needed, available):
+            return "\(file): the array needs \(needed) bytes of memory, only \(available) are available (see MemoryLimits)"
         }
     }
 }
@@ -45,74 +56,119 @@ public enum NPYError: Error, CustomStringConvertible, Equatable {
 /// ```swift
 /// try NPY.write(scores, to: URL(filePath: "scores.npy"))   // numpy.load("scores.npy")
 /// let reference = try NPY.read(contentsOf: URL(filePath: "caffe_scores.npy"))
+/// let shape = try NPY.shape(contentsOf: URL(filePath: "input.npy"))   // header only
 /// ```
+///
+/// Arrays must be finite: a NaN or ±∞ is refused naming the first one's index, as NaN weights
+/// are (``NonFiniteValue`` explains the policy). Sizes come from the header and are checked
+/// against the file and the available memory before any data is read.
 public enum NPY {
     static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
     /// Reads an `.npy` file of float32 or float64 (converted) in C order.
+    /// - Throws: ``NPYError``; ``NPYError/nonFinite(file:first:)`` for a NaN or ±∞,
+    ///   ``NPYError/tooLarge(file:neededBytes:availableBytes:)`` when the array would not fit
+    ///   in memory (checked from the header, before the data is read).
     public static func read(contentsOf url: URL) throws -> Tensor {
-        let file: MappedFile
-        do { file = try MappedFile(url: url) } catch { throw NPYError.cannotOpen(file: url.path, reason: error.reason) }
-        return try read(file.bytes, path: url.path)
+        try read(open(url), path: url.path, availableBytes: MemoryLimits.availableBytes())
+    }
+
+    /// The shape an `.npy` file declares, from its header alone (validated against the file's
+    /// size, as ``read(contentsOf:)`` does), without reading the data.
+    public static func shape(contentsOf url: URL) throws -> [Int] {
+        try Layout(open(url), path: url.path).shape
     }
 
     /// Parses `bytes` as if they were the file `name`: the entry point of the fuzzer.
     @_spi(Fuzzing) public static func read(bytes: UnsafeRawBufferPointer, name: String) throws -> Tensor {
-        try read(bytes, path: name)
+        try read(InputFile(copying: bytes), path: name, availableBytes: nil)
     }
 
-    /// Parses the bytes of an `.npy` file; `path` is used in error messages.
-    static func read(_ bytes: UnsafeRawBufferPointer, path: String) throws -> Tensor {
-        func malformed(_ problem: String) -> NPYError { .malformed(file: path, problem: problem) }
+    static func open(_ url: URL) throws(NPYError) -> InputFile {
+        do { return try InputFile(url: url) } catch { throw .cannotOpen(file: url.path, reason: error.reason) }
+    }
 
-        guard bytes.count > 0 else { throw malformed("the file is empty") }
-        guard bytes.count >= 8, Array(bytes[0..<6]) == magic else { throw malformed("wrong magic (not an .npy file)") }
-        let major = bytes[6]
-        let lengthFieldSize: Int
-        switch major {
-        case 1: lengthFieldSize = 2
-        case 2, 3: lengthFieldSize = 4
-        default: throw malformed("unsupported format version \(major).\(bytes[7])")
+    /// Reads the array of `file` (`path` is used in error messages), refusing it when the
+    /// `Float`s would need more than `availableBytes` (`nil`: no memory check).
+    static func read(_ file: InputFile, path: String, availableBytes: Int?) throws -> Tensor {
+        let layout = try Layout(file, path: path)
+        let needed = layout.count * MemoryLayout<Float>.size   // ≤ 4 × the file: no overflow
+        if let availableBytes, needed > availableBytes {
+            throw NPYError.tooLarge(file: path, neededBytes: needed, availableBytes: availableBytes)
         }
-        guard bytes.count >= 8 + lengthFieldSize else { throw malformed("truncated header") }
-        let headerLength = lengthFieldSize == 2
-            ? Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt16.self)))
-            : Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
-        let headerStart = 8 + lengthFieldSize
-        guard headerLength <= bytes.count - headerStart else {
-            throw malformed("header length \(headerLength) exceeds the file (\(bytes.count) bytes)")
+        let scalars: [Float]
+        do {
+            scalars = layout.elementSize == 4
+                ? try file.float32s(at: layout.dataStart, count: layout.count)
+                : try file.converted(at: layout.dataStart, count: layout.count, elementSize: 8) { raw, i in
+                    Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+                }
+        } catch let failure as InputFile.Failure {
+            throw NPYError.cannotRead(file: path, reason: failure.reason)
         }
-        guard let text = String(bytes: bytes[headerStart..<(headerStart + headerLength)], encoding: .utf8) else {
-            throw malformed("header is not text")
-        }
-        let header: NPYHeader
-        do { header = try NPYHeader(parsing: text) } catch { throw malformed("bad header \(text.debugDescription): \(error.problem)") }
-        if header.fortranOrder { throw NPYError.fortranOrder(file: path) }
-        let elementSize: Int
-        switch header.descr {
-        case "<f4": elementSize = 4
-        case "<f8": elementSize = 8
-        default: throw NPYError.unsupportedDType(file: path, descr: header.descr)
-        }
+        let tensor = Tensor(shape: layout.shape, scalars: scalars)
+        if let bad = NonFiniteValue.first(in: tensor) { throw NPYError.nonFinite(file: path, first: bad) }
+        return tensor
+    }
 
-        let dataStart = headerStart + headerLength
-        let available = bytes.count - dataStart
-        var count = 1
-        for dimension in header.shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-            guard !overflow, product <= available else { throw malformed("truncated data: shape \(header.shape) needs more than the \(available) bytes present") }
-            count = product
+    /// Where the data of an `.npy` file is and what it holds: the header parsed and every size
+    /// in it checked against the file, reading only the header's bytes.
+    struct Layout {
+        var shape: [Int]
+        var count: Int          // elements
+        var elementSize: Int    // 4 (<f4) or 8 (<f8)
+        var dataStart: Int      // byte offset of the data
+
+        init(_ file: InputFile, path: String) throws {
+            func malformed(_ problem: String) -> NPYError { .malformed(file: path, problem: problem) }
+            func read(_ range: Range<Int>) throws -> [UInt8] {
+                do { return try file.bytes(range) } catch { throw NPYError.cannotRead(file: path, reason: error.reason) }
+            }
+            let size = file.size
+            guard size > 0 else { throw malformed("the file is empty") }
+            let prefix = try read(0..<min(size, 12))
+            guard prefix.count >= 8, Array(prefix[0..<6]) == magic else { throw malformed("wrong magic (not an .npy file)") }
+            let major = prefix[6]
+            let lengthFieldSize: Int
+            switch major {
+            case 1: lengthFieldSize = 2
+            case 2, 3: lengthFieldSize = 4
+            default: throw malformed("unsupported format version \(major).\(prefix[7])")
+            }
+            guard prefix.count >= 8 + lengthFieldSize else { throw malformed("truncated header") }
+            let headerLength = prefix[8..<(8 + lengthFieldSize)].reversed().reduce(0) { $0 << 8 | Int($1) }  // little-endian
+            let headerStart = 8 + lengthFieldSize
+            guard headerLength <= size - headerStart else {
+                throw malformed("header length \(headerLength) exceeds the file (\(size) bytes)")
+            }
+            guard let text = String(bytes: try read(headerStart..<(headerStart + headerLength)), encoding: .utf8) else {
+                throw malformed("header is not text")
+            }
+            let header: NPYHeader
+            do { header = try NPYHeader(parsing: text) } catch { throw malformed("bad header \(text.debugDescription): \(error.problem)") }
+            if header.fortranOrder { throw NPYError.fortranOrder(file: path) }
+            switch header.descr {
+            case "<f4": elementSize = 4
+            case "<f8": elementSize = 8
+            default: throw NPYError.unsupportedDType(file: path, descr: header.descr)
+            }
+
+            dataStart = headerStart + headerLength
+            let available = size - dataStart
+            var count = 1
+            for dimension in header.shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow, product <= available else { throw malformed("truncated data: shape \(header.shape) needs more than the \(available) bytes present") }
+                count = product
+            }
+            guard count * elementSize == available else {
+                throw malformed(count * elementSize > available
+                    ? "truncated data: shape \(header.shape) needs \(count * elementSize) bytes, found \(available)"
+                    : "\(available - count * elementSize) unexpected bytes after the data")
+            }
+            self.shape = header.shape
+            self.count = count
         }
-        guard count * elementSize == available else {
-            throw malformed(count * elementSize > available
-                ? "truncated data: shape \(header.shape) needs \(count * elementSize) bytes, found \(available)"
-                : "\(available - count * elementSize) unexpected bytes after the data")
-        }
-        let data = UnsafeRawBufferPointer(rebasing: bytes[dataStart...])
-        let scalars: [Float] = elementSize == 4
-            ? float32Array(littleEndian: data, count: count)
-            : (0..<count).map { Float(Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)))) }
-        return Tensor(shape: header.shape, scalars: scalars)
     }
 
     /// Writes `tensor` as a version 1.0 `<f4` C-order `.npy` file, atomically, with the same

@@ -16,15 +16,22 @@
 //
 // NaN and ±∞: the format allows them and `tensor(named:)` returns them as stored. A model
 // loader should use `tensor(named:expectedShape:)`, which refuses non-finite values (and a
-// wrong shape) naming the tensor — a NaN weight poisons every output silently otherwise.
+// wrong shape) naming the tensor and the first bad index — a NaN weight poisons every output
+// silently otherwise. `.npy` inputs follow the same policy (`NonFiniteValue.swift`).
+//
+// Reading: the header is read and checked at `init`; each tensor is read with `pread` straight
+// into its array when asked for (`InputFile.swift`), so a file truncated meanwhile is an error,
+// and no size from the header is allocated before it has been checked against the file.
 
 import FCNCore
 import Foundation
 
 /// Why a safetensors file was refused. Every message names the file.
 public enum SafetensorsError: Error, CustomStringConvertible, Equatable {
-    /// The file cannot be opened or mapped.
+    /// The file cannot be opened (missing, not a regular file, no permission).
     case cannotOpen(file: String, reason: String)
+    /// Reading the file failed after it was opened (it shrank under us, an I/O error).
+    case cannotRead(file: String, reason: String)
     /// The bytes do not follow the format (header length, JSON, offsets, …).
     case malformed(file: String, problem: String)
     /// The file stores a tensor in a dtype this library does not convert (e.g. I64).
@@ -33,8 +40,8 @@ public enum SafetensorsError: Error, CustomStringConvertible, Equatable {
     case noSuchTensor(file: String, tensor: String, available: [String])
     /// The tensor has another shape than expected.
     case shapeMismatch(file: String, tensor: String, expected: [Int], found: [Int])
-    /// The tensor contains NaN or infinity.
-    case nonFinite(file: String, tensor: String)
+    /// The tensor contains NaN or infinity (`first`: the first such element).
+    case nonFinite(file: String, tensor: String, first: NonFiniteValue)
     /// The caller asked to write something the format cannot hold (bad or duplicate name).
     case invalidArgument(file: String, problem: String)
 
@@ -42,6 +49,7 @@ public enum SafetensorsError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .cannotOpen(file, reason): return "\(file): cannot open safetensors file: \(reason)"
+        case let .cannotRead(file, reason): return "\(file): cannot read safetensors file: \(reason)"
         case let .malformed(file, problem): return "\(file): not a valid safetensors file: \(problem)"
         case let .unsupportedDType(file, tensor, dtype):
             return "\(file): tensor '\(tensor)' has dtype \(dtype); supported: F32, F16, BF16, F64"
@@ -50,7 +58,7 @@ public enum SafetensorsError: Error, CustomStringConvertible, Equatable {
             return "\(file): no tensor named '\(tensor)' (the file has: \(list))"
         case let .shapeMismatch(file, tensor, expected, found):
             return "\(file): tensor '\(tensor)' has shape \(found), expected \(expected)"
-        case let .nonFinite(file, tensor): return "\(file): tensor '\(tensor)' contains NaN or infinity"
+        case let .nonFinite(file, tensor, first): return "\(file): tensor '\(tensor)' contains NaN or infinity (first: \(first))"
         case let .invalidArgument(file, problem): return "cannot write \(file): \(problem)"
         }
     }
@@ -71,7 +79,8 @@ enum SafetensorsDType: String, CaseIterable {
     }
 }
 
-/// A safetensors file opened for reading: header parsed and validated, data memory-mapped.
+/// A safetensors file opened for reading: header parsed and validated; tensor data is read
+/// (with `pread`, see ``InputFile``) only when a tensor is asked for.
 ///
 /// ```swift
 /// let file = try SafetensorsFile(contentsOf: URL(filePath: "fcn32s.safetensors"))
@@ -98,7 +107,7 @@ public final class SafetensorsFile: @unchecked Sendable {  // immutable after in
     public let metadata: [String: String]
 
     let entries: [String: Entry]
-    let file: MappedFile
+    let file: InputFile
     let dataStart: Int
 
     /// The largest header accepted; real headers are a few kB to a few MB.
@@ -106,33 +115,37 @@ public final class SafetensorsFile: @unchecked Sendable {  // immutable after in
 
     /// Opens and validates `url`. Tensor data is read later, on demand.
     public convenience init(contentsOf url: URL) throws {
-        let file: MappedFile
-        do { file = try MappedFile(url: url) } catch { throw SafetensorsError.cannotOpen(file: url.path, reason: error.reason) }
+        let file: InputFile
+        do { file = try InputFile(url: url) } catch { throw SafetensorsError.cannotOpen(file: url.path, reason: error.reason) }
         try self.init(file: file, path: url.path)
     }
 
     /// Parses `bytes` (copied) as if they were the file `name`: the entry point of the fuzzer.
     @_spi(Fuzzing) public convenience init(bytes: UnsafeRawBufferPointer, name: String) throws {
-        try self.init(file: MappedFile(copying: bytes), path: name)
+        try self.init(file: InputFile(copying: bytes), path: name)
     }
 
-    /// Validates the bytes of `file`; `path` is used in error messages.
-    init(file: MappedFile, path: String) throws {
+    /// Validates the header of `file`; `path` is used in error messages. Only the length
+    /// field and the header are read here, each after its size has been checked.
+    init(file: InputFile, path: String) throws {
         self.path = path
         self.file = file
         func malformed(_ problem: String) -> SafetensorsError { .malformed(file: path, problem: problem) }
+        func read(_ range: Range<Int>) throws -> [UInt8] {
+            do { return try file.bytes(range) } catch { throw SafetensorsError.cannotRead(file: path, reason: error.reason) }
+        }
 
-        let size = file.bytes.count
+        let size = file.size
         guard size > 0 else { throw malformed("the file is empty") }
         guard size >= 8 else { throw malformed("truncated header length (\(size) bytes, need 8)") }
-        let headerLength = file.littleEndian(UInt64.self, at: 0)
+        let headerLength = try read(0..<8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }  // little-endian
         guard headerLength <= UInt64(Self.maximumHeaderLength) else {
             throw malformed("header length \(headerLength) exceeds the \(Self.maximumHeaderLength)-byte limit")
         }
         guard Int(headerLength) <= size - 8 else {
             throw malformed("header length \(headerLength) exceeds the \(size - 8) bytes after the length field")
         }
-        let headerBytes = UnsafeRawBufferPointer(rebasing: file.bytes[8..<(8 + Int(headerLength))])
+        let headerBytes = try read(8..<(8 + Int(headerLength)))
         dataStart = 8 + Int(headerLength)
         let dataSize = size - dataStart
 
@@ -227,23 +240,31 @@ public final class SafetensorsFile: @unchecked Sendable {  // immutable after in
             throw SafetensorsError.noSuchTensor(file: path, tensor: name, available: tensorNames)
         }
         let count = Tensor.elementCount(entry.shape)
-        let raw = UnsafeRawBufferPointer(rebasing: file.bytes[(dataStart + entry.begin)..<(dataStart + entry.end)])
+        let offset = dataStart + entry.begin   // entry.end − entry.begin == count × dtype size, checked in init
         let scalars: [Float]
-        switch entry.dtype {
-        case .F32:
-            scalars = float32Array(littleEndian: raw, count: count)
-        case .F64:
-            scalars = (0..<count).map { Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)))) }
-        case .F16:
-            scalars = (0..<count).map { Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)))) }
-        case .BF16:
-            // bfloat16 is the top half of a float32: shift the 16 bits back into place.
-            scalars = (0..<count).map { Float(bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) << 16) }
-        default:
-            throw SafetensorsError.unsupportedDType(file: path, tensor: name, dtype: entry.dtype.rawValue)
+        do {
+            switch entry.dtype {
+            case .F32:
+                scalars = try file.float32s(at: offset, count: count)
+            case .F64:
+                scalars = try file.converted(at: offset, count: count, elementSize: 8) { raw, i in
+                    Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+                }
+            case .F16:
+                scalars = try file.converted(at: offset, count: count, elementSize: 2) { raw, i in
+                    Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
+                }
+            case .BF16:
+                // bfloat16 is the top half of a float32: shift the 16 bits back into place.
+                scalars = try file.converted(at: offset, count: count, elementSize: 2) { raw, i in
+                    Float(bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
+                }
+            default:
+                throw SafetensorsError.unsupportedDType(file: path, tensor: name, dtype: entry.dtype.rawValue)
+            }
+        } catch let failure as InputFile.Failure {
+            throw SafetensorsError.cannotRead(file: path, reason: "tensor '\(name)': \(failure.reason)")
         }
-        // The tensor now has its own copy: let the mapped pages go (see `MappedFile.release`).
-        file.release((dataStart + entry.begin)..<(dataStart + entry.end))
         return Tensor(shape: entry.shape, scalars: scalars)
     }
 
@@ -254,7 +275,7 @@ public final class SafetensorsFile: @unchecked Sendable {  // immutable after in
             throw SafetensorsError.shapeMismatch(file: path, tensor: name, expected: expectedShape, found: found)
         }
         let tensor = try tensor(named: name)
-        guard tensor.isFinite else { throw SafetensorsError.nonFinite(file: path, tensor: name) }
+        if let bad = NonFiniteValue.first(in: tensor) { throw SafetensorsError.nonFinite(file: path, tensor: name, first: bad) }
         return tensor
     }
 }

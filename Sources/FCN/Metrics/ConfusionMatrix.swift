@@ -91,11 +91,17 @@ public struct ConfusionMatrix: Sendable, Equatable {
         return (0..<classCount).map { i in t[i] == 0 ? nil : Double(self[truth: i, predicted: i]) / Double(t[i]) }
     }
 
+    /// Σ_i n_ii, the pixels labelled right.
+    public var correctCount: Int { (0..<classCount).reduce(0) { $0 + self[truth: $1, predicted: $1] } }
+
+    /// Σ_i t_i, the pixels counted (ground truth in `0..<classCount`).
+    public var countedCount: Int { counts.reduce(0, +) }
+
     /// The paper's four metrics. All are `nan` when no pixel was counted.
     public var scores: SegmentationScores {
         let t = truthTotals
         let total = t.reduce(0, +)
-        let correct = (0..<classCount).reduce(0) { $0 + self[truth: $1, predicted: $1] }
+        let correct = correctCount
         let iu = intersectionOverUnion
         var weighted = 0.0
         for i in 0..<classCount where t[i] > 0 {

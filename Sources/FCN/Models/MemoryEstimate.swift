@@ -35,7 +35,7 @@ public enum MemoryError: Error, Equatable, Sendable, CustomStringConvertible {
 /// let net = try FCNArchitecture.fcn8s.description()
 /// let estimate = try MemoryEstimate(net, inputShape: [1, 3, 500, 500])
 /// estimate.peakBytes                             // ≈ 1.3 GB with VGG16's 134 M weights
-/// try estimate.check(available: MemoryEstimate.availableBytes())
+/// try estimate.check(available: MemoryEstimate.availableBytes())   // MemoryLimits' tightest
 /// ```
 public struct MemoryEstimate: Sendable, Equatable {
     /// The input shape `[N, C, H, W]` estimated for.
@@ -49,7 +49,13 @@ public struct MemoryEstimate: Sendable, Equatable {
 
     /// Estimates `description` (a fully convolutional net) on an input of `inputShape`.
     public init(_ description: NetworkDescription, inputShape: [Int], inputChannels: Int = 3) throws {
-        let shapes = try description.inferShapes(input: inputShape)
+        try self.init(description, shapes: description.inferShapes(input: inputShape), inputChannels: inputChannels)
+    }
+
+    /// Estimates `description` from shapes already inferred for one input (so that a caller
+    /// which needs them anyway, as `Segmentation` does, infers them once per image).
+    public init(_ description: NetworkDescription, shapes: BlobShapes, inputChannels: Int = 3) throws {
+        let inputShape = description.inputs.first.flatMap { shapes[$0] } ?? []
         let float = MemoryLayout<Float>.size
         func bytes(_ shape: [Int]) -> Int {
             shape.reduce(float) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max / 4 : $0 * $1 }
@@ -72,7 +78,11 @@ public struct MemoryEstimate: Sendable, Equatable {
         }
         self.inputShape = inputShape
         self.activationBytes = peak
-        self.parameterBytes = try description.parameterShapes(inputChannels: inputChannels).reduce(0) { $0 + $1.count * float }
+        // Overflow-checked like `bytes`: the shapes may come from a hostile file's class count.
+        self.parameterBytes = try description.parameterShapes(inputChannels: inputChannels).reduce(0) {
+            let (sum, overflow) = $0.addingReportingOverflow(bytes($1.shape))
+            return overflow ? Int.max / 4 : sum
+        }
     }
 
     /// Throws ``MemoryError/insufficient(input:neededBytes:availableBytes:)`` when the peak
@@ -88,14 +98,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         throw .insufficient(input: inputShape, neededBytes: needed, availableBytes: available)
     }
 
-    /// `MemAvailable` of `/proc/meminfo` in bytes (Linux), or `nil` where there is no such file.
-    public static func availableBytes() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
-            // "MemAvailable:   12345678 kB"
-            let fields = line.split(separator: " ")
-            if fields.count >= 2, let kib = Int(fields[1]) { return kib * 1024 }
-        }
-        return nil
-    }
+    /// The bytes this process may still allocate: the tightest of MemAvailable, `RLIMIT_AS`
+    /// and the cgroup memory limit (see ``MemoryLimits``), or `nil` where none is known.
+    public static func availableBytes() -> Int? { MemoryLimits.availableBytes() }
 }

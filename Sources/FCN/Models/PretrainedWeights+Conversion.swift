@@ -47,9 +47,11 @@ extension PretrainedWeights {
     static func convert(_ input: URL, to output: URL, architecture: FCNArchitecture?, form: FullyConnectedForm,
                         describe: (FCNArchitecture, Int) throws -> NetworkDescription) throws -> FCNArchitecture {
         guard output.pathExtension.lowercased() == "safetensors" else { throw WeightsError.unknownExtension(file: output.path) }
+        try OutputFiles.check([output], inputs: [input])   // not over the input, nor over a device node
         let tensors = try readTensors(input)
         let arch = architecture ?? FCNArchitecture.guess(fromTensorNames: Set(tensors.keys))
-        guard let classes = tensors["score_fr.weight"]?.shape.first else { throw WeightsError.noClassCount(file: input.path) }
+        guard let score = tensors["score_fr.weight"] else { throw WeightsError.noClassCount(file: input.path) }
+        let classes = try classCount(scoreWeightShape: score.shape, file: input.path)
         let description = try describe(arch, classes)
         var parameters = try self.parameters(tensors, for: description, file: input.path)   // convolution form, checked
         if form == .fullyConnected {

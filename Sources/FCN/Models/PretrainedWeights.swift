@@ -40,8 +40,12 @@ public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
     case scaleMismatch(file: String, layer: String, expected: Float, found: Float)
     /// A Caffe layer has more than a weight and a bias.
     case tooManyBlobs(file: String, layer: String, count: Int)
-    /// A tensor contains NaN or infinity.
-    case nonFinite(file: String, tensor: String)
+    /// A tensor contains NaN or infinity (`first`: the first such element).
+    case nonFinite(file: String, tensor: String, first: NonFiniteValue)
+    /// `score_fr.weight` is not a score layer's `[K, C, 1, 1]` with K, C ≥ 1.
+    case badScoreLayer(file: String, shape: [Int])
+    /// A tensor the architecture needs, but the file does not hold, is too large to build.
+    case tooLarge(file: String, tensor: String, shape: [Int], availableBytes: Int)
 
     /// A sentence naming the file, the tensor and the problem.
     public var description: String {
@@ -50,11 +54,15 @@ public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
         case .missing(let f, let t, let e): "\(f): tensor '\(t)' is missing (expected shape \(e))"
         case .unexpected(let f, let t, let s): "\(f): tensor '\(t)' \(s) belongs to no layer of this architecture"
         case .shapeMismatch(let f, let t, let e, let s): "\(f): tensor '\(t)' has shape \(s), expected \(e)"
-        case .noClassCount(let f): "\(f): no tensor 'score_fr.weight', so the number of classes is unknown (pass --classes)"
+        case .noClassCount(let f): "\(f): no tensor 'score_fr.weight' (the class scores), so these are not an FCN's weights"
         case .classCountMismatch(let f, let k, let r): "\(f): the weights score \(k) classes, but --classes is \(r)"
         case .scaleMismatch(let f, let l, let e, let s): "\(f): Scale layer '\(l)' multiplies by \(s), this architecture by \(e)"
         case .tooManyBlobs(let f, let l, let n): "\(f): layer '\(l)' has \(n) blobs; a weight and a bias at most are expected"
-        case .nonFinite(let f, let t): "\(f): tensor '\(t)' contains NaN or infinity"
+        case .nonFinite(let f, let t, let first): "\(f): tensor '\(t)' contains NaN or infinity (first: \(first))"
+        case .badScoreLayer(let f, let s):
+            "\(f): tensor 'score_fr.weight' has shape \(s); a score layer's weight is [K, C, 1, 1] with K classes ≥ 1 and C ≥ 1 channels"
+        case .tooLarge(let f, let t, let s, let a):
+            "\(f): the architecture needs tensor '\(t)' of shape \(s), which does not fit in the \(a) bytes of memory available"
         }
     }
 }
@@ -92,8 +100,21 @@ public enum PretrainedWeights {
         case .safetensors: shape = try SafetensorsFile(contentsOf: url).shape(of: "score_fr.weight")
         case .caffeModel: shape = try CaffeModel(contentsOf: url).blobs(ofLayer: "score_fr")?.first?.shape
         }
-        guard let k = shape?.first else { throw WeightsError.noClassCount(file: url.path) }
-        return k
+        guard let shape else { throw WeightsError.noClassCount(file: url.path) }
+        return try classCount(scoreWeightShape: shape, file: url.path)
+    }
+
+    /// K of a `score_fr.weight` of shape `[K, C, 1, 1]`, refusing any other shape.
+    ///
+    /// Why so strict: the class count sizes the rest of the net (the upsampling kernels are
+    /// `[K, K, k, k]`), so a file declaring `[100000, 0, 1, 1]` — an empty tensor, zero bytes
+    /// of data — would otherwise make us build a 640 GB bilinear kernel. With every dimension
+    /// ≥ 1, K is bounded by the bytes the file really holds.
+    static func classCount(scoreWeightShape shape: [Int], file: String) throws(WeightsError) -> Int {
+        guard shape.count == 4, shape.allSatisfy({ $0 >= 1 }), shape[2] == 1, shape[3] == 1 else {
+            throw .badScoreLayer(file: file, shape: shape)
+        }
+        return shape[0]
     }
 
     /// The class count to build with: the file's, or `requested` if given and equal to it.
@@ -108,18 +129,21 @@ public enum PretrainedWeights {
         var tensors: [String: Tensor] = [:]
         switch try Format(url) {
         case .safetensors:
-            // One mapping per tensor, dropped once the tensor is copied out: the pages of the
-            // file we have read then leave the resident set, so peak memory is the weights plus
-            // the largest tensor (VGG16's fc6, 411 MB), not the weights twice.
-            for name in try SafetensorsFile(contentsOf: url).tensorNames {
-                let file = try SafetensorsFile(contentsOf: url)
+            // One open, one header parse: each tensor is read (pread) straight into its own
+            // array, so peak memory is the weights once. (Opening the file once per tensor, as
+            // an earlier version did to drop mapped pages, parsed the header n times: minutes
+            // for a file with a few thousand extra tensors.)
+            let file = try SafetensorsFile(contentsOf: url)
+            for name in file.tensorNames {
                 tensors[name] = try file.tensor(named: name, expectedShape: file.shape(of: name)!)   // refuses NaN/∞
             }
         case .caffeModel:
             for layer in try CaffeModel(contentsOf: url).layers where !layer.blobs.isEmpty {
                 guard layer.blobs.count <= 2 else { throw WeightsError.tooManyBlobs(file: url.path, layer: layer.name, count: layer.blobs.count) }
                 for (blob, suffix) in zip(layer.blobs, ["weight", "bias"]) {
-                    guard blob.isFinite else { throw WeightsError.nonFinite(file: url.path, tensor: "\(layer.name).\(suffix)") }
+                    if let bad = NonFiniteValue.first(in: blob) {
+                        throw WeightsError.nonFinite(file: url.path, tensor: "\(layer.name).\(suffix)", first: bad)
+                    }
                     tensors["\(layer.name).\(suffix)"] = blob
                 }
             }
@@ -148,10 +172,20 @@ public enum PretrainedWeights {
                 throw WeightsError.scaleMismatch(file: file, layer: layer.name, expected: c, found: bad)
             }
         }
-        // Fixed bilinear kernels are known without the file.
-        for p in expected where !p.learnable && tensors[p.name] == nil {
-            tensors[p.name] = bilinearWeight(shape: p.shape)
+        // Every tensor the file has must fit before anything is built from the description.
+        try checkShapes(of: tensors, against: expected, file: file)
+        // Fixed bilinear kernels are known without the file — but their size comes from the
+        // class count, so it is checked against the memory available before allocating.
+        let missing = expected.filter { !$0.learnable && tensors[$0.name] == nil }
+        if let available = MemoryLimits.availableBytes() {
+            var total = 0
+            for p in missing {
+                let bytes = byteCount(p.shape)
+                total = bytes.map { total.addingReportingOverflow($0) }.flatMap { $0.overflow ? nil : $0.partialValue } ?? Int.max
+                if total > available { throw WeightsError.tooLarge(file: file, tensor: p.name, shape: p.shape, availableBytes: available) }
+            }
         }
+        for p in missing { tensors[p.name] = bilinearWeight(shape: p.shape) }
         do {
             tensors = try NetSurgery.convolutionalParameters(tensors, convolutionalized: description, inputChannels: inputChannels)
         } catch ParameterError.shapeMismatch(let name, let e, let found) {
@@ -166,6 +200,29 @@ public enum PretrainedWeights {
             throw WeightsError.unexpected(file: file, tensor: extra, shape: tensors[extra]!.shape)
         }
         return tensors
+    }
+
+    /// Throws for the first tensor of `tensors` that the architecture has (`expected`) in
+    /// another shape, unless it is the fully connected form of a convolution weight
+    /// (`[O, C·KH·KW]` for `[O, C, KH, KW]`, see `NetSurgery`). Element counts are compared
+    /// with overflow checks: the expected shapes grow with a class count read from the file.
+    static func checkShapes(of tensors: [String: Tensor], against expected: [ParameterShape], file: String) throws(WeightsError) {
+        for p in expected {
+            guard let t = tensors[p.name], t.shape != p.shape else { continue }
+            let fullyConnected = t.rank == 2 && p.shape.count == 4 && t.shape[0] == p.shape[0] && byteCount(p.shape) == byteCount(t.shape)
+            guard fullyConnected else { throw .shapeMismatch(file: file, tensor: p.name, expected: p.shape, found: t.shape) }
+        }
+    }
+
+    /// The bytes of a float tensor of `shape`, or `nil` when that overflows.
+    static func byteCount(_ shape: [Int]) -> Int? {
+        var bytes = MemoryLayout<Float>.size
+        for dimension in shape {
+            let (product, overflow) = bytes.multipliedReportingOverflow(by: dimension)
+            if overflow { return nil }
+            bytes = product
+        }
+        return bytes
     }
 
     /// The bilinear upsampling kernel of a transposed convolution weight `[C, C, K, K]`:

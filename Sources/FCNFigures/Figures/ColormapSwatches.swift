@@ -19,7 +19,7 @@ public func colormapSwatches() -> Figure {
             let y = margin + 40 + Double(row) * rowGap
             let bar = Rect(x: margin + labelWidth, y: y, width: barWidth, height: barHeight)
             // 256 samples left to right, drawn with sharp pixels (each sample ≈ 1.6 pt wide).
-            var pixels = RGBPixels(width: 256, height: 1, fill: .white)
+            var pixels = RGBImage(width: 256, height: 1, fill: .white)
             for x in 0..<256 { pixels[0, x] = map.color(at: Double(x) / 255) }
             canvas.image(pixels, in: bar)
             canvas.stroke(bar, .grey, lineWidth: 0.5)

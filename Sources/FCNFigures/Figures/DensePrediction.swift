@@ -15,11 +15,11 @@ import FCN
 ///   - image: the input picture (drawn square-scaled into its panel).
 ///   - imageCaption: e.g. "input 3×500×500 (synthetic scene)".
 ///   - blocks: the blobs between input and output, in order.
-///   - labels: row-major labels the size of `image` (the prediction, or ground truth).
+///   - labels: labels the size of `image` (the prediction, or ground truth).
 ///   - labelsTitle: the right panel's title — say honestly what it shows.
 ///   - classNames: the legend's name of each label.
 ///   - palette: the colour of each label.
-public func densePredictionFigure(image: RGBPixels, imageCaption: String, blocks: [LayerBlock], labels: [Int],
+public func densePredictionFigure(image: RGBImage, imageCaption: String, blocks: [LayerBlock], labels: LabelMap,
                                   labelsTitle: String, classNames: [String],
                                   palette: [LabelColor] = LabelPalette.pascalVOCColors) -> Figure {
     let margin = 20.0, panel = 190.0, baseY = 300.0
@@ -33,7 +33,7 @@ public func densePredictionFigure(image: RGBPixels, imageCaption: String, blocks
     let outputX = blocksX + Double(blocks.count) * columnWidth + 30
     let width = outputX + panel + 130
     let height = baseY + 150
-    let present = Array(Set(labels)).sorted()
+    let present = Array(Set(labels.labels.map(Int.init))).sorted()
 
     return Figure(width: width, height: height) { canvas in
         canvas.text("Dense prediction with a fully convolutional net (Fig. 1)", at: Point(margin, margin + 12), font: .bold(14))
@@ -76,9 +76,7 @@ public func densePredictionFigure(image: RGBPixels, imageCaption: String, blocks
 
         // The label map.
         let outRect = Rect(x: outputX, y: baseY - panel, width: panel, height: panel)
-        var pixels = RGBPixels(width: image.width, height: image.height, fill: .white)
-        for (i, l) in labels.enumerated() { let c = palette[l]; pixels.bytes[3 * i] = c.red; pixels.bytes[3 * i + 1] = c.green; pixels.bytes[3 * i + 2] = c.blue }
-        canvas.image(pixels, in: outRect)
+        canvas.image(labels.colored(palette: palette), in: outRect)
         canvas.stroke(outRect, .grey, lineWidth: 0.5)
         canvas.text(labelsTitle, at: Point(outRect.center.x, baseY + 8), font: .regular(10), align: .center, baseline: .top)
         canvas.text("\(image.width)×\(image.height) labels", at: Point(outRect.center.x, baseY + 22), font: .regular(9),

@@ -46,7 +46,7 @@ public struct FeatureMapLayer: Sendable {
 ///   - layers: the mosaics, drawn top to bottom in this order.
 ///   - tileSize: the width of every tile in points (maps of any size are scaled to it, so a
 ///     tile's pixels show how coarse the map is).
-public func featureMapsFigure(title: String, subtitle: String, image: RGBPixels, imageCaption: String,
+public func featureMapsFigure(title: String, subtitle: String, image: RGBImage, imageCaption: String,
                               layers: [FeatureMapLayer], tileSize: Double = 72) -> Figure {
     let margin = 20.0, header = 50.0, imageSide = 180.0, gap = 18.0
     let sizes = layers.map { $0.grid.size(tileSize: tileSize) }

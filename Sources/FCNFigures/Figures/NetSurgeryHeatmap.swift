@@ -11,7 +11,7 @@ import FCN
 /// One class's coarse scores on a large image, and where each score cell sits on it.
 public struct SurgeryHeatmap: Sendable {
     /// The large input image.
-    public var image: RGBPixels
+    public var image: RGBImage
     /// The class's scores, H'×W' (e.g. softmax probabilities, range 0…1).
     public var scores: TensorImage
     /// The class shown (our "tabby cat").
@@ -21,7 +21,7 @@ public struct SurgeryHeatmap: Sendable {
     /// The output layer's receptive field: cell i's window is centred at `field.center(i)`.
     public var field: LayerField
 
-    public init(image: RGBPixels, scores: TensorImage, className: String, valueName: String, field: LayerField) {
+    public init(image: RGBImage, scores: TensorImage, className: String, valueName: String, field: LayerField) {
         self.image = image; self.scores = scores; self.className = className; self.valueName = valueName; self.field = field
     }
 

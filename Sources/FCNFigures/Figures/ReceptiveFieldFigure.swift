@@ -46,7 +46,7 @@ public struct LayerField: Hashable, Sendable {
 ///   - fields: the layers, fine to coarse.
 ///   - network: named in the title.
 ///   - pointsPerPixel: the drawing scale of the image.
-public func receptiveFieldFigure(image: RGBPixels, fields: [LayerField], network: String, pointsPerPixel: Double = 0.8) -> Figure {
+public func receptiveFieldFigure(image: RGBImage, fields: [LayerField], network: String, pointsPerPixel: Double = 0.8) -> Figure {
     let margin = 20.0, top = margin + 56
     let side = Double(max(image.width, image.height)) * pointsPerPixel
     let largest = Double(fields.map(\.size).max() ?? 0) * pointsPerPixel

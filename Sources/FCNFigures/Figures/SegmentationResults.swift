@@ -2,20 +2,21 @@
 // them (e.g. FCN-32s, FCN-16s, FCN-8s, ground truth).
 //
 // Paper §4.2 Fig. 4 ("Refining fully convolutional nets by fusing information from layers with
-// different strides improves segmentation detail") and §5 Fig. 6. Pure drawing: the caller
-// brings the images and the label maps (predictions from a trained net, ground truth from the
-// data set); nothing is computed here.
+// different strides improves segmentation detail") and §5 Fig. 6 (CVPR 2015). Pure drawing:
+// the caller brings the images and the label maps (predictions from a trained net, e.g.
+// `Segmentation.segment`, ground truth from the data set); the painting is the library's
+// (`LabelMap.colored`, `RGBImage.overlaid`); nothing is computed here.
 import FCN
 
 /// One row: an image and its label maps, each with a column title.
 public struct SegmentationRow: Sendable {
     /// The input image.
-    public var image: RGBPixels
-    /// The label maps shown beside it (one label per pixel, row by row), each with a title.
-    public var panels: [(title: String, labels: [Int])]
+    public var image: RGBImage
+    /// The label maps shown beside it (the image's size), each with a title.
+    public var panels: [(title: String, labels: LabelMap)]
     /// A row of the figure.
-    public init(image: RGBPixels, panels: [(title: String, labels: [Int])]) {
-        precondition(panels.allSatisfy { $0.labels.count == image.width * image.height },
+    public init(image: RGBImage, panels: [(title: String, labels: LabelMap)]) {
+        precondition(panels.allSatisfy { $0.labels.width == image.width && $0.labels.height == image.height },
                      "SegmentationRow: every label map needs \(image.width)×\(image.height) labels")
         self.image = image; self.panels = panels
     }
@@ -36,7 +37,7 @@ public func segmentationResultsFigure(title: String, subtitle: String? = nil, ro
                                       overlayAlpha: Double? = nil) -> Figure {
     let margin = 20.0, gap = 8.0, header = 60.0
     let columns = 1 + (rows.first?.panels.count ?? 0)
-    let present = Array(Set(rows.flatMap { $0.panels.flatMap(\.labels) })).sorted()
+    let present = Array(Set(rows.flatMap { $0.panels.flatMap { $0.labels.labels.map(Int.init) } })).sorted()
     let legendWidth = 130.0
     let width = 2 * margin + Double(columns) * (panelSize + gap) + legendWidth
     // Rows as tall as the tallest image needs (landscape images leave no empty band).
@@ -60,17 +61,8 @@ public func segmentationResultsFigure(title: String, subtitle: String? = nil, ro
             canvas.image(row.image, in: rect(0), smooth: true)
             canvas.stroke(rect(0), .grey, lineWidth: 0.5)
             for (c, panel) in row.panels.enumerated() {
-                let shown: RGBPixels
-                if let overlayAlpha {
-                    shown = Overlay.labels(panel.labels, on: row.image, alpha: overlayAlpha, palette: palette)
-                } else {
-                    var flat = RGBPixels(width: row.image.width, height: row.image.height, fill: .white)
-                    for (i, l) in panel.labels.enumerated() {
-                        let color = palette[l]
-                        flat.bytes[3 * i] = color.red; flat.bytes[3 * i + 1] = color.green; flat.bytes[3 * i + 2] = color.blue
-                    }
-                    shown = flat
-                }
+                let shown = overlayAlpha.map { row.image.overlaid(with: panel.labels, palette: palette, alpha: $0) }
+                    ?? panel.labels.colored(palette: palette)
                 canvas.image(shown, in: rect(c + 1))
                 canvas.stroke(rect(c + 1), .grey, lineWidth: 0.5)
             }

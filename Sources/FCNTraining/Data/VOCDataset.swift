@@ -52,7 +52,7 @@ public struct VOCDataset: Sendable {
     /// The ids of `split` (`ImageSets/Segmentation/<split>.txt`), in file order.
     public func ids(split: String) throws -> [String] {
         let url = root.appending(path: "ImageSets/Segmentation/\(split).txt")
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw VOCDatasetError.missingSplit(file: url.path) }
+        guard let text = try? InputFile.text(contentsOf: url) else { throw VOCDatasetError.missingSplit(file: url.path) }   // regular files only
         return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 

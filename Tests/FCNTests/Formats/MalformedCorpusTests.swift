@@ -84,7 +84,11 @@ let malformedCases: [MalformedCase] = [
     .init(.safetensors, "dtype-unsupported.safetensors", "tensor 'w' has dtype I64"),
     .init(.safetensors, "duplicate-names.safetensors", "duplicate entry 'w' in header"),
     .init(.safetensors, "nan-weights.safetensors", "tensor 'w' contains NaN or infinity"),
-    .init(.safetensors, "inf-weights-f16.safetensors", "tensor 'w' contains NaN or infinity"),
+    .init(.safetensors, "inf-weights-f16.safetensors", "tensor 'w' contains NaN or infinity", "first: inf at index [1]"),
+    // Round 2 (issue #18): sizes against offsets before allocating; the first non-finite index.
+    .init(.safetensors, "shape-zero-dim-with-bytes.safetensors", "tensor 'w' with shape [0, 3] and dtype F32 needs 0 bytes, data_offsets give 24"),
+    .init(.safetensors, "nan-first-index.safetensors", "tensor 'w' contains NaN or infinity (first: nan at index [1, 0])"),
+    .init(.safetensors, "inf-weights-bf16.safetensors", "tensor 'w' contains NaN or infinity (first: -inf at index [1])"),
 
     // .npy: magic, version, header length, header dict, dtype, order, data size.
     .init(.npy, "empty.npy", "the file is empty"),
@@ -108,6 +112,10 @@ let malformedCases: [MalformedCase] = [
     .init(.npy, "shape-integer-too-large.npy", "bad header", "integer too large"),
     .init(.npy, "shape-product-overflows.npy", "truncated data", "needs more than the 24 bytes present"),
     .init(.npy, "shape-absurd.npy", "truncated data: shape [100000, 100000, 100000] needs more than the 24 bytes present"),
+    // Round 2 (issue #18): inputs must be finite, like weights (NonFiniteValue.swift).
+    .init(.npy, "nan-value.npy", "the array contains NaN or infinity (first: nan at index [0, 1, 0, 1])"),
+    .init(.npy, "inf-value-f8.npy", "the array contains NaN or infinity (first: inf at index [2])"),
+    .init(.npy, "shape-zero-with-data.npy", "24 unexpected bytes after the data"),
 
     // .caffemodel: protobuf wire errors, then blob checks (naming layer and blob).
     .init(.caffemodel, "empty.caffemodel", "the file is empty"),
@@ -139,6 +147,12 @@ let malformedCases: [MalformedCase] = [
     .init(.image, "huge-declared-size.png", "image too large", "PNG is 100000×100000 pixels"),
     .init(.image, "declared-size-max.png", "invalid PNG image", "PNG unsigned integer out of range"),
     .init(.image, "declared-size-beyond-data.png", "invalid PNG image", "declares 10000×10000 pixels", "truncated or corrupt"),
+    // Round 2 (issue #18): chunk lengths are checked against the file before libpng allocates
+    // them; libjpeg's memory is bounded by the file's size.
+    .init(.image, "text-chunk-2gib.png", "invalid PNG image", "chunk 'tEXt' at byte 33 declares 2147483647 bytes, but only"),
+    .init(.image, "chunk-length-4gib.png", "invalid PNG image", "chunk 'zTXt' at byte 33 declares 4294967295 bytes"),
+    .init(.image, "idat-beyond-file.png", "truncated PNG data: chunk 'IDAT' at byte 33 declares 100000 bytes"),
+    .init(.image, "progressive-huge-declared.jpg", "image too large", "JPEG declares 10000×10000 pixels", "bytes of decoder memory allowed for a 641-byte file"),
 
     // Label maps: colours and labels outside the VOC palette and classes, lossy formats.
     .init(.labelmap, "rgb-colour-outside-palette.png", "pixel (x 1, y 1) has colour (12,34,56)", "not in the PASCAL VOC label palette"),
@@ -146,6 +160,7 @@ let malformedCases: [MalformedCase] = [
     .init(.labelmap, "rgb-label-out-of-range.png", "pixel (x 1, y 0) has label 100", "0…20 or 255"),
     .init(.labelmap, "indexed-label-out-of-range.png", "pixel (x 2, y 0) has label 21"),
     .init(.labelmap, "jpeg-label-map.jpg", "a label map must be a PNG"),
+    .init(.labelmap, "text-chunk-2gib-label.png", "chunk 'tEXt' at byte 33 declares 2147483647 bytes"),
 ]
 
 @Suite struct MalformedCorpusTests {

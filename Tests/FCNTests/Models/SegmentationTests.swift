@@ -34,16 +34,16 @@ import Testing
         let result = try Segmentation.run(net, input: scratch.file("in.png"), outputs: outputs, repeats: 2)
         #expect(result.scores.shape == [1, 3, 33, 47])
         #expect(result.forwardSeconds.count == 2)                       // the warm-up is not timed
-        #expect(try NPY.read(contentsOf: outputs.logits!) == result.scores)
+        #expect(try NPY.read(contentsOf: outputs.logits!) == result.scores.tensor)
         let labels = try IndexedImage.decode(contentsOf: outputs.labels!)
         #expect(labels.width == 47 && labels.height == 33)
         #expect(labels.indices.allSatisfy { $0 < 3 })
         #expect(labels.palette[1] == (128, 0, 0))                       // VOC's aeroplane red
         // The labels are the argmax of the written scores.
-        #expect(labels.indices == result.labels?.indices)
-        #expect(labels.indices == Segmentation.labelImage(result.scores).indices)
+        #expect(labels.indices == result.labels?.labels)
+        #expect(labels.indices == (try result.scores.labels()).labels)
         let overlay = try RGBImage.decode(contentsOf: outputs.overlay!)
-        #expect(overlay == Segmentation.overlay(labels, on: image))
+        #expect(overlay == image.overlaid(with: LabelMap(labels), alpha: 0.5))
         #expect(overlay != image)
     }
 
@@ -110,10 +110,10 @@ import Testing
         #expect(result.scores.shape == [1, 257, 33, 47])
     }
 
-    @Test func labelsAreTheFirstMaximum() {
+    @Test func labelsAreTheFirstMaximum() throws {
         // Two pixels, three classes: pixel 0 tie between classes 1 and 2, pixel 1 class 0.
         let scores = Tensor(shape: [1, 3, 1, 2], scalars: [0, 5, 2, 1, 2, 1])   // [1, K, H, W]
-        #expect(Segmentation.labelImage(scores).indices == [1, 0])
+        #expect(try ScoreMap(scores).labels().labels == [1, 0])
     }
 
     @Test func threadLimitStillRunsEveryIterationOnce() {

@@ -25,8 +25,12 @@ import SwiftProtobuf
 
 /// Why a .caffemodel was refused. Every message names the file.
 public enum CaffeModelError: Error, CustomStringConvertible, Equatable {
-    /// The file cannot be opened or read.
+    /// The file cannot be opened (missing, not a regular file, no permission).
     case cannotOpen(file: String, reason: String)
+    /// Reading the file failed after it was opened (it shrank under us, an I/O error).
+    case cannotRead(file: String, reason: String)
+    /// Decoding the file would need more memory than is available.
+    case tooLarge(file: String, neededBytes: Int, availableBytes: Int)
     /// The bytes are not a valid `NetParameter` message.
     case malformed(file: String, problem: String)
     /// A weight blob is inconsistent (its shape and data disagree, or its shape is invalid).
@@ -36,6 +40,9 @@ public enum CaffeModelError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .cannotOpen(file, reason): return "\(file): cannot open .caffemodel: \(reason)"
+        case let .cannotRead(file, reason): return "\(file): cannot read .caffemodel: \(reason)"
+        case let .tooLarge(file, needed, available):
+            return "\(file): decoding this .caffemodel needs about \(needed) bytes of memory, only \(available) are available"
         case let .malformed(file, problem): return "\(file): not a valid .caffemodel: \(problem)"
         case let .badBlob(file, layer, blob, problem): return "\(file): layer '\(layer)' blob \(blob): \(problem)"
         }
@@ -64,10 +71,20 @@ public struct CaffeModel: Sendable {
     public static let maximumBlobCount = 1 << 31
 
     /// Reads and decodes `url`.
+    ///
+    /// The protocol-buffer decoder needs the whole message in memory, and copies every blob
+    /// into its own `[Float]`: about twice the file. That is checked against the memory
+    /// available (``MemoryLimits``) before the file is read.
     public init(contentsOf url: URL) throws {
-        let file: MappedFile
-        do { file = try MappedFile(url: url) } catch { throw CaffeModelError.cannotOpen(file: url.path, reason: error.reason) }
-        try self.init(file.bytes, path: url.path)  // `file` outlives the call, so the mapping too
+        let file: InputFile
+        do { file = try InputFile(url: url) } catch { throw CaffeModelError.cannotOpen(file: url.path, reason: error.reason) }
+        let (needed, overflow) = file.size.multipliedReportingOverflow(by: 2)
+        if let available = MemoryLimits.availableBytes(), overflow || needed > available {
+            throw CaffeModelError.tooLarge(file: url.path, neededBytes: overflow ? Int.max : needed, availableBytes: available)
+        }
+        let bytes: [UInt8]
+        do { bytes = try file.bytes(0..<file.size) } catch { throw CaffeModelError.cannotRead(file: url.path, reason: error.reason) }
+        self = try bytes.withUnsafeBytes { try CaffeModel($0, path: url.path) }
     }
 
     /// Parses `bytes` as if they were the file `name`: the entry point of the fuzzer.

@@ -14,6 +14,7 @@
 // `kernel(for:purpose:)` below is the only place that chooses, from the layer's shape and the
 // caller's `KernelPolicy`; each rule carries the measurement that justified it.
 
+import FCNCore
 import FCNKernels
 
 /// An algorithm that computes a ``Convolution``.

@@ -1,6 +1,7 @@
-// LabelMap.swift — read a ground-truth segmentation (one class label per pixel) from a PNG,
-// checking every label. Paper §4.2 and §5: PASCAL VOC's `SegmentationClass/*.png` give each
-// pixel's class (0 background, 1–20 objects, 255 "void", not scored) as a palette index.
+// LabelMap+Reading.swift — read a ground-truth segmentation (one class label per pixel) from a
+// PNG, checking every label (the type, which predictions share, is `Segmentation/LabelMap.swift`).
+// Paper CVPR 2015 §4.2 and §5: PASCAL VOC's `SegmentationClass/*.png` give each pixel's class
+// (0 background, 1–20 objects, 255 "void", not scored) as a palette index.
 //
 // Two encodings are accepted, recognised from the PNG itself:
 //   - palette (indexed-colour) PNG: the index *is* the label, whatever colour the palette gives
@@ -36,36 +37,7 @@ public enum LabelMapError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// A ground-truth segmentation: `height × width` labels, rows top to bottom.
-///
-/// ```swift
-/// let truth = try LabelMap.read(contentsOf: URL(filePath: "SegmentationClass/2007_000033.png"))
-/// truth.labels[0]                 // label of the top-left pixel: 0…20, or 255 (void)
-/// truth.label(x: 10, y: 4)
-/// ```
-///
-/// ### See Also
-/// - ``LabelPalette`` for the colours, ``IndexedImage`` for the raw palette image.
-public struct LabelMap: Sendable, Equatable {
-    /// Width W in pixels.
-    public var width: Int
-    /// Height H in pixels.
-    public var height: Int
-    /// `height × width` labels, row-major.
-    public var labels: [UInt8]
-
-    /// A label map from one class index per pixel, row by row (`labels.count == W·H`).
-    public init(width: Int, height: Int, labels: [UInt8]) {
-        precondition(width >= 0 && height >= 0 && labels.count == width * height,
-                     "LabelMap: \(width)×\(height) needs \(width * height) labels, got \(labels.count)")
-        self.width = width
-        self.height = height
-        self.labels = labels
-    }
-
-    /// The label of the pixel in column `x`, row `y`.
-    public func label(x: Int, y: Int) -> UInt8 { labels[y * width + x] }
-
+extension LabelMap {
     /// Reads and checks a label map.
     /// - Parameters:
     ///   - url: a palette PNG (indices are labels) or an RGB PNG in VOC colours.
@@ -75,10 +47,9 @@ public struct LabelMap: Sendable, Equatable {
     public static func read(contentsOf url: URL, classCount: Int = LabelPalette.pascalVOCClassNames.count) throws -> LabelMap {
         precondition((1...255).contains(classCount), "LabelMap: classCount \(classCount) outside 1…255")
         let path = url.path
-        let file: MappedFile
-        do { file = try MappedFile(url: url) } catch { throw ImageError.cannotOpen(file: path, reason: error.reason) }
-        if file.bytes.starts(with: [0xFF, 0xD8, 0xFF]) { throw LabelMapError.notPNG(file: path) }
-        let image = try ImageCodec.decode(file.bytes, path: path)
+        let bytes = try ImageCodec.read(url)
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { throw LabelMapError.notPNG(file: path) }
+        let image = try bytes.withUnsafeBytes { try ImageCodec.decode($0, path: path) }
         defer { ImageCodec.release(image) }
         let (width, height) = (image.width, image.height)
         var labels = [UInt8](repeating: 0, count: width * height)
