@@ -8,12 +8,35 @@
 
 import FCNCore
 
+/// A layer description whose filters slide over a window: its ``kernel``, ``stride``,
+/// ``padding`` and ``dilation`` are the parts of one `WindowGeometry` (FCNCore).
+///
+/// ```swift
+/// var fc6 = ConvolutionParameters(outputs: 4096, kernel: 7)
+/// fc6.dilation = 2                    // rarefied (§3.2): the window now spans 13×13 pixels
+/// fc6.window.extent                   // Size2(13)
+/// ```
+public protocol WindowedLayerParameters {
+    /// How the filters slide: kernel, stride, padding and dilation together.
+    var window: WindowGeometry { get set }
+}
+
+extension WindowedLayerParameters {
+    /// KH×KW, the filter size (Caffe `kernel_size`; 2f for an upsampling by f).
+    public var kernel: Size2 { get { window.kernel } set { window.kernel = newValue } }
+    /// Step between windows (Caffe `stride`; the upsampling factor f of a transposed convolution).
+    public var stride: Size2 { get { window.stride } set { window.stride = newValue } }
+    /// Zeros added around the input (Caffe `pad`; conv1_1 of an FCN uses 100); for a transposed
+    /// convolution, rows and columns cropped from the output border.
+    public var padding: Padding { get { window.padding } set { window.padding = newValue } }
+    /// Spacing between filter taps (Caffe `dilation`; 1 for dense filters).
+    public var dilation: Size2 { get { window.dilation } set { window.dilation = newValue } }
+}
+
 /// The description of a layer made of sliding filters: O outputs, a window, G groups, a bias.
-protocol FilterLayerParameters: LayerDefinition {
+protocol FilterLayerParameters: LayerDefinition, WindowedLayerParameters {
     /// O, the number of output channels.
     var outputs: Int { get }
-    /// How the window slides.
-    var window: WindowGeometry { get }
     /// G, the number of channel groups.
     var groups: Int { get }
     /// Whether the layer has a bias `[O]`.

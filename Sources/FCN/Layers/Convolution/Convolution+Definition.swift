@@ -25,14 +25,8 @@ import FCNKernels
 public struct ConvolutionParameters: Hashable, Sendable {
     /// Number of output channels O (Caffe `num_output`).
     public var outputs: Int
-    /// KH×KW, the filter size.
-    public var kernel: Size2
-    /// Step between windows (Caffe `stride`).
-    public var stride: Size2
-    /// Zeros added around the input (Caffe `pad`; conv1_1 of an FCN uses 100).
-    public var padding: Padding
-    /// Spacing between filter taps (Caffe `dilation`; 1 for dense filters).
-    public var dilation: Size2
+    /// How the filters slide: kernel, stride, padding, dilation (also readable and settable one by one).
+    public var window: WindowGeometry
     /// Channel groups G (Caffe `group`; 2 in AlexNet's conv2, conv4, conv5).
     public var groups: Int
     /// Whether the layer has a bias `[O]` (Caffe `bias_term`).
@@ -40,15 +34,12 @@ public struct ConvolutionParameters: Hashable, Sendable {
 
     /// Parameters with Caffe's defaults: stride 1, no padding, no dilation, one group, a bias.
     public init(outputs: Int, kernel: Size2, stride: Size2 = 1, padding: Padding = 0, dilation: Size2 = 1, groups: Int = 1, bias: Bool = true) {
-        self.outputs = outputs; self.kernel = kernel; self.stride = stride; self.padding = padding
-        self.dilation = dilation; self.groups = groups; self.bias = bias
+        self.outputs = outputs; self.window = WindowGeometry(kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+        self.groups = groups; self.bias = bias
     }
-
-    /// How the filters slide: kernel, stride, padding and dilation together.
-    public var window: WindowGeometry { WindowGeometry(kernel: kernel, stride: stride, padding: padding, dilation: dilation) }
 }
 
-extension ConvolutionParameters: FilterLayerParameters {
+extension ConvolutionParameters: WindowedLayerParameters, FilterLayerParameters {
     var caffeType: String { "Convolution" }
 
     func outputShape(_ layer: LayerDescription, bottoms: [[Int]], cropOffset: Size2?) throws(NetworkError) -> [Int] {

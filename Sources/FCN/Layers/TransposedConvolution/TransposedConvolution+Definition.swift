@@ -33,14 +33,8 @@ public enum UpsamplingKernel: Hashable, Sendable {
 public struct TransposedConvolutionParameters: Hashable, Sendable {
     /// Number of output channels O (the number of classes K when upsampling scores).
     public var outputs: Int
-    /// KH×KW, the filter size (2f for an upsampling by f).
-    public var kernel: Size2
-    /// The upsampling factor f.
-    public var stride: Size2
-    /// Rows and columns cropped from the output border.
-    public var padding: Padding
-    /// Spacing between filter taps.
-    public var dilation: Size2
+    /// How the filters slide: kernel, stride, padding, dilation (also readable and settable one by one).
+    public var window: WindowGeometry
     /// Channel groups G.
     public var groups: Int
     /// Whether the layer has a bias `[O]` (FCNs: no).
@@ -51,15 +45,12 @@ public struct TransposedConvolutionParameters: Hashable, Sendable {
     /// Parameters with FCN's defaults: no bias, a fixed bilinear kernel.
     public init(outputs: Int, kernel: Size2, stride: Size2 = 1, padding: Padding = 0, dilation: Size2 = 1, groups: Int = 1,
                 bias: Bool = false, kernelKind: UpsamplingKernel = .fixedBilinear) {
-        self.outputs = outputs; self.kernel = kernel; self.stride = stride; self.padding = padding
-        self.dilation = dilation; self.groups = groups; self.bias = bias; self.kernelKind = kernelKind
+        self.outputs = outputs; self.window = WindowGeometry(kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+        self.groups = groups; self.bias = bias; self.kernelKind = kernelKind
     }
-
-    /// How the filters slide over the *output*: kernel, stride, padding and dilation together.
-    public var window: WindowGeometry { WindowGeometry(kernel: kernel, stride: stride, padding: padding, dilation: dilation) }
 }
 
-extension TransposedConvolutionParameters: FilterLayerParameters {
+extension TransposedConvolutionParameters: WindowedLayerParameters, FilterLayerParameters {
     var caffeType: String { "Deconvolution" }
 
     func outputShape(_ layer: LayerDescription, bottoms: [[Int]], cropOffset: Size2?) throws(NetworkError) -> [Int] {
