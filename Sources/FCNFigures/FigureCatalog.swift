@@ -57,12 +57,12 @@ public enum FigureCatalog {
 enum Catalog {
     /// Every crop of FCN-32s, -16s and -8s (VGG16, 21 classes).
     static func cropAlignments() -> [CropAlignment] {
-        [FCNVariant.fcn32s, .fcn16s, .fcn8s].flatMap { v in try! CropAlignment.all(in: try! FCN.description(v)) }
+        [ModelSpec.fcn32s, .fcn16s, .fcn8s].flatMap { spec in try! CropAlignment.all(in: try! spec.description()) }
     }
 
     /// The FCN-8s DAG (VGG16, 500×500) and the predictions of FCN-32s, -16s, -8s.
     static func skipArchitecture(inputSize: Int = 500) -> SkipArchitecture {
-        let nets = [FCNVariant.fcn32s, .fcn16s, .fcn8s].map { try! FCN.description($0) }
+        let nets = [ModelSpec.fcn32s, .fcn16s, .fcn8s].map { try! $0.description() }
         return try! SkipArchitecture.from(nets[2], inputShape: [1, 3, inputSize, inputSize], variants: nets)
     }
 

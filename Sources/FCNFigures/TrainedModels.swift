@@ -32,7 +32,7 @@ public struct TrainedModels: Sendable {
     /// The models shipped in the FCN bundle (`Sources/FCN/Resources/Models/`).
     public static let embedded = TrainedModels(
         model: .standard,
-        network: { try EmbeddedModels.network($0) },
+        network: { try EmbeddedModels.model($0).network },        // each stage's ModelSpec, through the one loader
         report: { try EmbeddedModels.trainingReport() },
         history: { try EmbeddedModels.history($0) })
 

@@ -4,7 +4,8 @@
 //
 // The output folder holds, per stage:
 //   <stage>.safetensors             the trained weights (what `fcn evaluate` and the shipped
-//                                   models are), with stage, seed and sizes in the metadata;
+//                                   models are), with the stage's ModelSpec, the seed and
+//                                   sizes in the metadata, so `fcn segment --weights` runs it;
 //   <stage>.checkpoint.safetensors  the last checkpoint (parameters, momentum, step, history),
 //                                   written every `checkpointEvery` steps, on a stop request
 //                                   and at the end;
@@ -157,11 +158,14 @@ public struct TrainingPipeline: Sendable {
         if let s = steps[stage], s != c.steps { throw CheckpointError.mismatch(file: file, field: "steps", found: String(c.steps), expected: String(s)) }
     }
 
-    /// The metadata of a weights file: enough to rebuild its net.
+    /// The metadata of a weights file: the stage's ``ModelSpec`` under ``ModelSpec/metadataKey``
+    /// (what `fcn segment`, `evaluate`, `info` and `convert` read), and the run's settings.
     func weightsMetadata(_ t: StageTrainer) -> [String: String] {
         let m = t.model
-        return ["stage": t.stage.rawValue, "architecture": t.network.description.name, "seed": String(t.seed),
-                "steps": String(t.steps), "scene_size": String(sceneSize), "classes": String(t.stage == .classifier ? VGGMini.classifierClasses : VGGMini.segmentationClasses),
+        let spec = t.stage.spec(m)
+        return [ModelSpec.metadataKey: spec.metadataJSON,
+                "stage": t.stage.rawValue, "architecture": t.network.description.name, "seed": String(t.seed),
+                "steps": String(t.steps), "scene_size": String(sceneSize), "classes": String(spec.classes),
                 "widths": m.widths.map(String.init).joined(separator: ","),
                 "convolutions_per_block": m.convolutionsPerBlock.map(String.init).joined(separator: ","),
                 "fully_connected": String(m.fullyConnected), "classifier_input_size": String(m.classifierInputSize),

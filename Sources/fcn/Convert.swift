@@ -11,7 +11,7 @@ struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert FCN weights to safetensors (from .caffemodel, or between fc6/fc7 forms).",
         discussion: """
-        The weights are checked against the architecture (guessed from the layer names unless --arch is given) and written atomically as float32.
+        The weights are checked against their network (read from the file's metadata, else recognised from its tensors; --arch, --backbone, --classes correct it) and written atomically as float32, with the network's description in the metadata so that every command reads the result without options.
 
         Examples:
           fcn convert fcn8s-heavy-pascal.caffemodel fcn8s.safetensors
@@ -28,16 +28,16 @@ struct Convert: ParsableCommand {
     @Argument(help: "Output file (.safetensors).")
     var output: String
 
-    @Option(help: "The architecture (default: guessed from the layer names).")
-    var arch: FCNArchitecture?
+    @OptionGroup(title: "Model")
+    var model: ModelOverrideOptions
 
     @Option(help: "fc6/fc7 layout: convolution ([4096,512,7,7]) or fully-connected ([4096,25088]).")
     var form: FullyConnectedForm = .convolution
 
     func run() throws {
         do {
-            let used = try PretrainedWeights.convert(URL(filePath: input), to: URL(filePath: output), architecture: arch, form: form)
-            printError("wrote \(output) (\(used.rawValue), fc6/fc7 in \(form.rawValue) form)")
+            let used = try PretrainedWeights.convert(URL(filePath: input), to: URL(filePath: output), overriding: model.overrides, form: form)
+            printError("wrote \(output) (\(used.name), \(used.classes) classes, fc6/fc7 in \(form.rawValue) form)")
         } catch {
             printError("fcn convert: \(error)")
             throw ExitCode(1)

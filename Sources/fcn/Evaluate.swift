@@ -3,6 +3,7 @@
 // the synthetic validation set in VOC's layout. The work is in the library.
 import FCNTraining
 import ArgumentParser
+import FCNKernels
 import FCN
 import Foundation
 
@@ -11,13 +12,16 @@ struct Evaluate: ParsableCommand {
         abstract: "Score a segmentation net: pixel accuracy, mean accuracy, mean IU, frequency weighted IU.",
         discussion: """
         Which net: --stage (the shipped VGG-mini models, or those of a `fcn train` folder with --out),
-        or --weights with --arch. Which images: the synthetic validation scenes (--val-count),
-        or a PASCAL VOC-layout folder (--voc, split --split).
+        --weights (.safetensors or .caffemodel; the network is read from the file, --arch, --backbone
+        and --classes correct it), or --arch alone (the shipped model of that head).
+        Which images: the synthetic validation scenes (--val-count), or a PASCAL VOC-layout folder
+        (--voc, split --split).
 
         Examples:
           fcn evaluate --stage fcn8s
           fcn evaluate --stage fcn32s --out runs/seed1 --val-count 500
           fcn evaluate --weights fcn8s.safetensors --arch fcn8s --voc VOCdevkit/VOC2012
+          fcn evaluate --weights fcn8s-atonce.caffemodel --val-count 50
           fcn evaluate --export-voc synthetic-voc --val-count 200
         """
     )
@@ -25,17 +29,12 @@ struct Evaluate: ParsableCommand {
     @Option(help: "A trained stage: fcn32s-fixed, fcn32s, fcn16s, fcn8s, fcn8s-atonce.")
     var stage: String?
 
-    @Option(help: "With --stage: the `fcn train` output folder (default: the models shipped with swift-fcn).")
-    var out: String?
+    @OptionGroup var runFolder: RunFolderOptions
 
-    @Option(help: "A safetensors weights file (with --arch).")
-    var weights: String?
+    @OptionGroup(title: "Model")
+    var model: ModelOptions
 
-    @Option(help: "The head of --weights: fcn32s, fcn16s, fcn8s, fcn8s-atonce.")
-    var arch: String?
-
-    @Option(help: "The backbone of --weights: vgg-mini or vgg16.")
-    var backbone = "vgg-mini"
+    @OptionGroup var threads: ThreadOptions
 
     @Option(help: "Synthetic validation scenes to score (or to export).")
     var valCount = 200
@@ -52,7 +51,24 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Write the synthetic validation set in VOC's layout to this folder, then stop.")
     var exportVoc: String?
 
+    func validate() throws {
+        if let stage {
+            guard let s = TrainingStage(rawValue: stage), s != .classifier else {
+                throw ValidationError("--stage: unknown segmentation stage '\(stage)'; choose one of \(TrainingStage.segmentationStages.map(\.rawValue).joined(separator: ", "))")
+            }
+            if model.weights != nil { throw ValidationError("--stage and --weights each choose the net; give one") }
+        } else if runFolder.out != nil {
+            throw ValidationError("--out names a training run, whose stage --stage chooses")
+        }
+        if valCount < 0 { throw ValidationError("--val-count must be 0 or more (got \(valCount))") }
+    }
+
     func run() throws {
+        // `--threads` is in force for every pass of the command (the engine reads it per call).
+        try threads.configuration.apply { try runWithConfiguration() }
+    }
+
+    private func runWithConfiguration() throws {
         if let exportVoc {
             let world = SyntheticData.validationWorld(sceneSize: sceneSize)
             let scenes = (0..<valCount).map { (id: String(format: "%06d", $0), scene: world.scene($0)) }
@@ -87,29 +103,21 @@ struct Evaluate: ParsableCommand {
     }
 
     func loadNetwork() throws -> (Network, String) {
-        if let stage {
-            guard let s = TrainingStage(rawValue: stage), s != .classifier else {
-                throw ValidationError("unknown segmentation stage '\(stage)'; choose one of \(TrainingStage.segmentationStages.map(\.rawValue).joined(separator: ", "))")
-            }
-            if let out {
+        if let stage, let s = TrainingStage(rawValue: stage) {
+            if let out = runFolder.out {
                 let pipeline = TrainingPipeline(folder: URL(filePath: out), seed: 1)
-                let weights = try PretrainedWeights.readTensors(pipeline.weightsURL(s))
-                return (try Network(try s.description(.standard), parameters: weights), "\(s.displayName) (\(pipeline.weightsURL(s).path))")
+                let loaded = try LoadedModel.load(from: pipeline.weightsURL(s))        // the run's own sizes, from its metadata
+                return (loaded.network, "\(s.displayName) (\(pipeline.weightsURL(s).path))")
             }
             return (try EmbeddedModels.network(s), "\(s.displayName) (shipped)")
         }
-        guard let weights, let arch else { throw ValidationError("give --stage, or --weights with --arch") }
-        guard let variant = FCNVariant.allCases.first(where: { $0.rawValue.lowercased() == arch.replacingOccurrences(of: "-", with: "").lowercased() }) else {
-            throw ValidationError("unknown --arch '\(arch)'; choose fcn32s, fcn16s, fcn8s or fcn8s-atonce")
+        let overrides = try model.overrides.overrides
+        guard let loaded = try model.loadWeights() else {
+            guard overrides.head != nil || overrides.backbone != nil else { throw ValidationError("give --stage, --weights or --arch") }
+            let shipped = try shippedModel(overrides)
+            return (shipped.network, "\(shipped.network.description.name) (shipped)")
         }
-        let parameters = try PretrainedWeights.readTensors(URL(filePath: weights))
-        guard let classes = parameters["score_fr.weight"]?.shape[0] else { throw ValidationError("\(weights): no score_fr.weight tensor") }
-        let description: NetworkDescription
-        switch backbone {
-        case "vgg-mini": description = try VGGMini.standard.fcn(variant, classes: classes)
-        case "vgg16": description = try FCN.description(variant, classes: classes)
-        default: throw ValidationError("unknown --backbone '\(backbone)'; choose vgg-mini or vgg16")
-        }
-        return (try Network(description, parameters: parameters), "\(description.name) (\(weights))")
+        try requireSegmentation(loaded)
+        return (loaded.network, "\(loaded.network.description.name) (\(loaded.file.path))")
     }
 }

@@ -17,7 +17,7 @@ struct FCNTool: ParsableCommand {
 
         Examples:
           fcn info --system            which BLAS core was chosen, and how fast it is
-          fcn segment --arch fcn8s --weights fcn8s.safetensors --input cat.jpg --labels labels.png
+          fcn segment --weights fcn8s.safetensors --input cat.jpg --labels labels.png
           fcn convert fcn8s-heavy-pascal.caffemodel fcn8s.safetensors
         """,
         subcommands: [Info.self, Segment.self, Convert.self, Train.self, Evaluate.self, FiguresCommand.self]

@@ -8,31 +8,45 @@ struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show facts about this machine's compute engine, or about an architecture.",
         discussion: """
-        Example:
+        Which network: --arch and --backbone (default VGG16, Berkeley's nets), or --weights, whose network is read from the file (its metadata, else its tensors) and printed first.
+
+        Examples:
           fcn info --system
           fcn info --arch fcn8s --input-size 333 517
           fcn info --arch vgg16 --json
+          fcn info --arch fcn8s --backbone vgg-mini --input-size 128 128
+          fcn info --weights runs/seed1/fcn8s.safetensors
         """
     )
 
     @Flag(help: "Show the CPU, the BLAS core chosen for it, and measured sgemm speed.")
     var system = false
 
-    @Option(help: "Show an architecture's layers and Table 1 numbers: \(ArchitectureChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var arch: ArchitectureChoice?
+    @OptionGroup(title: "Model (shows its layers and Table 1 numbers)")
+    var model: ModelOptions
 
-    @Option(parsing: .upToNextOption, help: "Input height and width for --arch (default 500 500; 224/227 for classifiers).")
+    @Option(parsing: .upToNextOption, help: "Input height and width (default 500 500; a classifier's training size for classifiers).")
     var inputSize: [Int] = []
 
-    @Option(help: "Class count for --arch (default 21 for FCNs, 1000 for classifiers).")
-    var classes: Int?
-
-    @Flag(help: "With --arch, print JSON.")
+    @Flag(help: "With a model, print JSON.")
     var json = false
 
     func run() throws {
-        if let arch {
-            try printArchitectureInfo(arch: arch, inputSize: inputSize.isEmpty ? nil : inputSize, classes: classes, json: json)
+        let o = model.overrides
+        if model.weights != nil || o.arch != nil || o.backbone != nil || o.classes != nil {
+            let spec: ModelSpec
+            do {
+                if let loaded = try model.loadWeights() {
+                    spec = loaded.spec
+                    if !json { print("\(loaded.file.path): \(spec.name), \(spec.classes) classes (from its \(loaded.provenance.rawValue))") }
+                } else {
+                    spec = try o.overrides.spec()
+                }
+            } catch {
+                printError("fcn info: \(error)")
+                throw ExitCode(1)
+            }
+            try printArchitectureInfo(spec: spec, inputSize: inputSize.isEmpty ? nil : inputSize, json: json)
         } else if system {
             print("swift-fcn engine — matrix products (sgemm)")
             print(BLAS.diagnostics)

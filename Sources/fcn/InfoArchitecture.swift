@@ -4,30 +4,11 @@ import ArgumentParser
 import Foundation
 import FCN
 
-/// The architectures `fcn info --arch` knows.
-enum ArchitectureChoice: String, CaseIterable, ExpressibleByArgument {
-    case fcn8s, fcn16s, fcn32s
-    case fcn8sAtOnce = "fcn8s-atonce"
-    case fcnAlexNet = "fcn-alexnet"
-    case vgg16, alexnet
-
-    /// The description, for `classes` classes (nil: 21 for FCNs, 1000 for classifiers).
-    func description(classes: Int?) throws -> NetworkDescription {
-        switch self {
-        case .fcn8s, .fcn16s, .fcn32s, .fcn8sAtOnce, .fcnAlexNet:
-            try FCNArchitecture(rawValue: rawValue)!.description(classes: classes ?? 21)   // the same names
-        case .vgg16: VGG.description(classes: classes ?? 1000)
-        case .alexnet: AlexNet.description(classes: classes ?? 1000)
-        }
-    }
-
-    /// The size the net is usually shown at: the classifiers' training sizes, 500 for FCNs (PASCAL's largest side).
+extension ModelSpec {
+    /// The size the net is usually shown at: a classifier's training size (VGG16 224, AlexNet
+    /// 227, VGG-mini its classifier input), 500 for FCNs (PASCAL's largest side).
     var defaultInputSize: (height: Int, width: Int) {
-        switch self {
-        case .vgg16: (224, 224)
-        case .alexnet: (227, 227)
-        default: (500, 500)
-        }
+        classifierInputShape.map { (height: $0[2], width: $0[3]) } ?? (500, 500)
     }
 }
 
@@ -51,14 +32,14 @@ private struct ArchitectureSummaryJSON: Encodable {
 }
 
 /// Prints the per-layer table and the Table 1 totals (or JSON with the same facts).
-func printArchitectureInfo(arch: ArchitectureChoice, inputSize: [Int]?, classes: Int?, json: Bool) throws {
+func printArchitectureInfo(spec: ModelSpec, inputSize: [Int]?, json: Bool) throws {
     if let inputSize, inputSize.count != 2 {
         throw ValidationError("--input-size takes two numbers, height and width (got \(inputSize.count))")
     }
-    let size = inputSize.map { (height: $0[0], width: $0[1]) } ?? arch.defaultInputSize
-    var net = try arch.description(classes: classes)
-    let training = arch.defaultInputSize
-    let isClassifier = arch == .vgg16 || arch == .alexnet
+    let size = inputSize.map { (height: $0[0], width: $0[1]) } ?? spec.defaultInputSize
+    var net = try spec.description()
+    let training = spec.defaultInputSize
+    let isClassifier = !spec.head.isFullyConvolutional
     if isClassifier && (size.height, size.width) != (training.height, training.width) {
         // A classifier's fc6 fits its training size only. On another size show what the paper
         // does (§3.1, Fig. 2): convolutionalize at the training size, then slide over the image.

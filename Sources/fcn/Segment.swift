@@ -5,35 +5,31 @@ import ArgumentParser
 import FCN
 import Foundation
 
-extension FCNArchitecture: ExpressibleByArgument {}
-
 struct Segment: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Segment an image with a trained FCN: scores, labels and an overlay.",
         discussion: """
         The input is a PNG/JPEG (preprocessed as Caffe does: BGR, mean pixel subtracted) or an .npy float32 array [1,3,H,W] or [3,H,W] that is already preprocessed. Outputs have the input's size; each is written atomically, and nothing is computed if one cannot be.
 
-        Without --weights, the VGG-mini FCN shipped with the package segments the synthetic shapes world (background, disc, ring, square, triangle, star, cross); with --weights, any FCN of --arch (e.g. Berkeley's VOC models, 21 classes).
+        Without --weights, the VGG-mini FCN shipped with the package segments the synthetic shapes world (background, disc, ring, square, triangle, star, cross); --arch picks its head. With --weights, any FCN: a run of `fcn train`, Berkeley's VOC models (.caffemodel, 21 classes) or pytorch-fcn's safetensors. Which network a file holds is read from its metadata, else from its tensors; --arch, --backbone and --classes correct what a file cannot tell (pytorch-fcn's FCN-8s at once looks like FCN-8s).
 
         Examples:
           fcn segment --input scene.png --labels scene-labels.png
+          fcn segment --weights runs/seed1/fcn8s.safetensors \\
+              --input scene.png --labels labels.png
           fcn segment --weights fcn8s.safetensors --input cat.jpg \\
               --labels cat-labels.png --overlay cat-overlay.png
-          fcn segment --arch fcn32s --weights fcn32s.caffemodel \\
+          fcn segment --weights fcn8s-atonce.caffemodel \\
               --input cat.jpg --logits cat-scores.npy
+          fcn segment --weights fcn8s-atonce.safetensors --arch fcn8s-atonce \\
+              --input cat.jpg --labels cat-labels.png
           fcn segment --weights w.safetensors --input x.npy \\
               --logits y.npy --threads 2 --repeat 5 --timing-json
         """
     )
 
-    @Option(help: "The architecture.")
-    var arch: FCNArchitecture = .fcn8s
-
-    @Option(help: "Weights (.safetensors or .caffemodel). Without it, the embedded VGG-mini model trained on synthetic shapes (7 classes).")
-    var weights: String?
-
-    @Option(help: "Number of classes (default: read from the weights' score_fr).")
-    var classes: Int?
+    @OptionGroup(title: "Model")
+    var model: ModelOptions
 
     @Option(help: "Input image (.png, .jpg) or preprocessed array (.npy).")
     var input: String
@@ -47,8 +43,7 @@ struct Segment: ParsableCommand {
     @Option(help: "Write the classes blended over the image as a PNG.")
     var overlay: String?
 
-    @Option(help: "Threads for OpenBLAS and our own loops (default: all cores).")
-    var threads: Int?
+    @OptionGroup var threads: ThreadOptions
 
     @Option(name: .customLong("repeat"), help: "Time N forward passes after one warm-up.")
     var repeats: Int = 0
@@ -57,15 +52,11 @@ struct Segment: ParsableCommand {
     var timingJson = false
 
     func validate() throws {
-        if let threads, threads < 1 || threads > EngineConfiguration.maximumThreads {
-            throw ValidationError("--threads must be at least 1 and at most \(EngineConfiguration.maximumThreads) (got \(threads))")
-        }
         if repeats < 0 { throw ValidationError("--repeat must be 0 or more (got \(repeats))") }
-        if let classes, classes < 1 { throw ValidationError("--classes must be at least 1 (got \(classes))") }
     }
 
     func run() throws {
-        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let threadCount = threads.count
         let configuration = EngineConfiguration(threads: threadCount)
         // Keep freed activations mapped for reuse: without it glibc returns every large block
         // to the kernel and faults it back in on the next layer (1–2 s per 500×500 pass).
@@ -75,17 +66,11 @@ struct Segment: ParsableCommand {
         do {
             try Segmentation.checkWritable(outputs)                  // before the (slow) weight loading
             try OutputFiles.check([logits, labels, overlay].compactMap { $0.map { URL(filePath: $0) } },
-                                  inputs: [input, weights].compactMap { $0.map { URL(filePath: $0) } })
+                                  inputs: [input, model.weights].compactMap { $0.map { URL(filePath: $0) } })
             let loadStart = Date()
-            let network: Network
-            if let weights {
-                let url = URL(filePath: weights)
-                let k = try PretrainedWeights.classCount(in: url, requested: classes)
-                let description = try arch.description(classes: k)
-                network = try Network(description, parameters: PretrainedWeights.load(url, for: description))
-            } else {
-                network = try embeddedNetwork(arch, classes: classes)
-            }
+            let loaded = try model.loadWeights() ?? shippedModel(model.overrides.overrides)
+            try requireSegmentation(loaded)
+            let network = loaded.network
             let loadSeconds = Date().timeIntervalSince(loadStart)
             let result = try Segmentation.run(network, input: URL(filePath: input), outputs: outputs, repeats: repeats,
                                             configuration: configuration)
@@ -108,29 +93,6 @@ struct Segment: ParsableCommand {
             throw ExitCode(1)
         }
     }
-}
-
-/// Why the embedded model cannot serve a request.
-enum EmbeddedModelRequestError: Error, CustomStringConvertible {
-    case noEmbedded(FCNArchitecture)
-    case classCount(requested: Int)
-    var description: String {
-        switch self {
-        case .noEmbedded(let arch):
-            "there is no embedded \(arch.rawValue) (the shipped models are VGG-mini fcn32s, fcn16s, fcn8s and fcn8s-atonce); pass --weights"
-        case .classCount(let k):
-            "the embedded models have \(VGGMini.segmentationClasses) classes (background and six shapes), not \(k); pass --weights for other class counts"
-        }
-    }
-}
-
-/// The trained VGG-mini FCN shipped inside the package (`EmbeddedModels`), for `fcn segment`
-/// without `--weights`: same architecture family, trained by `scripts/train-embedded-models` on
-/// the synthetic shapes world, so it segments discs, rings, squares, triangles, stars and crosses.
-func embeddedNetwork(_ arch: FCNArchitecture, classes: Int?) throws -> Network {
-    if let classes, classes != VGGMini.segmentationClasses { throw EmbeddedModelRequestError.classCount(requested: classes) }
-    guard let stage = EmbeddedModels.stage(for: arch) else { throw EmbeddedModelRequestError.noEmbedded(arch) }
-    return try EmbeddedModels.network(stage)
 }
 
 /// The process's peak resident set so far, in MiB (`ru_maxrss` is in KiB on Linux).

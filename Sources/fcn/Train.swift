@@ -14,19 +14,22 @@ struct Train: ParsableCommand {
           classifier → fcn32s-fixed, fcn32s, fcn8s-atonce;  fcn32s → fcn16s → fcn8s.
         Ctrl-C (or SIGTERM) finishes the current step, writes a checkpoint and exits;
         run the same command with --resume to continue to bit-identical results.
+        Each weights file records its network (VGG-mini sizes, head, classes) in its metadata, so
+        `fcn segment --weights runs/seed1/fcn8s.safetensors …` runs it without other options.
 
         Examples:
           fcn train --stage all --out runs/seed1 --seed 1
           fcn train --stage fcn16s --out runs/seed1 --resume
-          fcn train --stage all --tiny --out /tmp/tiny --images-per-stage 20
+          fcn train --stage all --tiny --out runs/tiny --images-per-stage 20
         """
     )
 
     @Option(help: "Stage: classifier, fcn32s-fixed, fcn32s, fcn16s, fcn8s, fcn8s-atonce or all.")
     var stage = "all"
 
-    @Option(help: "Output folder for weights, checkpoints and loss curves (default runs/seed<S>).")
-    var out: String?
+    @OptionGroup var runFolder: RunFolderOptions
+
+    @OptionGroup var threads: ThreadOptions
 
     @Flag(help: "Continue from the checkpoints in --out; skip stages whose weights exist.")
     var resume = false
@@ -76,17 +79,25 @@ struct Train: ParsableCommand {
     @Flag(help: "A tiny model on 16×16 scenes, for trying the commands in seconds.")
     var tiny = false
 
-    func run() throws {
-        let stages: [TrainingStage]
-        if stage == "all" { stages = TrainingStage.allCases }
-        else if let s = TrainingStage(rawValue: stage) { stages = [s] }
-        else { throw ValidationError("unknown stage '\(stage)'; choose one of \(TrainingStage.allCases.map(\.rawValue).joined(separator: ", ")), all") }
+    func validate() throws {
+        if stage != "all" && TrainingStage(rawValue: stage) == nil {
+            throw ValidationError("--stage: unknown stage '\(stage)'; choose one of \(TrainingStage.allCases.map(\.rawValue).joined(separator: ", ")), all")
+        }
         guard seed < SyntheticData.validationSeed - 1_000_003 else { throw ValidationError("--seed must be below \(SyntheticData.validationSeed - 1_000_003)") }
+    }
+
+    func run() throws {
+        // `--threads` is in force for every pass of the command (the engine reads it per call).
+        try threads.configuration.apply { try runWithConfiguration() }
+    }
+
+    private func runWithConfiguration() throws {
+        let stages = stage == "all" ? TrainingStage.allCases : [TrainingStage(rawValue: stage)!]   // checked in validate()
 
         // Keep freed tensors' memory for reuse: each step allocates and frees the same
         // activations, and returning them to the kernel cost more system time than the maths.
         AllocatorTuning.keepFreedMemoryForReuse()
-        var pipeline = TrainingPipeline(folder: URL(filePath: out ?? "runs/seed\(seed)"), seed: seed)
+        var pipeline = TrainingPipeline(folder: URL(filePath: runFolder.out ?? "runs/seed\(seed)"), seed: seed)
         if tiny { pipeline.model = .tiny; pipeline.sceneSize = 16; pipeline.trainingScenes = 50; pipeline.classificationExamples = 200 }
         pipeline.checkpointEvery = max(1, checkpointEvery)
         if let sceneSize { pipeline.sceneSize = sceneSize }

@@ -34,7 +34,7 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
     lesson.say("  \"Locations in higher layers correspond to the locations in the image they are")
     lesson.say("   path-connected to, which are called their receptive fields.\" (§3)")
     lesson.section("Per layer: VGG16 FCN-32s on a 500×500 image")
-    let fcn32 = try FCN.description(.fcn32s)
+    let fcn32 = try ModelSpec.fcn32s.description()
     let vgg = try ArchitectureAnalysis(fcn32, inputShape: [1, 3, 500, 500])
     lesson.say("  layer        output (C×H×W)    stride   receptive field   parameters")
     for row in vgg.layers where !["ReLU", "Dropout"].contains(row.type) {
@@ -49,7 +49,7 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
     try lesson.figure("receptive-fields", FigureCatalog.all["receptive-fields"]!())
 
     lesson.section("Table 1: FCN-AlexNet and FCN-VGG16")
-    let alex = try ArchitectureAnalysis(FCN.alexNet(), inputShape: [1, 3, 500, 500])
+    let alex = try ArchitectureAnalysis(ModelSpec.fcnAlexNet.description(), inputShape: [1, 3, 500, 500])
     lesson.say("                       FCN-AlexNet   FCN-VGG16   (paper: 355 / 404, 32 / 32, 57M / 134M, 8 / 16)")
     lesson.say("  rf size              \(column("\(alex.receptiveField)", 13)) \(vgg.receptiveField)")
     lesson.say("  max stride           \(column("\(alex.outputStride)", 13)) \(vgg.outputStride)")
@@ -88,8 +88,8 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
     lesson.say("  Padding shifts every blob's grid relative to the image. The skips of FCN-16s/8s and the")
     lesson.say("  final score must be cut back into register; the offsets are derived from coordinate maps:")
     var offsets: [String: Int] = [:]
-    for variant in [FCNVariant.fcn32s, .fcn16s, .fcn8s] {
-        let net = try FCN.description(variant)
+    for spec in [ModelSpec.fcn32s, .fcn16s, .fcn8s] {
+        let net = try spec.description()
         let shapes = try net.inferShapes(input: [1, 3, 500, 500])
         for (layer, offset) in shapes.cropOffsets.sorted(by: { $0.key < $1.key }) {
             offsets["\(net.name) \(layer)"] = offset.height

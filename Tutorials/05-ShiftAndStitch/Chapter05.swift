@@ -71,7 +71,7 @@ func chapter05(_ lesson: inout Lesson, inputSize: Int = 16) throws -> Chapter05R
     lesson.say("  shift-and-stitch recomputes conv1 on four almost identical shifted copies.")
 
     lesson.section("Generalise: VGG16 (FCN trunk to score_fr) on a 500×500 image")
-    let fcn = try FCN.description(.fcn32s)
+    let fcn = try ModelSpec.fcn32s.description()
     let trunk = NetworkDescription(name: "VGG16 to score_fr", layers: Array(fcn.layers.prefix { $0.name != "upscore" }))
     let input = [1, 3, 500, 500]
     let onePass = try trunk.multiplyAdds(inputShape: input).map(\.multiplyAdds).reduce(0, +)

@@ -84,10 +84,10 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
 
     lesson.section("Patchwise training is loss sampling (§3.4)")
     let mini = VGGMini.standard
-    let fcn32s = try Network(mini.fcn(.fcn32s), parameters: EmbeddedModels.parameters(.fcn32s))
+    let fcn32s = try Network(ModelSpec.vggMini(.fcn32s, mini).description(), parameters: EmbeddedModels.parameters(.fcn32s))
     let scene = SyntheticData.validationWorld(sceneSize: setup.sceneSize).scene(0)
     let x = SyntheticData.input(scene), t = SyntheticData.labels(scene)                   // [1, 3, H, W], [1, 1, H, W]
-    let field = try mini.fcn(.fcn32s).receptiveFields()["score_fr"]!!.vertical
+    let field = try ModelSpec.vggMini(.fcn32s, mini).description().receptiveFields()["score_fr"]!!.vertical
     lesson.value("receptive field of one score_fr cell", "\(field.size) px, cells \(field.jump) px apart")
     lesson.say("  Each pixel's loss trains on the patch it sees; neighbouring patches overlap almost fully,")
     lesson.say("  and one whole-image pass computes all \(scene.width * scene.height) of them at once.")

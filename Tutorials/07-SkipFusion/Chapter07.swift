@@ -47,7 +47,7 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
     lesson.say("  \"Combining fine layers and coarse layers lets the model make local predictions that")
     lesson.say("   respect global structure.\" (§4.2)")
     let mini = VGGMini.standard
-    let fcn8s = try mini.fcn(.fcn8s)
+    let fcn8s = try ModelSpec.vggMini(.fcn8s, mini).description()
     let maps = try fcn8s.coordinateMaps()
 
     lesson.section("Three heads on one trunk, and the stride of each prediction (Fig. 3)")

@@ -21,17 +21,19 @@ import FCNCourse
 import FCNFigures
 import Foundation
 
-/// The course's trained VGG-mini net for `architecture` when the library ships it, else `nil`.
-func embeddedModel(_ architecture: FCNArchitecture) -> (architecture: FCNArchitecture, network: Network)? {
-    guard let stage = EmbeddedModels.stage(for: architecture), EmbeddedModels.available.contains(stage),
-          let network = try? EmbeddedModels.network(stage) else { return nil }
-    return (architecture, network)
+/// The course's trained VGG-mini net that `overrides` choose (default FCN-8s) when the library
+/// ships it, else `nil`.
+func embeddedModel(_ overrides: ModelSpec.Overrides) -> LoadedModel? {
+    guard let stage = EmbeddedModels.stage(for: overrides.spec(base: .vggMini(.fcn8s))), EmbeddedModels.available.contains(stage)
+    else { return nil }
+    return try? EmbeddedModels.model(stage)
 }
 
 /// Where the chapter's net and image come from.
 struct Chapter08Setup {
     var weights: URL?
-    var architecture = FCNArchitecture.fcn8s
+    /// `--arch`: which head (for `weights`, a correction of what the file says).
+    var overrides = ModelSpec.Overrides()
     var input: URL?
     var sceneSize = (width: 500, height: 375)             // a VOC-like landscape image
     var fallbackWidths = [16, 32, 64, 128, 128]           // VGG16's widths / 4
@@ -59,14 +61,13 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
     let network: Network
     var random = false, embedded = false
     if let url = setup.weights {
-        let k = try PretrainedWeights.classCount(in: url)
-        let description = try setup.architecture.description(classes: k)
-        network = try Network(description, parameters: PretrainedWeights.load(url, for: description))
-        lesson.value("weights", "\(url.path) (\(k) classes)")
-    } else if setup.useEmbeddedModel, let shipped = embeddedModel(setup.architecture) {
+        let model = try LoadedModel.load(from: url, overriding: setup.overrides)
+        network = model.network
+        lesson.value("weights", "\(url.path) (\(model.spec.classes) classes)")
+    } else if setup.useEmbeddedModel, let shipped = embeddedModel(setup.overrides) {
         network = shipped.network
         embedded = true
-        lesson.value("weights", "the course's embedded VGG-mini \(shipped.architecture.rawValue), trained on synthetic shapes")
+        lesson.value("weights", "the course's embedded VGG-mini \(shipped.spec.head.rawValue), trained on synthetic shapes")
     } else {
         random = true
         let backbone = VGG.backbone(widths: setup.fallbackWidths, fullyConnected: setup.fallbackFullyConnected)
@@ -145,7 +146,7 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
         classNames: names, panelSize: 240))
 
     lesson.section("The full-size VGG16 FCN-8s, shape by shape, on 500×500")
-    let full = try FCNArchitecture.fcn8s.description(classes: 21)
+    let full = try ModelSpec.fcn8s.description()
     let shapes = try full.inferShapes(input: [1, 3, 500, 500])
     for layer in full.layers where !["ReLU", "Dropout"].contains(layer.kind.caffeType) {
         let crop = shapes.cropOffsets[layer.name].map { "   (crop offset \($0))" } ?? ""

@@ -7,7 +7,7 @@ import Foundation
 let options = ChapterOptions(usage: """
     Chapter08 — FCN-8s end to end on an image (paper §3, §4.2).
       --weights FILE       .safetensors or .caffemodel (default: embedded model, else random narrow net)
-      --arch NAME          \(FCNArchitecture.allCases.map(\.rawValue).joined(separator: ", ")) (default fcn8s)
+      --arch NAME          \(ModelSpec.architectureNames.joined(separator: ", ")) (default: the file's, else fcn8s)
       --input IMAGE        PNG or JPEG (default: a synthetic 500×375 scene)
     """)
 runChapter {
@@ -20,8 +20,8 @@ runChapter {
         case "--weights": setup.weights = URL(fileURLWithPath: value)
         case "--input": setup.input = URL(fileURLWithPath: value)
         case "--arch":
-            guard let arch = FCNArchitecture(rawValue: value) else { throw ChapterArgumentError.badValue(flag, value) }
-            setup.architecture = arch
+            guard let overrides = try? ModelSpec.Overrides(arch: value, backbone: nil, classes: nil) else { throw ChapterArgumentError.badValue(flag, value) }
+            setup.overrides = overrides
         default: break
         }
     }

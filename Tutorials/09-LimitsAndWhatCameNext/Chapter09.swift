@@ -51,7 +51,7 @@ struct Chapter09Result {
 func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup()) throws -> Chapter09Result {
     lesson.say("  \"… their output is dissatisfyingly coarse.\" (§4.2)")
     let mini = VGGMini.standard
-    let fcn32 = try mini.fcn(.fcn32s)
+    let fcn32 = try ModelSpec.vggMini(.fcn32s, mini).description()
     let parameters32 = try EmbeddedModels.parameters(.fcn32s)
     let os16 = try dilated(fcn32, outputStride: 16), os8 = try dilated(fcn32, outputStride: 8)
     var nets: [(name: String, net: Network)] = try [TrainingStage.fcn32s, .fcn16s, .fcn8s].map { ($0.displayName, try EmbeddedModels.network($0)) }

@@ -19,7 +19,7 @@ import FCNKernels
 import Foundation
 
 struct Options {
-    var arch = FCNVariant.fcn8s
+    var arch = ModelSpec.Head.fcn8s
     var weights: String?
     var input: String?
     var logits: String?
@@ -58,7 +58,7 @@ func parseOptions() -> Options {
     }
     while i < arguments.count {
         switch arguments[i] {
-        case "--arch": guard let a = FCNVariant(rawValue: value()) else { usage() }; o.arch = a
+        case "--arch": guard let a = ModelSpec.Head(rawValue: value()), a.isFullyConvolutional else { usage() }; o.arch = a
         case "--weights": o.weights = value()
         case "--input": o.input = value()
         case "--logits": o.logits = value()

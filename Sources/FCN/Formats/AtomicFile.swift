@@ -89,7 +89,7 @@ public enum AtomicFile {
         fileprivate let path: String
 
         /// Appends raw bytes (loops over short writes and `EINTR`).
-        public func write(_ buffer: UnsafeRawBufferPointer) throws {
+        package func write(_ buffer: UnsafeRawBufferPointer) throws {
             guard var base = buffer.baseAddress else { return }
             var remaining = buffer.count
             while remaining > 0 {

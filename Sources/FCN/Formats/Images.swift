@@ -76,8 +76,8 @@ public struct RGBImage: Sendable, Equatable {
     }
 
     /// Decodes `bytes` as if they were the file `name`: the entry point of the fuzzer.
-    @_spi(Fuzzing) public static func decode(bytes: UnsafeRawBufferPointer, name: String) throws -> RGBImage {
-        let image = try ImageCodec.decode(bytes, path: name)
+    @_spi(Fuzzing) public static func decode(bytes: some Collection<UInt8>, name: String) throws -> RGBImage {
+        let image = try Array(bytes).withUnsafeBytes { try ImageCodec.decode($0, path: name) }
         defer { ImageCodec.release(image) }
         return RGBImage(width: image.width, height: image.height,
                         pixels: Array(UnsafeBufferPointer(start: image.raw.rgb, count: image.width * image.height * 3)))

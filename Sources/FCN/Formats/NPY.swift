@@ -80,8 +80,8 @@ public enum NPY {
     }
 
     /// Parses `bytes` as if they were the file `name`: the entry point of the fuzzer.
-    @_spi(Fuzzing) public static func read(bytes: UnsafeRawBufferPointer, name: String) throws -> Tensor {
-        try read(InputFile(copying: bytes), path: name, availableBytes: nil)
+    @_spi(Fuzzing) public static func read(bytes: some Collection<UInt8>, name: String) throws -> Tensor {
+        try Array(bytes).withUnsafeBytes { try read(InputFile(copying: $0), path: name, availableBytes: nil) }
     }
 
     static func open(_ url: URL) throws(NPYError) -> InputFile {

@@ -80,7 +80,7 @@ enum SafetensorsDType: String, CaseIterable {
 }
 
 /// A safetensors file opened for reading: header parsed and validated; tensor data is read
-/// (with `pread`, see ``InputFile``) only when a tensor is asked for.
+/// (with `pread`, see `InputFile`) only when a tensor is asked for.
 ///
 /// ```swift
 /// let file = try SafetensorsFile(contentsOf: URL(filePath: "fcn32s.safetensors"))
@@ -121,8 +121,9 @@ public final class SafetensorsFile: @unchecked Sendable {  // immutable after in
     }
 
     /// Parses `bytes` (copied) as if they were the file `name`: the entry point of the fuzzer.
-    @_spi(Fuzzing) public convenience init(bytes: UnsafeRawBufferPointer, name: String) throws {
-        try self.init(file: InputFile(copying: bytes), path: name)
+    @_spi(Fuzzing) public convenience init(bytes: some Collection<UInt8>, name: String) throws {
+        let file = Array(bytes).withUnsafeBytes { InputFile(copying: $0) }
+        try self.init(file: file, path: name)
     }
 
     /// Validates the header of `file`; `path` is used in error messages. Only the length

@@ -24,6 +24,7 @@ public enum EmbeddedModelError: Error, CustomStringConvertible, Equatable {
 ///
 /// ```swift
 /// let fcn8s = try EmbeddedModels.network(.fcn8s)       // VGG-mini FCN-8s, 7 classes
+/// let model = try EmbeddedModels.model(.fcn8s)         // the same, with its ModelSpec
 /// let scores = try fcn8s.forward(SyntheticData.input(scene))   // [1, 7, H, W]
 /// ```
 public enum EmbeddedModels {
@@ -38,17 +39,13 @@ public enum EmbeddedModels {
         Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Models")
     }
 
-    /// The shipped stage that plays `architecture` (VGG-mini in place of VGG16), or `nil` when
-    /// none does (FCN-AlexNet). FCN-32s-fixed and the classifier are not architectures of their
-    /// own here: `.fcn32s` is the fully fine-tuned FCN-32s.
-    public static func stage(for architecture: FCNArchitecture) -> TrainingStage? {
-        switch architecture {
-        case .fcn8s: .fcn8s
-        case .fcn16s: .fcn16s
-        case .fcn32s: .fcn32s
-        case .fcn8sAtOnce: .fcn8sAtOnce
-        case .fcnAlexNet: nil
-        }
+    /// The shipped stage that plays `spec` (VGG-mini in place of VGG16), or `nil` when none
+    /// does (an AlexNet, or another class count than the synthetic world's). FCN-32s-fixed is
+    /// not a network of its own here: `.fcn32s` is the fully fine-tuned FCN-32s.
+    public static func stage(for spec: ModelSpec) -> TrainingStage? {
+        guard case .vggMini = spec.backbone else { return nil }
+        let stage = TrainingStage(playing: spec.head)
+        return stage.spec(.standard).classes == spec.classes ? stage : nil
     }
 
     /// The stages whose weights are shipped.
@@ -63,5 +60,12 @@ public enum EmbeddedModels {
     /// The shipped net of `stage`, ready to run (the classifier: `[N, 3, 112, 112]` → `[N, 6]`).
     public static func network(_ stage: TrainingStage) throws -> Network {
         try Network(try stage.description(.standard), parameters: parameters(stage))
+    }
+
+    /// The shipped model of `stage` with its spec, through the loader every weights file takes
+    /// (the shipped files carry the stage and sizes in their metadata).
+    public static func model(_ stage: TrainingStage) throws -> LoadedModel {
+        guard let url = url(stage) else { throw EmbeddedModelError.missing(stage: stage.rawValue) }
+        return try LoadedModel.load(from: url)
     }
 }

@@ -21,7 +21,7 @@ import FCNCore
 ///
 /// ```swift
 /// let backbone = VGG.backbone()                                         // conv1_1 … fc7, taps pool4 and pool3
-/// let net = try FCN.description(.fcn8s, backbone: backbone, classes: 7)
+/// let net = try FCN.description(.fcn8s, backbone: backbone, classes: 7)   // or ModelSpec(…).description()
 /// ```
 public struct FCNBackbone: Hashable, Sendable {
     /// The backbone's name, used in the network's name ("VGG16", "AlexNet", "VGG-mini").
@@ -44,27 +44,19 @@ public struct FCNBackbone: Hashable, Sendable {
     }
 }
 
-/// Which head: where the prediction is taken from and how it is upsampled (paper §4.2).
-///
-/// ```swift
-/// let fcn16s = try FCN.description(.fcn16s)   // VGG16, score_fr + score_pool4, 21 classes
-/// ```
-public enum FCNVariant: String, CaseIterable, Hashable, Sendable {
-    /// One stride-32 prediction upsampled 32× (§4.2); FCN-16s and FCN-8s add the pool4 and pool3
-    /// skips; FCN-8s at once trains all three streams together with scaled skips.
-    case fcn32s, fcn16s, fcn8s, fcn8sAtOnce
-}
-
 /// A problem building an FCN.
 public enum FCNBuildError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The variant needs a skip tap the backbone does not offer.
-    case missingSkip(backbone: String, variant: FCNVariant, tap: String)
+    /// The head needs a skip tap the backbone does not offer.
+    case missingSkip(backbone: String, head: ModelSpec.Head, tap: String)
+    /// The classifier head is not an FCN head: it has fc layers, not a score layer on a trunk.
+    case notFullyConvolutional(backbone: String)
     /// The class count is not positive.
     case invalidClassCount(Int)
     /// A sentence naming the backbone or the class count and the problem.
     public var description: String {
         switch self {
-        case .missingSkip(let b, let v, let t): "backbone \(b) has no \(t) tap, which \(v.rawValue) needs"
+        case .missingSkip(let b, let h, let t): "backbone \(b) has no \(t) tap, which \(h.rawValue) needs"
+        case .notFullyConvolutional(let b): "the classifier head of \(b) is built by ModelSpec(backbone:head: .classifier), not on an FCN trunk"
         case .invalidClassCount(let k): "class count \(k) must be ≥ 1"
         }
     }
@@ -79,11 +71,16 @@ public enum FCNBuildError: Error, Equatable, Sendable, CustomStringConvertible {
 /// ```
 ///
 /// ### See Also
+/// - ``ModelSpec``, which names a backbone × head × classes and builds through this.
 /// - ``VGG/backbone(widths:convolutionsPerBlock:fullyConnected:firstPadding:fc6Kernel:dropout:)``, ``AlexNet/backbone(firstPadding:)``.
 public enum FCN {
-    /// The FCN `variant` on `backbone` for `classes` classes (21 = PASCAL VOC background + 20).
-    public static func description(_ variant: FCNVariant, backbone: FCNBackbone = VGG.backbone(), classes: Int = 21) throws(FCNBuildError) -> NetworkDescription {
+    /// The FCN `head` on `backbone` for `classes` classes (21 = PASCAL VOC background + 20).
+    ///
+    /// ``ModelSpec/description()`` calls this for every FCN head; call it directly for a trunk
+    /// of your own (a VGG without conv1_1's padding, say).
+    public static func description(_ head: ModelSpec.Head, backbone: FCNBackbone = VGG.backbone(), classes: Int = 21) throws(FCNBuildError) -> NetworkDescription {
         guard classes >= 1 else { throw .invalidClassCount(classes) }
+        guard head.isFullyConvolutional else { throw .notFullyConvolutional(backbone: backbone.name) }
         var layers = backbone.layers
         func score(_ name: String, _ bottom: String) {
             layers.append(LayerDescription(name, .convolution(.init(outputs: classes, kernel: 1)), bottom: bottom))
@@ -99,7 +96,7 @@ public enum FCN {
         }
         /// score_<tap>, optionally on a scaled copy (at-once), cropped to `reference`, fused with it.
         func skip(_ tap: String?, tapName: String, scale: Float?, reference: String) throws(FCNBuildError) -> String {
-            guard let tap else { throw .missingSkip(backbone: backbone.name, variant: variant, tap: tapName) }
+            guard let tap else { throw .missingSkip(backbone: backbone.name, head: head, tap: tapName) }
             var input = tap
             if let scale {
                 layers.append(LayerDescription("scale_\(tapName)", .sum(coefficients: [scale]), bottoms: [tap]))
@@ -112,9 +109,10 @@ public enum FCN {
         }
 
         score("score_fr", backbone.features)
-        let atOnce = variant == .fcn8sAtOnce
+        let atOnce = head == .fcn8sAtOnce
         let last: String
-        switch variant {
+        switch head {
+        case .classifier: throw .notFullyConvolutional(backbone: backbone.name)   // checked above
         case .fcn32s:
             upsample("upscore", "score_fr", kernel: backbone.upscoreKernel32, stride: 32)
             last = "upscore"
@@ -133,8 +131,7 @@ public enum FCN {
         }
         crop("score", last, to: "data")
         let prefix = backbone.name == "VGG16" ? "" : "\(backbone.name)-"
-        let names: [FCNVariant: String] = [.fcn32s: "FCN-32s", .fcn16s: "FCN-16s", .fcn8s: "FCN-8s", .fcn8sAtOnce: "FCN-8s-at-once"]
-        return NetworkDescription(name: prefix + names[variant]!, inputs: ["data"], layers: layers)
+        return NetworkDescription(name: prefix + head.displayName, inputs: ["data"], layers: layers)
     }
 
     /// Berkeley's `voc-fcn-alexnet`: FCN-32s on AlexNet.

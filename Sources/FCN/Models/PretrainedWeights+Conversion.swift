@@ -13,55 +13,34 @@ public enum FullyConnectedForm: String, CaseIterable, Sendable {
     case fullyConnected = "fully-connected"
 }
 
-extension FCNArchitecture {
-    /// The architecture a set of weight names belongs to, from the layers only it has
-    /// (`conv1` for AlexNet, `score_pool3` for FCN-8s, `scale_pool4` for FCN-8s-at-once's Caffe
-    /// file, `score_pool4` for FCN-16s, else FCN-32s).
-    public static func guess(fromTensorNames names: Set<String>) -> FCNArchitecture {
-        if names.contains("conv1.weight") { return .fcnAlexNet }
-        if names.contains("scale_pool4.weight") || names.contains("scale_pool3.weight") { return .fcn8sAtOnce }
-        if names.contains("score_pool3.weight") { return .fcn8s }
-        if names.contains("score_pool4.weight") { return .fcn16s }
-        return .fcn32s
-    }
-}
-
 extension PretrainedWeights {
-    /// Reads `input` (`.caffemodel` or `.safetensors`), checks it against `architecture` (guessed
-    /// from the tensor names when `nil`), and writes it atomically to `output` as F32
-    /// safetensors with fc6/fc7 in `form`. Returns the architecture used.
+    /// Reads `input` (`.caffemodel` or `.safetensors`), finds its network (its metadata, else
+    /// its tensors, corrected by `overrides`; see ``LoadedModel``), checks every tensor against
+    /// it, and writes it atomically to `output` as F32 safetensors with fc6/fc7 in `form` and
+    /// the spec in the metadata (``ModelSpec/metadataKey``). Returns the spec.
     ///
     /// ```swift
-    /// try PretrainedWeights.convert(URL(filePath: "fcn8s-heavy-pascal.caffemodel"),
-    ///                               to: URL(filePath: "fcn8s.safetensors"))
+    /// let spec = try PretrainedWeights.convert(URL(filePath: "fcn8s-heavy-pascal.caffemodel"),
+    ///                                          to: URL(filePath: "fcn8s.safetensors"))
+    /// spec.name                                            // "fcn8s"
     /// ```
     @discardableResult
-    public static func convert(_ input: URL, to output: URL, architecture: FCNArchitecture? = nil,
-                               form: FullyConnectedForm = .convolution) throws -> FCNArchitecture {
-        try convert(input, to: output, architecture: architecture, form: form) { arch, classes in try arch.description(classes: classes) }
-    }
-
-    /// ``convert(_:to:architecture:form:)`` with the description of (architecture, classes)
-    /// supplied by `describe` (tests use narrow nets).
-    @discardableResult
-    static func convert(_ input: URL, to output: URL, architecture: FCNArchitecture?, form: FullyConnectedForm,
-                        describe: (FCNArchitecture, Int) throws -> NetworkDescription) throws -> FCNArchitecture {
+    public static func convert(_ input: URL, to output: URL, overriding overrides: ModelSpec.Overrides = .init(),
+                               form: FullyConnectedForm = .convolution) throws -> ModelSpec {
         guard output.pathExtension.lowercased() == "safetensors" else { throw WeightsError.unknownExtension(file: output.path) }
         try OutputFiles.check([output], inputs: [input])   // not over the input, nor over a device node
         let tensors = try readTensors(input)
-        let arch = architecture ?? FCNArchitecture.guess(fromTensorNames: Set(tensors.keys))
-        guard let score = tensors["score_fr.weight"] else { throw WeightsError.noClassCount(file: input.path) }
-        let classes = try classCount(scoreWeightShape: score.shape, file: input.path)
-        let description = try describe(arch, classes)
-        var parameters = try self.parameters(tensors, for: description, file: input.path)   // convolution form, checked
+        let metadata = try Format(input) == .safetensors ? try SafetensorsFile(contentsOf: input).metadata : [:]
+        let model = try LoadedModel.fit(tensors, metadata: metadata, file: input, overriding: overrides)
+        var parameters = model.parameters                                                   // checked, convolution form
         if form == .fullyConnected {
             for name in ["fc6.weight", "fc7.weight"] {
-                guard let w = parameters[name] else { continue }                               // [O, C, KH, KW]
-                parameters[name] = w.reshaped([w.shape[0], w.count / w.shape[0]])                // [O, C·KH·KW]
+                guard let w = parameters[name], w.rank == 4 else { continue }                          // [O, C, KH, KW]
+                parameters[name] = w.reshaped([w.shape[0], w.count / w.shape[0]])                        // [O, C·KH·KW]
             }
         }
-        try Safetensors.write(parameters, metadata: ["source": input.lastPathComponent, "architecture": arch.rawValue,
-                                                     "fc-form": form.rawValue], to: output)
-        return arch
+        try Safetensors.write(parameters, metadata: ["source": input.lastPathComponent, "architecture": model.spec.name,
+                                                     "fc-form": form.rawValue, ModelSpec.metadataKey: model.spec.metadataJSON], to: output)
+        return model.spec
     }
 }

@@ -71,12 +71,13 @@ public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
 ///
 /// ```swift
 /// let url = URL(filePath: "fcn8s-heavy-pascal.caffemodel")
-/// let description = try FCNArchitecture.fcn8s.description(classes: PretrainedWeights.classCount(in: url))
+/// let description = try ModelSpec.fcn8s.with(classes: PretrainedWeights.classCount(in: url)).description()
 /// let net = try Network(description, parameters: PretrainedWeights.load(url, for: description))
 /// ```
+/// ``LoadedModel/load(from:overriding:)`` does all of this and also finds the spec.
 ///
 /// ### See Also
-/// - ``SafetensorsFile``, ``CaffeModel``, ``NetSurgery/convolutionalParameters(_:convolutionalized:inputChannels:)``.
+/// - ``LoadedModel``, ``SafetensorsFile``, ``CaffeModel``, ``NetSurgery/convolutionalParameters(_:convolutionalized:inputChannels:)``.
 public enum PretrainedWeights {
     /// The file formats, by extension.
     public enum Format: Sendable {
@@ -159,10 +160,14 @@ public enum PretrainedWeights {
     /// Fits `tensors` (read from `file`) to `description`: checks and drops Scale constants,
     /// fills missing fixed bilinear kernels, reshapes fully connected fc6/fc7 to convolutions,
     /// then requires every tensor to be present, of the right shape, and nothing else.
+    /// A classifier (fully connected layers) needs its `inputShape`, which sizes fc6.
     public static func parameters(_ tensors: [String: Tensor], for description: NetworkDescription, file: String,
-                                  inputChannels: Int = 3) throws -> [String: Tensor] {
+                                  inputChannels: Int = 3, inputShape: [Int]? = nil) throws -> [String: Tensor] {
         var tensors = tensors
-        let expected = try description.parameterShapes(inputChannels: inputChannels)
+        let classifier = description.hasFullyConnectedLayers
+        let expected = try classifier
+            ? description.parameterShapes(inputShape: inputShape ?? [1, inputChannels, 224, 224])
+            : description.parameterShapes(inputChannels: inputChannels)
         // Scale layers of FCN-8s-at-once: a Sum with one coefficient c, stored by Caffe as a [C] blob of c's.
         for layer in description.layers {
             guard case .sum(let coefficients) = layer.kind, coefficients.count == 1,
@@ -187,7 +192,7 @@ public enum PretrainedWeights {
         }
         for p in missing { tensors[p.name] = bilinearWeight(shape: p.shape) }
         do {
-            tensors = try NetSurgery.convolutionalParameters(tensors, convolutionalized: description, inputChannels: inputChannels)
+            if !classifier { tensors = try NetSurgery.convolutionalParameters(tensors, convolutionalized: description, inputChannels: inputChannels) }
         } catch ParameterError.shapeMismatch(let name, let e, let found) {
             throw WeightsError.shapeMismatch(file: file, tensor: name, expected: e, found: found)
         }

@@ -15,7 +15,7 @@
 // loss summed over the image (`normalize: false`),
 // and a lower learning rate for each finer net than for the one it starts from (4× per stage).
 
-/// One stage of the staged training.
+/// One stage of the staged training: a parent to start from and a network (``spec(_:)``) to train.
 public enum TrainingStage: String, CaseIterable, Hashable, Sendable, Codable {
     /// Classification pretraining: VGG-mini learns to name the dominant shape of an example (the
     /// paper starts from VGG16 trained on ImageNet).
@@ -42,10 +42,10 @@ public enum TrainingStage: String, CaseIterable, Hashable, Sendable, Codable {
         }
     }
 
-    /// The FCN head trained in this stage (`nil` for the classifier).
-    public var variant: FCNVariant? {
+    /// The head trained in this stage (FCN-32s-fixed trains the FCN-32s head, its trunk frozen).
+    public var head: ModelSpec.Head {
         switch self {
-        case .classifier: nil
+        case .classifier: .classifier
         case .fcn32sFixed, .fcn32s: .fcn32s
         case .fcn16s: .fcn16s
         case .fcn8s: .fcn8s
@@ -68,9 +68,24 @@ public enum TrainingStage: String, CaseIterable, Hashable, Sendable, Codable {
         }
     }
 
-    /// The network trained in this stage.
+    /// The network trained in this stage: ``head`` on VGG-mini `model`, with the synthetic
+    /// world's classes (six shapes for the classifier, background + six for the FCNs).
+    public func spec(_ model: VGGMini) -> ModelSpec { .vggMini(head, model) }
+
+    /// The network trained in this stage, as a description (``spec(_:)``'s).
     public func description(_ model: VGGMini) throws -> NetworkDescription {
-        guard let variant else { return model.classifier() }
-        return try model.fcn(variant)
+        try spec(model).description()
+    }
+
+    /// The shipped stage that plays `head` on VGG-mini: FCN-32s is the fully fine-tuned one,
+    /// FCN-32s-fixed is only a row of Table 2.
+    public init(playing head: ModelSpec.Head) {
+        switch head {
+        case .classifier: self = .classifier
+        case .fcn32s: self = .fcn32s
+        case .fcn16s: self = .fcn16s
+        case .fcn8s: self = .fcn8s
+        case .fcn8sAtOnce: self = .fcn8sAtOnce
+        }
     }
 }

@@ -78,10 +78,14 @@ public struct VGGMini: Hashable, Sendable {
     public static let standard = VGGMini(widths: [8, 16, 32, 64, 64], convolutionsPerBlock: [1, 1, 2, 2, 2],
                                          fullyConnected: 128, classifierInputSize: 112, exampleSize: 112)
 
-    /// A very small model for tests: one 2-wide convolution per block, a 32×32 classifier input
-    /// (pool5 1×1, so fc6 is 1×1) — same code paths, milliseconds per step.
+    /// A very small model for tests and `fcn train --tiny`: one 2-wide convolution per block,
+    /// 4-wide fc layers — same code paths, milliseconds per step. Its classifier input is
+    /// 112×112 like the standard model's, so fc6 is 4×4 and the FCN heads have the standard
+    /// geometry. (It was 32×32 once, pool5 1×1 and fc6 1×1: the stride-32 stream then starts
+    /// 3·16 px earlier than with a 4×4 fc6, and score_pool4c's derived crop offset is 2 − 3 = −1
+    /// — FCN-16s could not be built at any scene size; see `tinyHeadsFitEverySize`.)
     public static let tiny = VGGMini(widths: [2, 2, 2, 2, 2], convolutionsPerBlock: [1, 1, 1, 1, 1],
-                                     fullyConnected: 4, classifierInputSize: 32, exampleSize: 16)
+                                     fullyConnected: 4, classifierInputSize: 112, exampleSize: 16)
 
     /// pool5's side at the classifier input: fc6's kernel (7 for VGG16's 224, 4 for VGG-mini's 112).
     public var fc6Kernel: Int {
@@ -106,8 +110,9 @@ public struct VGGMini: Hashable, Sendable {
         return b
     }
 
-    /// An FCN head on VGG-mini for `classes` classes (default: background + six shapes).
-    public func fcn(_ variant: FCNVariant, classes: Int = segmentationClasses) throws(FCNBuildError) -> NetworkDescription {
-        try FCN.description(variant, backbone: backbone(), classes: classes)
+    /// An FCN head on VGG-mini for `classes` classes (default: background + six shapes); the
+    /// same net as `ModelSpec.vggMini(head, self).description()`.
+    public func fcn(_ head: ModelSpec.Head, classes: Int = segmentationClasses) throws(FCNBuildError) -> NetworkDescription {
+        try FCN.description(head, backbone: backbone(), classes: classes)
     }
 }

@@ -32,6 +32,17 @@ import Testing
         Case(arguments: ["figures", "--out", "$DIR/garbage.safetensors", "--only", "colormap-swatches"], status: 1, message: "a file of that name exists"),
         Case(arguments: ["figures", "--only", "no-such-figure"], status: 2, message: "unknown figure"),
         Case(arguments: ["info", "--arch", "no-such-net"], status: 2, message: "no-such-net"),
+        // One vocabulary: the same options, values and messages in every command.
+        Case(arguments: ["segment", "--arch", "fcn9s", "--input", "$DIR/empty.png"], status: 2, message: "--arch: unknown value 'fcn9s'"),
+        Case(arguments: ["segment", "--backbone", "resnet", "--input", "$DIR/empty.png"], status: 2, message: "--backbone: unknown value 'resnet'"),
+        Case(arguments: ["info", "--arch", "fcn-alexnet", "--backbone", "vgg16"], status: 2,
+             message: "--arch fcn-alexnet is on alexnet, but --backbone is vgg16"),
+        Case(arguments: ["info", "--weights", "$DIR/garbage.safetensors"], status: 1, message: "$DIR/garbage.safetensors"),
+        Case(arguments: ["convert", "$DIR/garbage.caffemodel", "$DIR/c.safetensors", "--arch", "fcn7s"], status: 2, message: "--arch: unknown value 'fcn7s'"),
+        Case(arguments: ["evaluate", "--weights", "$DIR/garbage.caffemodel"], status: 1, message: "$DIR/garbage.caffemodel"),
+        Case(arguments: ["evaluate", "--stage", "classifier"], status: 2, message: "--stage: unknown segmentation stage 'classifier'"),
+        Case(arguments: ["evaluate", "--classes", "0", "--arch", "fcn8s"], status: 2, message: "--classes must be at least 1"),
+        Case(arguments: ["train", "--stage", "fcn9s", "--tiny"], status: 2, message: "--stage: unknown stage 'fcn9s'"),
         Case(program: "Chapter08", arguments: ["--weights", "$DIR/garbage.safetensors", "--no-figures"], status: 1, message: "$DIR/garbage.safetensors"),
     ]
 

@@ -11,6 +11,28 @@ func modelFixture(_ name: String) -> URL {
 /// The VGG trunk of the golden fixture: widths 4, 4, 6, 6, 8, fc6/fc7 8 wide.
 let tinyVGG = VGG.backbone(widths: [4, 4, 6, 6, 8], fullyConnected: 8)
 
+/// The five nets Berkeley published weights for, as the tests iterate them. The library names
+/// them by ``ModelSpec`` (``spec``); this list is only for parameterised tests.
+enum FCNArchitecture: String, CaseIterable, Sendable {
+    case fcn8s, fcn16s, fcn32s
+    case fcn8sAtOnce = "fcn8s-atonce"
+    case fcnAlexNet = "fcn-alexnet"
+
+    /// The published net.
+    var spec: ModelSpec {
+        switch self {
+        case .fcn8s: .fcn8s
+        case .fcn16s: .fcn16s
+        case .fcn32s: .fcn32s
+        case .fcn8sAtOnce: .fcn8sAtOnce
+        case .fcnAlexNet: .fcnAlexNet
+        }
+    }
+
+    /// The full-size net's description for `classes` classes.
+    func description(classes: Int = 21) throws -> NetworkDescription { try spec.with(classes: classes).description() }
+}
+
 /// `arch` on a tiny trunk (VGG widths as above; AlexNet with 4-wide convolutions, 6-wide fc).
 func tinyDescription(_ arch: FCNArchitecture, classes: Int) throws -> NetworkDescription {
     switch arch {

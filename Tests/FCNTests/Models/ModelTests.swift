@@ -37,7 +37,7 @@ import Testing
     @Test func classCountAndErrors() throws {
         let s = try FCN.description(.fcn16s, classes: 60).inferShapes(input: [1, 3, 100, 120])
         #expect(s["score"] == [1, 60, 100, 120])
-        #expect(throws: FCNBuildError.missingSkip(backbone: "AlexNet", variant: .fcn8s, tap: "pool4")) {
+        #expect(throws: FCNBuildError.missingSkip(backbone: "AlexNet", head: .fcn8s, tap: "pool4")) {
             try FCN.description(.fcn8s, backbone: AlexNet.backbone())
         }
         #expect(throws: FCNBuildError.invalidClassCount(0)) { try FCN.description(.fcn32s, classes: 0) }

@@ -47,7 +47,7 @@ private let alexNetTrunk: [(inputs: Int, outputs: Int, kernel: Int)] = [
 
     /// Skips add parameters (score_pool4, score_pool3) but neither depth nor receptive field.
     @Test func skipsDoNotChangeDepth() throws {
-        for variant in FCNVariant.allCases {
+        for variant in ModelSpec.Head.fcnHeads {
             let a = try ArchitectureAnalysis(FCN.description(variant), inputShape: [1, 3, 64, 64])
             #expect(a.convolutionLayers == 16, "\(variant)")
             #expect(a.receptiveField == 404, "\(variant)")

@@ -23,7 +23,7 @@ import Testing
     /// Every FCN returns a score map exactly the size of its input, for odd and tiny sizes too.
     @Test(arguments: [(333, 517), (1, 1), (500, 375), (17, 64)])
     func scoreMatchesInput(height: Int, width: Int) throws {
-        var nets = try FCNVariant.allCases.map { v throws(FCNBuildError) in try FCN.description(v, classes: 5) }
+        var nets = try ModelSpec.Head.fcnHeads.map { v throws(FCNBuildError) in try FCN.description(v, classes: 5) }
         nets.append(try FCN.alexNet(classes: 5))
         for net in nets {
             let s = try net.inferShapes(input: [2, 3, height, width])

@@ -115,7 +115,7 @@ import Testing
     /// The skip crops of FCN-16s/8s fit on VGG-mini for any scene size (fc6 must shrink the map).
     @Test func vggMiniHeadsFitEverySize() throws {
         #expect(VGGMini.standard.fc6Kernel == 4)
-        for variant in FCNVariant.allCases {
+        for variant in ModelSpec.Head.fcnHeads {
             let d = try VGGMini.standard.fcn(variant)
             for side in [1, 31, 64, 97, 128, 200] {
                 let shapes = try d.inferShapes(input: [1, 3, side, side + 3])

@@ -88,8 +88,8 @@ public struct CaffeModel: Sendable {
     }
 
     /// Parses `bytes` as if they were the file `name`: the entry point of the fuzzer.
-    @_spi(Fuzzing) public init(bytes: UnsafeRawBufferPointer, name: String) throws {
-        try self.init(bytes, path: name)
+    @_spi(Fuzzing) public init(bytes: some Collection<UInt8>, name: String) throws {
+        self = try Array(bytes).withUnsafeBytes { try CaffeModel($0, path: name) }
     }
 
     /// Decodes the bytes of a .caffemodel; `path` is used in error messages.
