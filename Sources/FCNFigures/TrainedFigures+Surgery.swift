@@ -63,11 +63,7 @@ extension TrainedFigures {
             let shapes = try net.inferShapes(input: input)
             let parameters = try net.parameterShapes(inputShape: input)
             func operation(_ layer: String) throws -> String {
-                switch try net.layer(named: layer).kind {
-                case .linear(let p): return "linear → \(p.outputs)"
-                case .convolution(let p): return "\(p.kernel.height)×\(p.kernel.width) conv → \(p.outputs)"
-                default: return ""
-                }
+                try net.layer(named: layer).summary()         // "linear → 4096", "7×7 conv → 4096"
             }
             let blocks = [LayerBlock.from(shapes, layer: "pool5", operation: "\(convolutions) conv, 5 pools")]
                 + (try fullyConnected.map { LayerBlock.from(shapes, layer: $0, operation: try operation($0)) })

@@ -69,16 +69,8 @@ public struct MemoryEstimate: Sendable, Equatable {
         for (i, layer) in description.layers.enumerated() {
             let top = shapes.layerOutputs[layer.name]!
             let inPlace = layer.bottoms.contains(layer.top)
-            var band = 0
-            switch layer.kind {
-            case .convolution(let p):                          // column matrix [C·KH·KW, OH·OW], banded
-                let c = shapes.blobs[layer.bottoms[0]].map { $0[1] } ?? 1
-                band = min(c / p.groups * p.kernel.height * p.kernel.width * top[2] * top[3], ColumnGeometry.defaultBudget) * float
-            case .transposedConvolution(let p):                // column matrix [O·KH·KW, H·W], banded
-                let x = shapes.blobs[layer.bottoms[0]] ?? [1, 1, 1, 1]
-                band = min(p.outputs / p.groups * p.kernel.height * p.kernel.width * x[2] * x[3], ColumnGeometry.defaultBudget) * float
-            default: break
-            }
+            // The kind's scratch beside its top: an im2col/col2im band for (transposed) convolutions.
+            let band = layer.kind.definition.workspaceFloats(input: shapes.blobs[layer.bottoms[0]] ?? [1, 1, 1, 1], output: top) * float
             let current = live.values.reduce(0, +) + (inPlace ? 0 : bytes(top)) + band
             peak = max(peak, current)
             if !inPlace { live[layer.top] = bytes(top) }

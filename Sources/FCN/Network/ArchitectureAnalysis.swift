@@ -122,14 +122,8 @@ extension NetworkDescription {
         for input in inputs { depth[input] = 0 }
         var deepest = 0
         for layer in layers {
-            var reads = layer.bottoms
-            if case .crop = layer.kind { reads = [layer.bottoms[0]] }
-            let counts: Int
-            switch layer.kind {
-            case .convolution, .linear: counts = 1
-            case .transposedConvolution(let p): counts = p.kernelKind == .learnable ? 1 : 0
-            default: counts = 0
-            }
+            let reads = layer.pathBottoms
+            let counts = layer.kind.definition.convolutionDepth
             let d = reads.map { depth[$0] ?? 0 }.max()! + counts
             depth[layer.top] = d
             deepest = max(deepest, d)

@@ -11,14 +11,16 @@
 //   convolution, pooling:  a = s,    b = (K − 1)/2 − p     (K = dilation·(kernel − 1) + 1, p = pad before)
 //   transposed conv.:      a = 1/s,  b = (p − (K − 1)/2)/s  (the inverse of the above)
 //   crop at offset o:      a = 1,    b = o
-//   ReLU, dropout, LRN, sum (when its bottoms agree): a = 1, b = 0.
+//   ReLU, dropout, LRN, sum and max (when their bottoms agree): a = 1, b = 0.
+// Each kind states its own step in its definition (`Layers/<Kind>/<Kind>+Definition.swift`;
+// the window formulas are on `WindowGeometry` below); this file composes them.
 // A map from a blob to the image is the composition along the path: x = A·y + B with
 // A ← A·a and B ← B + A·b for each layer met on the way down.
 //
 // A crop of blob `from` to the size of blob `to` keeps from[o + y] for to[y]; both pixels must
 // sit at the same image position: A_from·(o + y) + B_from = A_to·y + B_to, so A_from = A_to and
 //     o = (B_to − B_from) / A_to,
-// which must be a non-negative integer (Caffe asserts the same). Caffe walks to the nearest
+// which must be a non-negative integer (Caffe asserts the same; `Crop+Definition.swift`). Caffe walks to the nearest
 // common ancestor blob; maps here go all the way to the network inputs, which agree with it
 // whenever the paths are consistent, and every input (image, label) is taken to share one grid.
 
@@ -46,6 +48,8 @@ public struct AxisMap: Hashable, Sendable, CustomStringConvertible {
     public func then(scale a: Rational, shift b: Rational) -> AxisMap {
         AxisMap(scale: scale * a, shift: shift + scale * b)
     }
+    /// Composes with one layer's own map `step` (the layer's output → its input).
+    public func then(_ step: AxisMap) -> AxisMap { then(scale: step.scale, shift: step.shift) }
     /// "x = scale·y + shift".
     public var description: String { "x = \(scale)·y + \(shift)" }
 }
@@ -78,27 +82,17 @@ public struct CoordinateMaps: Hashable, Sendable {
     public var cropOffsets: [String: Size2]
 }
 
-extension LayerKind {
-    /// This layer's own map (output → input) along one axis, or `nil` if the layer has none.
-    /// `axis` 0 is height, 1 is width. Crops and sums are handled by the caller.
-    func axisStep(axis: Int) -> (a: Rational, b: Rational)? {
-        func pick(_ s: Size2) -> Int { axis == 0 ? s.height : s.width }
-        func padBefore(_ p: Padding) -> Int { axis == 0 ? p.top : p.left }
-        switch self {
-        case .convolution(let p):
-            let extent = effectiveKernelExtent(kernel: pick(p.kernel), dilation: pick(p.dilation))
-            return (Rational(pick(p.stride)), Rational(extent - 1, 2) - Rational(padBefore(p.padding)))
-        case .maxPooling(let p):
-            return (Rational(pick(p.stride)), Rational(pick(p.kernel) - 1, 2) - Rational(padBefore(p.padding)))
-        case .transposedConvolution(let p):
-            let extent = effectiveKernelExtent(kernel: pick(p.kernel), dilation: pick(p.dilation))
-            let s = Rational(pick(p.stride))
-            return (Rational(1) / s, (Rational(padBefore(p.padding)) - Rational(extent - 1, 2)) / s)
-        case .relu, .dropout, .localResponseNormalization, .softmaxCrossEntropy:
-            return (1, 0)
-        case .crop, .sum, .linear:
-            return nil
-        }
+extension WindowGeometry {
+    /// A convolution's (or pooling's) own map along `axis`: a = s, b = (K − 1)/2 − p.
+    func convolutionStep(_ axis: Axis) -> AxisMap {
+        AxisMap(scale: Rational(stride[axis]), shift: Rational(extent[axis] - 1, 2) - Rational(padding.before(axis)))
+    }
+
+    /// A transposed convolution's own map along `axis`, the inverse of the convolution's:
+    /// a = 1/s, b = (p − (K − 1)/2)/s.
+    func transposedConvolutionStep(_ axis: Axis) -> AxisMap {
+        let s = Rational(stride[axis])
+        return AxisMap(scale: Rational(1) / s, shift: (Rational(padding.before(axis)) - Rational(extent[axis] - 1, 2)) / s)
     }
 }
 
@@ -115,45 +109,10 @@ extension NetworkDescription {
         var result = CoordinateMaps(layerMaps: [:], cropOffsets: [:])
         for layer in layers {
             let bottomMaps = layer.bottoms.map { blobMaps[$0] ?? nil }
-            var map: CoordinateMap?
-            switch layer.kind {
-            case .crop(let p):
-                let offset: Size2
-                if let given = p.offset { offset = given } else { offset = try layer.derivedCropOffset(from: bottomMaps[0], to: bottomMaps[1]) }
-                result.cropOffsets[layer.name] = offset
-                map = bottomMaps[0].map {
-                    CoordinateMap(vertical: $0.vertical.then(scale: 1, shift: Rational(offset.height)),
-                                  horizontal: $0.horizontal.then(scale: 1, shift: Rational(offset.width)))
-                }
-            case .sum:
-                // Defined only when every bottom sits on the same grid.
-                let first = bottomMaps[0]
-                map = bottomMaps.allSatisfy({ $0 != nil && $0 == first }) ? first : nil
-            default:
-                if let m = bottomMaps[0], let v = layer.kind.axisStep(axis: 0), let h = layer.kind.axisStep(axis: 1) {
-                    map = CoordinateMap(vertical: m.vertical.then(scale: v.a, shift: v.b),
-                                        horizontal: m.horizontal.then(scale: h.a, shift: h.b))
-                }
-            }
+            let map = try layer.kind.definition.coordinateMap(layer, bottoms: bottomMaps, cropOffsets: &result.cropOffsets)
             blobMaps[layer.top] = map
             result.layerMaps[layer.name] = map
         }
         return result
-    }
-}
-
-extension LayerDescription {
-    /// Caffe's `coord_map.crop(from, to)`: the offset that puts `from`'s pixels over `to`'s.
-    func derivedCropOffset(from: CoordinateMap?, to: CoordinateMap?) throws(NetworkError) -> Size2 {
-        guard let from else { throw .undefinedCoordinateMap(layer: name, blob: bottoms[0]) }
-        guard let to else { throw .undefinedCoordinateMap(layer: name, blob: bottoms[1]) }
-        func axis(_ f: AxisMap, _ t: AxisMap) throws(NetworkError) -> Int {
-            guard f.scale == t.scale else { throw .cropScaleMismatch(layer: name, from: bottoms[0], to: bottoms[1]) }
-            let offset = (t.shift - f.shift) / t.scale
-            guard let whole = offset.integerValue else { throw .cropOffsetNotAnInteger(layer: name, offset: offset.description) }
-            guard whole >= 0 else { throw .cropOffsetNegative(layer: name, offset: offset.description) }
-            return whole
-        }
-        return Size2(height: try axis(from.vertical, to.vertical), width: try axis(from.horizontal, to.horizontal))
     }
 }

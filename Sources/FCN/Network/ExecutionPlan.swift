@@ -18,6 +18,8 @@ struct ExecutionPlan: Sendable {
         /// Position in the description's layer list.
         let index: Int
         let layer: LayerDescription
+        /// What the layer's kind is and does (`Layers/<Kind>/`), looked up once.
+        let definition: any LayerDefinition
         /// The values read, in bottom order.
         let inputs: [Int]
         /// The value written.
@@ -51,7 +53,7 @@ struct ExecutionPlan: Sendable {
             let output = next
             next += 1
             current[layer.top] = output
-            steps.append(Step(index: index, layer: layer, inputs: inputs, output: output))
+            steps.append(Step(index: index, layer: layer, definition: layer.kind.definition, inputs: inputs, output: output))
         }
         var lastUse = [Int](repeating: -1, count: next)
         var readers = [Int](repeating: 0, count: next)
@@ -61,21 +63,17 @@ struct ExecutionPlan: Sendable {
                 readers[v] += 1
             }
         }
-        self.steps = steps
-        self.inputValues = inputValues
-        self.finalValues = current
-        self.valueCount = next
-        self.lastUse = lastUse
-        self.readers = readers
+        (self.steps, self.inputValues, self.finalValues) = (steps, inputValues, current)
+        (self.valueCount, self.lastUse, self.readers) = (next, lastUse, readers)
     }
 
-    /// Whether step `position` is a convolution whose output is read only by the ReLU that
-    /// immediately follows it, so that the two can run as one (inference only).
-    func convolutionFusesReLU(at position: Int, keeping kept: Set<Int>) -> Bool {
-        guard case .convolution = steps[position].layer.kind, position + 1 < steps.count else { return false }
+    /// Whether step `position` can run a ReLU inside its output loop (a convolution) and its
+    /// output is read only by the ReLU that immediately follows it, so that the two can run as
+    /// one (inference only).
+    func fusesReLU(at position: Int, keeping kept: Set<Int>) -> Bool {
+        guard steps[position].definition.fusesFollowingReLU, position + 1 < steps.count else { return false }
         let out = steps[position].output
         let next = steps[position + 1]
-        guard case .relu = next.layer.kind, next.inputs == [out] else { return false }
-        return readers[out] == 1 && !kept.contains(out)
+        return next.layer.kind == .relu && next.inputs == [out] && readers[out] == 1 && !kept.contains(out)
     }
 }

@@ -4,153 +4,17 @@
 // name, a kind with its parameters, the blobs it reads (`bottoms`) and the blobs it writes
 // (`tops`) — exactly the vocabulary of a Caffe prototxt, so that Berkeley's `voc-fcn*/net.py`
 // files translate line for line. Nothing here computes on tensors: shapes, coordinate maps,
-// receptive fields and parameter counts are all derived from these values (`Network/`), and the
-// executor later maps each kind onto its compute struct in `Layers/`.
+// receptive fields and parameter counts are all derived from these values (`Network/`).
+//
+// What each kind *means* lives in its folder, `Layers/<Kind>/` (its parameters, its description
+// rules, its reference loops, its fast path), behind the `LayerDefinition` protocol; the one
+// switch that maps a case to its definition is `LayerKind.definition` below. Adding a kind is a
+// new folder, a new case and a new line in that switch.
 //
 // Caffe names in brackets: Convolution, Deconvolution, Pooling (MAX), ReLU, Dropout, LRN, Crop,
-// Eltwise (SUM, with coefficients), InnerProduct, SoftmaxWithLoss.
+// Eltwise (SUM, with coefficients; MAX), InnerProduct, SoftmaxWithLoss.
 
 import FCNCore
-
-/// Parameters of a convolution [Caffe `Convolution`], weight `[O, C/G, KH, KW]`, bias `[O]`.
-///
-/// ```swift
-/// let conv1_1 = ConvolutionParameters(outputs: 64, kernel: 3, padding: 100)   // an FCN's first layer
-/// let fc6 = ConvolutionParameters(outputs: 4096, kernel: 7)                  // fc6 after net surgery
-/// ```
-public struct ConvolutionParameters: Hashable, Sendable {
-    /// Number of output channels O (Caffe `num_output`).
-    public var outputs: Int
-    /// KH×KW, the filter size.
-    public var kernel: Size2
-    /// Step between windows (Caffe `stride`).
-    public var stride: Size2
-    /// Zeros added around the input (Caffe `pad`; conv1_1 of an FCN uses 100).
-    public var padding: Padding
-    /// Spacing between filter taps (Caffe `dilation`; 1 for dense filters).
-    public var dilation: Size2
-    /// Channel groups G (Caffe `group`; 2 in AlexNet's conv2, conv4, conv5).
-    public var groups: Int
-    /// Whether the layer has a bias `[O]` (Caffe `bias_term`).
-    public var bias: Bool
-
-    /// Parameters with Caffe's defaults: stride 1, no padding, no dilation, one group, a bias.
-    public init(outputs: Int, kernel: Size2, stride: Size2 = 1, padding: Padding = 0, dilation: Size2 = 1, groups: Int = 1, bias: Bool = true) {
-        self.outputs = outputs; self.kernel = kernel; self.stride = stride; self.padding = padding
-        self.dilation = dilation; self.groups = groups; self.bias = bias
-    }
-}
-
-/// Whether an upsampling kernel is trained or stays the bilinear interpolation it starts as.
-public enum UpsamplingKernel: Hashable, Sendable {
-    /// Bilinear interpolation, frozen (Berkeley's `lr_mult: 0`); not a learnable parameter.
-    case fixedBilinear
-    /// Trained like any filter (the paper, §3.3, initialises these to bilinear too).
-    case learnable
-}
-
-/// Parameters of a transposed convolution [Caffe `Deconvolution`], weight `[C, O/G, KH, KW]`.
-/// FCNs use it for in-network upsampling (paper §3.3) with `bias: false`.
-///
-/// ```swift
-/// // 21 class scores upsampled 2× by a 4×4 kernel, bilinear at first and then trained, as in §4.2
-/// // (``FCN/FCN/description(_:backbone:classes:)`` keeps Berkeley's fixed kernels instead).
-/// let upscore2 = TransposedConvolutionParameters(outputs: 21, kernel: 4, stride: 2, kernelKind: .learnable)
-/// ```
-public struct TransposedConvolutionParameters: Hashable, Sendable {
-    /// Number of output channels O (the number of classes K when upsampling scores).
-    public var outputs: Int
-    /// KH×KW, the filter size (2f for an upsampling by f).
-    public var kernel: Size2
-    /// The upsampling factor f.
-    public var stride: Size2
-    /// Rows and columns cropped from the output border.
-    public var padding: Padding
-    /// Spacing between filter taps.
-    public var dilation: Size2
-    /// Channel groups G.
-    public var groups: Int
-    /// Whether the layer has a bias `[O]` (FCNs: no).
-    public var bias: Bool
-    /// Whether the kernel is fixed bilinear or learned.
-    public var kernelKind: UpsamplingKernel
-
-    /// Parameters with FCN's defaults: no bias, a fixed bilinear kernel.
-    public init(outputs: Int, kernel: Size2, stride: Size2 = 1, padding: Padding = 0, dilation: Size2 = 1, groups: Int = 1,
-                bias: Bool = false, kernelKind: UpsamplingKernel = .fixedBilinear) {
-        self.outputs = outputs; self.kernel = kernel; self.stride = stride; self.padding = padding
-        self.dilation = dilation; self.groups = groups; self.bias = bias; self.kernelKind = kernelKind
-    }
-}
-
-/// Parameters of max pooling [Caffe `Pooling` with `pool: MAX`].
-///
-/// ```swift
-/// let pool1 = PoolingParameters(kernel: 2, stride: 2)   // VGG's pools; sizes rounded up as in Caffe
-/// ```
-public struct PoolingParameters: Hashable, Sendable {
-    /// KH×KW, the window.
-    public var kernel: Size2
-    /// Step between windows.
-    public var stride: Size2
-    /// How far windows may start before the input.
-    public var padding: Padding
-    /// Caffe rounds sizes up; see ``MaxPooling/outputLength(input:kernel:stride:padBefore:padAfter:rounding:)``.
-    public var rounding: Rounding
-
-    /// Max pooling with Caffe's rounding (up) by default.
-    public init(kernel: Size2, stride: Size2, padding: Padding = 0, rounding: Rounding = .ceil) {
-        self.kernel = kernel; self.stride = stride; self.padding = padding; self.rounding = rounding
-    }
-}
-
-/// Parameters of local response normalisation across channels [Caffe `LRN`]:
-/// `y = x / (k + α/size · Σ x²)^β` over `size` neighbouring channels.
-public struct LRNParameters: Hashable, Sendable {
-    /// Channels per normalisation window.
-    public var size: Int
-    /// Scale α.
-    public var alpha: Float
-    /// Exponent β.
-    public var beta: Float
-    /// Additive constant k.
-    public var k: Float
-    /// Caffe's defaults: size 5, α = 1e-4, β = 0.75, k = 1.
-    public init(size: Int = 5, alpha: Float = 1e-4, beta: Float = 0.75, k: Float = 1) {
-        self.size = size; self.alpha = alpha; self.beta = beta; self.k = k
-    }
-}
-
-/// Parameters of a spatial crop [Caffe `Crop`, axis 2]: the first bottom is cut to the height
-/// and width of the second, starting at `offset`.
-public struct CropParameters: Hashable, Sendable {
-    /// The (top, left) corner of the window kept, or `nil`: derive it from the coordinate maps
-    /// of the two bottoms, as Caffe's `coord_map.crop` does when Berkeley's `net.py` is run.
-    public var offset: Size2?
-    /// A crop at `offset`, or one whose offset is derived (`nil`).
-    public init(offset: Size2? = nil) { self.offset = offset }
-}
-
-/// Parameters of a fully connected layer [Caffe `InnerProduct`]: the bottom `[N, C, H, W]` is
-/// flattened to `[N, C·H·W]`; weight `[O, C·H·W]`, bias `[O]`, output `[N, O]`.
-public struct LinearParameters: Hashable, Sendable {
-    /// Number of outputs O.
-    public var outputs: Int
-    /// Whether the layer has a bias `[O]`.
-    public var bias: Bool
-    /// A fully connected layer of `outputs` outputs.
-    public init(outputs: Int, bias: Bool = true) { self.outputs = outputs; self.bias = bias }
-}
-
-/// Parameters of the per-pixel softmax cross-entropy loss [Caffe `SoftmaxWithLoss`].
-public struct SoftmaxLossParameters: Hashable, Sendable {
-    /// Label value that contributes no loss (VOC's 255 border), or `nil`.
-    public var ignoreLabel: Int?
-    /// Divide by the number of counted pixels (`true`) or not (Berkeley: `false`, a sum).
-    public var normalize: Bool
-    /// Defaults: ignore 255, sum over pixels (Berkeley's nets).
-    public init(ignoreLabel: Int? = 255, normalize: Bool = false) { self.ignoreLabel = ignoreLabel; self.normalize = normalize }
-}
 
 /// What a layer computes, with its parameters.
 ///
@@ -181,39 +45,38 @@ public enum LayerKind: Hashable, Sendable {
     /// Bottoms: scores `[N, K, H, W]`, then labels `[N, 1, H, W]`; top: the scalar loss.
     case softmaxCrossEntropy(SoftmaxLossParameters)
 
-    /// The Caffe layer type this kind corresponds to (as written in a prototxt).
-    public var caffeType: String {
+    /// The element-wise maximum of the bottoms (Caffe `Eltwise` MAX): the skip fusion the paper
+    /// tried before settling on the sum (§4.2, footnote).
+    case max
+
+    /// This kind's definition: everything the library knows about it (`Layers/<Kind>/`).
+    ///
+    /// The one place a case meets its definition; every rule about a kind is asked of it.
+    var definition: any LayerDefinition {
         switch self {
-        case .convolution: "Convolution"
-        case .transposedConvolution: "Deconvolution"
-        case .maxPooling: "Pooling"
-        case .relu: "ReLU"
-        case .dropout: "Dropout"
-        case .localResponseNormalization: "LRN"
-        case .crop: "Crop"
-        case .sum(let c): c.count == 1 ? "Scale" : "Eltwise"
-        case .linear: "InnerProduct"
-        case .softmaxCrossEntropy: "SoftmaxWithLoss"
+        case .convolution(let p): p
+        case .transposedConvolution(let p): p
+        case .maxPooling(let p): p
+        case .relu: ReLUParameters()
+        case .dropout(let ratio): DropoutParameters(ratio: ratio)
+        case .localResponseNormalization(let p): p
+        case .crop(let p): p
+        case .sum(let coefficients): SumParameters(coefficients: coefficients)
+        case .max: ElementwiseMaxParameters()
+        case .linear(let p): p
+        case .softmaxCrossEntropy(let p): p
         }
     }
 
-    /// The number of bottoms the kind reads, or `nil` for "one or more" (sum).
-    var bottomCount: Int? {
-        switch self {
-        case .crop, .softmaxCrossEntropy: 2
-        case .sum: nil
-        default: 1
-        }
-    }
+    /// The Caffe layer type this kind corresponds to (as written in a prototxt).
+    public var caffeType: String { definition.caffeType }
+
+    /// The number of bottoms the kind reads, or `nil` for "one or more" (sum, max).
+    var bottomCount: Int? { definition.bottomCount }
 
     /// Whether the top may reuse the bottom's name (Caffe's `in_place=True`): only for layers
     /// that map each value to one value independently, as in Berkeley's nets (ReLU, Dropout).
-    var allowsInPlace: Bool {
-        switch self {
-        case .relu, .dropout: true
-        default: false
-        }
-    }
+    var allowsInPlace: Bool { definition.allowsInPlace }
 }
 
 /// One layer: a unique `name`, a `kind`, the blobs it reads and writes.
@@ -252,4 +115,18 @@ public struct LayerDescription: Hashable, Sendable {
 
     /// The single top every kind here writes.
     public var top: String { tops[0] }
+
+    /// A few words saying what the layer does, for figures and tables: "3×3 conv → 64",
+    /// "×2 up (k 4)", "crop +31", "sum", "× 0.01", "linear → 4096"; otherwise its Caffe type.
+    ///
+    /// - Parameter shapes: the network's shapes, for the offset a crop derived (`nil`: the
+    ///   offset given in the description, if any).
+    public func summary(in shapes: BlobShapes? = nil) -> String {
+        kind.definition.summary(self, cropOffset: shapes?.cropOffsets[name])
+    }
+
+    /// The bottoms whose pixels flow into the top: all of them, except a crop's second (the
+    /// reference only lends its size). Paths through a network (its depth, the figures' arrows)
+    /// follow these.
+    public var pathBottoms: [String] { kind.definition.pathBottoms(self) }
 }

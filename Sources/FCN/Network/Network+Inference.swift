@@ -3,10 +3,11 @@
 // The paper's point (§3, §4.1) is that a fully convolutional net computes a dense output for an
 // input of any size in one pass. This is that pass. For each step in order:
 //   1. gather the step's input values;
-//   2. compute the output with the kernels the caller's `EngineConfiguration` allows (for a
-//      convolution, `Convolution.kernel(for:purpose:)` chooses: Winograd for wide 3×3 layers, a
-//      direct kernel for conv1_1's 3 input channels, im2col + sgemm otherwise), ReLU fused into
-//      the convolution that feeds it;
+//   2. ask the step's layer definition (`Layers/<Kind>/<Kind>+Definition.swift`) for its output,
+//      with the kernels the caller's `EngineConfiguration` allows (for a convolution,
+//      `Convolution.kernel(for:purpose:)` chooses: Winograd for wide 3×3 layers, a direct kernel
+//      for conv1_1's 3 input channels, im2col + sgemm otherwise), ReLU fused into the
+//      convolution that feeds it;
 //   3. drop every value that no later step reads — peak memory is then a few activations, not
 //      the sum of all of them.
 // Shapes are inferred first, so a window that does not fit or a crop that cannot align is a
@@ -39,12 +40,12 @@ extension Network {
     public func forward(_ inputs: [String: Tensor], keeping: Set<String>, configuration: EngineConfiguration = .automatic,
                         stepObserver: ((_ layer: String, _ seconds: Double) -> Void)? = nil) throws -> [String: Tensor] {
         try configuration.apply {
-            try forward(inputs, keeping: keeping, policy: configuration.kernels, stepObserver: stepObserver)
+            try forward(inputs, keeping: keeping, inForce: configuration, stepObserver: stepObserver)
         }
     }
 
     /// The forward pass with the configuration already in force.
-    private func forward(_ inputs: [String: Tensor], keeping: Set<String>, policy: KernelPolicy,
+    private func forward(_ inputs: [String: Tensor], keeping: Set<String>, inForce configuration: EngineConfiguration,
                          stepObserver: ((_ layer: String, _ seconds: Double) -> Void)?) throws -> [String: Tensor] {
         let shapes = try checkedShapes(for: inputs)
         var kept = Set<Int>()
@@ -58,7 +59,7 @@ extension Network {
         var position = 0
         while position < plan.steps.count {
             let step = plan.steps[position]
-            let fuse = plan.convolutionFusesReLU(at: position, keeping: kept)
+            let fuse = plan.fusesReLU(at: position, keeping: kept)
             // Take the inputs out of the table when this is their last reader, so that an
             // in-place ReLU owns its buffer and writes into it without a copy.
             var x: [Tensor] = []
@@ -71,7 +72,7 @@ extension Network {
                 }
             }
             let start = stepObserver == nil ? nil : ContinuousClock.now
-            let y = try run(step, x, fusingReLU: fuse, shapes: shapes, policy: policy, purpose: .inference)
+            let y = try run(step, x, fusingReLU: fuse, shapes: shapes, configuration: configuration, purpose: .inference)
             if let start, let stepObserver {
                 let elapsed = (ContinuousClock.now - start).components
                 stepObserver(step.layer.name, Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
@@ -90,36 +91,19 @@ extension Network {
         return result
     }
 
-    /// One inference step with the fast kernels.
+    /// One step: the step's kind runs its forward pass (`Layers/<Kind>/<Kind>+Definition.swift`)
+    /// with the kernels `configuration` allows for `purpose`.
     func run(_ step: ExecutionPlan.Step, _ x: [Tensor], fusingReLU: Bool, shapes: BlobShapes,
-             policy: KernelPolicy, purpose: ConvolutionPurpose) throws -> Tensor {
-        let layer = step.layer
-        switch layer.kind {
-        case .convolution(let p):
-            let conv = convolution(layer, p)
-            return conv.forward(x[0], fusingReLU: fusingReLU, using: conv.kernel(for: policy, purpose: purpose))
-        case .transposedConvolution(let p):
-            return transposedConvolution(layer, p).forward(x[0])
-        case .maxPooling(let p):
-            return Network.maxPooling(p).forward(x[0])
-        case .relu:
-            var y = x[0]
-            ReLU().forwardInPlace(&y)
-            return y
-        case .dropout:
-            return x[0]                                  // identity at inference
-        case .localResponseNormalization(let p):
-            return Network.localResponseNormalization(p).forward(x[0])
-        case .crop:
-            let offset = shapes.cropOffsets[layer.name]!  // inferShapes resolved every crop
-            return Crop(offset: offset).forward(x[0], size: Network.cropSize(x[1]))
-        case .sum(let coefficients):
-            return Sum(coefficients: coefficients).forward(x)
-        case .linear(let p):
-            return linear(layer, p).forward(x[0])
-        case .softmaxCrossEntropy(let p):
-            let loss = Network.loss(p).forward(scores: x[0], labels: x[1])
-            return Tensor(shape: [1], scalars: [Float(loss)])
-        }
+             configuration: EngineConfiguration, purpose: ConvolutionPurpose) throws -> Tensor {
+        try step.definition.forward(x, context(step, cropOffsets: shapes.cropOffsets, fusingReLU: fusingReLU,
+                                               configuration: configuration, purpose: purpose))
+    }
+
+    /// What a step's forward or backward pass may consult: the layer, the weights, the resolved
+    /// crop offsets, whether a ReLU is fused, and the engine configuration.
+    func context(_ step: ExecutionPlan.Step, cropOffsets: [String: Size2], fusingReLU: Bool = false,
+                 configuration: EngineConfiguration, purpose: ConvolutionPurpose) -> StepContext {
+        StepContext(layer: step.layer, parameters: parameters, cropOffsets: cropOffsets, fusingReLU: fusingReLU,
+                    configuration: configuration, purpose: purpose)
     }
 }

@@ -28,29 +28,22 @@ extension Network {
             : try description.parameterShapes(inputChannels: inputShape[1])
         for p in shapes {
             let layer = String(p.name.dropLast(p.name.hasSuffix(".weight") ? 7 : 5))
-            let kind = try description.layer(named: layer).kind
+            let definition = try description.layer(named: layer).kind.definition
             if p.name.hasSuffix(".bias") || layer.hasPrefix("score") {
                 result[p.name] = Tensor(zeros: p.shape)
-            } else if case .transposedConvolution = kind {
-                result[p.name] = bilinearDiagonalWeight(shape: p.shape)
             } else {
-                let fanIn = p.shape.dropFirst().reduce(1, *)
-                result[p.name] = Tensor(randomNormal: p.shape, standardDeviation: (2 / Float(fanIn)).squareRoot(), using: &rng)
+                result[p.name] = definition.initialWeight(shape: p.shape, using: &rng)   // He, or bilinear for upsampling
             }
         }
         return result
     }
+}
 
-    /// `[C, O, KH, KW]` with the bilinear filter of size KH×KW on the class diagonal (c = o) and
-    /// zeros elsewhere; works for any kernel size, e.g. FCN-AlexNet's 63.
-    static func bilinearDiagonalWeight(shape: [Int]) -> Tensor {
-        let down = bilinearTent(size: shape[2]), across = bilinearTent(size: shape[3])
-        var w = Tensor(zeros: shape)
-        for c in 0..<min(shape[0], shape[1]) {
-            for u in 0..<shape[2] {
-                for v in 0..<shape[3] { w[c, c, u, v] = down[u] * across[v] }
-            }
-        }
-        return w
+extension LayerDefinition {
+    /// He et al.'s Gaussian: standard deviation √(2 / fan-in), fan-in = the product of the
+    /// weight's dimensions after the first.
+    func initialWeight(shape: [Int], using rng: inout SeededRandom) -> Tensor {
+        let fanIn = shape.dropFirst().reduce(1, *)
+        return Tensor(randomNormal: shape, standardDeviation: (2 / Float(fanIn)).squareRoot(), using: &rng)
     }
 }

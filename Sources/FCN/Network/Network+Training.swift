@@ -4,7 +4,8 @@
 // layer by layer in reverse order. A training forward pass therefore keeps every intermediate
 // value (the executor's numbered values, see `ExecutionPlan.swift`) and what the non-smooth
 // layers decided — where each max came from, which units dropout kept — and `backward` walks
-// the steps from last to first:
+// the steps from last to first, asking each step's layer definition (`Layers/<Kind>/`) for its
+// gradients:
 //
 //     ∂L/∂x = Σ over the steps that read x of (that step's backward)(∂L/∂its output)
 //
@@ -16,8 +17,8 @@ import FCNCore
 /// Everything a training forward pass computed, for ``Network/backward(_:outputGradients:configuration:)``.
 public struct ForwardTrace: Sendable {
     var values: [Tensor?]
-    var poolingArgmax: [Int: [Int32]] = [:]
-    var dropoutMasks: [Int: [Bool]] = [:]
+    /// What each non-smooth step decided (pooling and max arg-maxes, dropout masks), by step position.
+    var decisions: [Int: Decisions] = [:]
     let finalValues: [String: Int]
     /// Each crop layer's offset, as shape inference resolved it.
     let cropOffsets: [String: Size2]
@@ -38,29 +39,21 @@ extension Network {
     ///     ``ConvolutionPurpose/training`` (no Winograd; see ``Convolution/kernel(for:purpose:)``).
     public func trainingForward(_ inputs: [String: Tensor], using rng: inout SeededRandom,
                                 configuration: EngineConfiguration = .automatic) throws -> ForwardTrace {
-        try configuration.apply { try trainingForward(inputs, using: &rng, policy: configuration.kernels) }
+        try configuration.apply { try trainingForward(inputs, using: &rng, inForce: configuration) }
     }
 
-    private func trainingForward(_ inputs: [String: Tensor], using rng: inout SeededRandom, policy: KernelPolicy) throws -> ForwardTrace {
+    /// The training forward pass with the configuration already in force.
+    private func trainingForward(_ inputs: [String: Tensor], using rng: inout SeededRandom,
+                                 inForce configuration: EngineConfiguration) throws -> ForwardTrace {
         let shapes = try checkedShapes(for: inputs)
         var trace = ForwardTrace(values: [Tensor?](repeating: nil, count: plan.valueCount), finalValues: plan.finalValues,
                                  cropOffsets: shapes.cropOffsets)
         for (name, v) in plan.inputValues { trace.values[v] = inputs[name] }
         for (position, step) in plan.steps.enumerated() {
             let x = step.inputs.map { trace.values[$0]! }
-            let y: Tensor
-            switch step.layer.kind {
-            case .maxPooling(let p):
-                let r = Network.maxPooling(p).forwardWithArgmax(x[0])
-                trace.poolingArgmax[position] = r.argmax
-                y = r.output
-            case .dropout(let ratio):
-                let r = Dropout(ratio: ratio).forward(x[0], using: &rng)
-                trace.dropoutMasks[position] = r.mask
-                y = r.output
-            default:
-                y = try run(step, x, fusingReLU: false, shapes: shapes, policy: policy, purpose: .training)
-            }
+            let (y, decisions) = try step.definition.trainingForward(
+                x, context(step, cropOffsets: shapes.cropOffsets, configuration: configuration, purpose: .training), using: &rng)
+            trace.decisions[position] = decisions
             trace.values[step.output] = y
         }
         return trace
@@ -77,10 +70,12 @@ extension Network {
     ///   - configuration: threads (the backward kernels do not depend on the policy yet).
     public func backward(_ trace: ForwardTrace, outputGradients: [String: Tensor],
                          configuration: EngineConfiguration = .automatic) -> [String: Tensor] {
-        configuration.apply { backwardPass(trace, outputGradients: outputGradients) }
+        configuration.apply { backwardPass(trace, outputGradients: outputGradients, inForce: configuration) }
     }
 
-    private func backwardPass(_ trace: ForwardTrace, outputGradients: [String: Tensor]) -> [String: Tensor] {
+    /// Backpropagation with the configuration already in force.
+    private func backwardPass(_ trace: ForwardTrace, outputGradients: [String: Tensor],
+                              inForce configuration: EngineConfiguration) -> [String: Tensor] {
         var gradients = [Tensor?](repeating: nil, count: plan.valueCount)
         for (name, g) in outputGradients {
             let v = plan.finalValues[name]!
@@ -96,40 +91,12 @@ extension Network {
             guard let dy = gradients[step.output] else { continue }     // the loss does not depend on it
             gradients[step.output] = nil
             let x = step.inputs.map { trace.values[$0]! }
-            let layer = step.layer
-            switch layer.kind {
-            case .convolution(let p):
-                let g = convolution(layer, p).backward(input: x[0], outputGradient: dy)
-                accumulate(step.inputs[0], g.input)
-                parameterGradients["\(layer.name).weight"] = g.weight
-                if let b = g.bias { parameterGradients["\(layer.name).bias"] = b }
-            case .transposedConvolution(let p):
-                let g = transposedConvolution(layer, p).backward(input: x[0], outputGradient: dy)
-                accumulate(step.inputs[0], g.input)
-                parameterGradients["\(layer.name).weight"] = g.weight
-                if let b = g.bias { parameterGradients["\(layer.name).bias"] = b }
-            case .linear(let p):
-                let g = linear(layer, p).backward(input: x[0], outputGradient: dy)
-                accumulate(step.inputs[0], g.input)
-                parameterGradients["\(layer.name).weight"] = g.weight
-                if let b = g.bias { parameterGradients["\(layer.name).bias"] = b }
-            case .maxPooling(let p):
-                accumulate(step.inputs[0], Network.maxPooling(p).backward(inputShape: x[0].shape, argmax: trace.poolingArgmax[position]!, outputGradient: dy))
-            case .relu:
-                accumulate(step.inputs[0], ReLU().backward(input: x[0], outputGradient: dy))
-            case .dropout(let ratio):
-                accumulate(step.inputs[0], Dropout(ratio: ratio).backward(mask: trace.dropoutMasks[position]!, outputGradient: dy))
-            case .localResponseNormalization(let p):
-                accumulate(step.inputs[0], Network.localResponseNormalization(p).backward(input: x[0], outputGradient: dy))
-            case .crop:
-                // Only the cropped blob receives a gradient; the reference gives just a size.
-                let offset = trace.cropOffsets[layer.name]!
-                accumulate(step.inputs[0], Crop(offset: offset).backward(inputShape: x[0].shape, outputGradient: dy))
-            case .sum(let coefficients):
-                for (v, g) in zip(step.inputs, Sum(coefficients: coefficients).backward(outputGradient: dy)) { accumulate(v, g) }
-            case .softmaxCrossEntropy(let p):
-                accumulate(step.inputs[0], Network.loss(p).backward(scores: x[0], labels: x[1], lossGradient: dy.scalars[0]))
+            let g = step.definition.backward(x, outputGradient: dy, decisions: trace.decisions[position],
+                                             context(step, cropOffsets: trace.cropOffsets, configuration: configuration, purpose: .training))
+            for (v, gradient) in zip(step.inputs, g.inputs) {
+                if let gradient { accumulate(v, gradient) }   // a crop's reference and a loss's labels get none
             }
+            parameterGradients.merge(g.parameters) { $1 }
         }
         return parameterGradients
     }

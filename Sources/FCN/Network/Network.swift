@@ -9,8 +9,8 @@
 //     intermediate and computes the gradient of every parameter by backpropagation (paper §3:
 //     "backpropagation … for learning").
 //
-// Each layer kind maps onto one compute struct of `Layers/` in one place,
-// `Network+Operations.swift`, so the executor itself stays a loop over steps.
+// The executor itself is a loop over steps: each step's layer definition
+// (`Layers/<Kind>/<Kind>+Definition.swift`) builds its compute struct from the weights and runs it.
 
 import FCNCore
 

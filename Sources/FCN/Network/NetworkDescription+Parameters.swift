@@ -7,7 +7,8 @@
 //   convolution            weight [O, C/G, KH, KW], bias [O]
 //   transposed convolution weight [C, O/G, KH, KW], bias [O]   (Caffe's Deconvolution layout)
 //   linear                 weight [O, F],           bias [O]
-// A fixed bilinear upsampling kernel is listed, but marked not learnable.
+// A fixed bilinear upsampling kernel is listed, but marked not learnable. Each kind's shapes
+// are its definition's `parameterShapes` (`Layers/<Kind>/<Kind>+Definition.swift`).
 
 /// One weight tensor of a network.
 public struct ParameterShape: Hashable, Sendable {
@@ -25,24 +26,9 @@ public struct ParameterShape: Hashable, Sendable {
 
 extension LayerDescription {
     /// This layer's weight tensors, given its bottom's channels C (and, for a fully connected
-    /// layer, the flattened feature count F).
+    /// layer, the flattened feature count F) — the kind's rule, in `Layers/<Kind>/`.
     func parameterShapes(inputChannels c: Int, inputFeatures f: Int?) throws(NetworkError) -> [ParameterShape] {
-        switch kind {
-        case .convolution(let p):
-            guard c % p.groups == 0 else { throw .invalidParameter(layer: name, problem: "\(c) input channels do not split into \(p.groups) groups") }
-            return [ParameterShape(name: "\(name).weight", shape: [p.outputs, c / p.groups, p.kernel.height, p.kernel.width], learnable: true)]
-                + (p.bias ? [ParameterShape(name: "\(name).bias", shape: [p.outputs], learnable: true)] : [])
-        case .transposedConvolution(let p):
-            let learnable = p.kernelKind == .learnable
-            return [ParameterShape(name: "\(name).weight", shape: [c, p.outputs / p.groups, p.kernel.height, p.kernel.width], learnable: learnable)]
-                + (p.bias ? [ParameterShape(name: "\(name).bias", shape: [p.outputs], learnable: true)] : [])
-        case .linear(let p):
-            guard let f else { throw .needsSpatialSize(layer: name) }
-            return [ParameterShape(name: "\(name).weight", shape: [p.outputs, f], learnable: true)]
-                + (p.bias ? [ParameterShape(name: "\(name).bias", shape: [p.outputs], learnable: true)] : [])
-        case .maxPooling, .relu, .dropout, .localResponseNormalization, .crop, .sum, .softmaxCrossEntropy:
-            return []
-        }
+        try kind.definition.parameterShapes(name, inputChannels: c, inputFeatures: f)
     }
 }
 
@@ -58,19 +44,13 @@ extension NetworkDescription {
     public func parameterShapes(inputChannels: Int) throws(NetworkError) -> [ParameterShape] {
         try validate()
         // Per blob: channels, and whether it is flat ([N, F]) so that F = channels.
-        var channels: [String: (c: Int, flat: Bool)] = [:]
+        var channels: [String: (channels: Int, flat: Bool)] = [:]
         for input in inputs { channels[input] = (inputChannels, false) }
         var result: [ParameterShape] = []
         for layer in layers {
             let (c, flat) = channels[layer.bottoms[0]]!
             result += try layer.parameterShapes(inputChannels: c, inputFeatures: flat ? c : nil)
-            switch layer.kind {
-            case .convolution(let p): channels[layer.top] = (p.outputs, false)
-            case .transposedConvolution(let p): channels[layer.top] = (p.outputs, false)
-            case .linear(let p): channels[layer.top] = (p.outputs, true)
-            case .softmaxCrossEntropy: channels[layer.top] = (1, true)
-            default: channels[layer.top] = (c, flat)
-            }
+            channels[layer.top] = layer.kind.definition.outputChannels(inputChannels: c, flat: flat)
         }
         return result
     }

@@ -56,10 +56,11 @@ public struct NetworkDescription: Hashable, Sendable {
         for (position, layer) in layers.enumerated() {
             guard !layer.name.isEmpty else { throw .emptyName(network: name, position: position) }
             guard names.insert(layer.name).inserted else { throw .duplicateLayerName(layer.name) }
-            if let count = layer.kind.bottomCount, layer.bottoms.count != count {
+            let bottomCount = layer.kind.bottomCount
+            if let count = bottomCount, layer.bottoms.count != count {
                 throw .wrongBottomCount(layer: layer.name, expected: "\(count)", got: layer.bottoms.count)
             }
-            if layer.kind.bottomCount == nil, layer.bottoms.isEmpty {
+            if bottomCount == nil, layer.bottoms.isEmpty {
                 throw .wrongBottomCount(layer: layer.name, expected: "one or more", got: 0)
             }
             for bottom in layer.bottoms where !blobs.contains(bottom) {
@@ -69,49 +70,7 @@ public struct NetworkDescription: Hashable, Sendable {
             let inPlace = layer.kind.allowsInPlace && layer.top == layer.bottoms[0]
             if blobs.contains(layer.top) && !inPlace { throw .redefinedBlob(layer: layer.name, blob: layer.top) }
             blobs.insert(layer.top)
-            try layer.validateParameters()
-        }
-    }
-}
-
-extension LayerDescription {
-    /// Range checks on the parameters (positive sizes, groups dividing outputs, and so on).
-    func validateParameters() throws(NetworkError) {
-        func require(_ ok: Bool, _ problem: String) throws(NetworkError) {
-            if !ok { throw .invalidParameter(layer: name, problem: problem) }
-        }
-        func positive(_ s: Size2) -> Bool { s.height >= 1 && s.width >= 1 }
-        func nonNegative(_ p: Padding) -> Bool { min(p.top, p.left, p.bottom, p.right) >= 0 }
-        switch kind {
-        case .convolution(let p):
-            try require(p.outputs >= 1, "outputs must be ≥ 1")
-            try require(positive(p.kernel) && positive(p.stride) && positive(p.dilation), "kernel, stride and dilation must be ≥ 1")
-            try require(nonNegative(p.padding), "padding must be ≥ 0")
-            try require(p.groups >= 1 && p.outputs % p.groups == 0, "\(p.outputs) outputs do not split into \(p.groups) groups")
-        case .transposedConvolution(let p):
-            try require(p.outputs >= 1, "outputs must be ≥ 1")
-            try require(positive(p.kernel) && positive(p.stride) && positive(p.dilation), "kernel, stride and dilation must be ≥ 1")
-            try require(nonNegative(p.padding), "padding must be ≥ 0")
-            try require(p.groups >= 1 && p.outputs % p.groups == 0, "\(p.outputs) outputs do not split into \(p.groups) groups")
-        case .maxPooling(let p):
-            try require(positive(p.kernel) && positive(p.stride), "kernel and stride must be ≥ 1")
-            try require(nonNegative(p.padding), "padding must be ≥ 0")
-            // Caffe's rule: a padded window must always cover at least one real pixel.
-            try require(p.padding.top < p.kernel.height && p.padding.bottom < p.kernel.height
-                        && p.padding.left < p.kernel.width && p.padding.right < p.kernel.width,
-                        "padding must be smaller than the pooling window")
-        case .dropout(let ratio):
-            try require(ratio >= 0 && ratio < 1, "dropout ratio \(ratio) is not in [0, 1)")
-        case .localResponseNormalization(let p):
-            try require(p.size >= 1 && p.size % 2 == 1, "LRN size must be odd and ≥ 1")
-        case .crop(let p):
-            if let o = p.offset { try require(o.height >= 0 && o.width >= 0, "crop offset must be ≥ 0") }
-        case .sum(let coefficients):
-            try require(coefficients.count == bottoms.count, "\(coefficients.count) coefficients for \(bottoms.count) bottoms")
-        case .linear(let p):
-            try require(p.outputs >= 1, "outputs must be ≥ 1")
-        case .relu, .softmaxCrossEntropy:
-            break
+            try layer.kind.definition.validate(layer)         // the kind's own range checks (`Layers/<Kind>/`)
         }
     }
 }

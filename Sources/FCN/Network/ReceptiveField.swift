@@ -10,7 +10,8 @@
 //   convolution, pooling (window K, dilation included):  r ← r + (K − 1)·j
 //   transposed convolution (stride s):                   r ← r + ⌊(K − 1)/s⌋·j
 //     (an output pixel receives at most ⌊(K − 1)/s⌋ + 1 neighbouring inputs)
-//   ReLU, dropout, LRN, crop: unchanged;  sum of aligned bottoms: the largest.
+//   ReLU, dropout, LRN, crop: unchanged;  sum or max of aligned bottoms: the largest.
+// Each kind states its growth in its definition (`Layers/<Kind>/<Kind>+Definition.swift`).
 // Padding changes where a field starts, never its size. A fully connected layer sees the whole
 // input, so it has no receptive field in this sense (`nil`).
 
@@ -57,49 +58,29 @@ public struct ReceptiveField: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-extension LayerKind {
-    /// How many bottom pixels, minus one, a top pixel depends on along one axis (its extra extent).
-    func receptiveFieldGrowth(axis: Int) -> Int {
-        func pick(_ s: Size2) -> Int { axis == 0 ? s.height : s.width }
-        switch self {
-        case .convolution(let p): return effectiveKernelExtent(kernel: pick(p.kernel), dilation: pick(p.dilation)) - 1
-        case .maxPooling(let p): return pick(p.kernel) - 1
-        case .transposedConvolution(let p):
-            return (effectiveKernelExtent(kernel: pick(p.kernel), dilation: pick(p.dilation)) - 1) / pick(p.stride)
-        default: return 0
-        }
-    }
-}
-
 extension NetworkDescription {
     /// The receptive field of each layer's top, by layer name (`nil` where undefined).
     public func receptiveFields() throws(NetworkError) -> [String: ReceptiveField?] {
         let maps = try coordinateMaps()
-        var sizes: [String: (v: Rational, h: Rational)?] = [:]          // per blob
+        var sizes: [String: FieldSize?] = [:]                           // per blob
         var blobMaps: [String: CoordinateMap?] = [:]                     // per blob, as the next reader sees it
         for input in inputs { sizes[input] = (1, 1); blobMaps[input] = .identity }
         var result: [String: ReceptiveField?] = [:]
         for layer in layers {
-            let bottomSizes = layer.bottoms.map { sizes[$0] ?? nil }
-            var size: (v: Rational, h: Rational)?
-            if case .sum = layer.kind {
-                if bottomSizes.allSatisfy({ $0 != nil }) {
-                    size = (bottomSizes.map { $0!.v }.max()!, bottomSizes.map { $0!.h }.max()!)
-                }
-            } else if let s = bottomSizes[0], let bottomMap = blobMaps[layer.bottoms[0]] ?? nil {
-                size = (s.v + Rational(layer.kind.receptiveFieldGrowth(axis: 0)) * bottomMap.vertical.scale,
-                        s.h + Rational(layer.kind.receptiveFieldGrowth(axis: 1)) * bottomMap.horizontal.scale)
-            }
+            let bottomMap = blobMaps[layer.bottoms[0]] ?? nil
+            let size = layer.kind.definition.receptiveFieldSize(
+                bottoms: layer.bottoms.map { sizes[$0] ?? nil },
+                firstBottomJump: bottomMap.map { ($0.vertical.scale, $0.horizontal.scale) })
             blobMaps[layer.top] = maps.layerMaps[layer.name] ?? nil
             guard let map = maps.layerMaps[layer.name] ?? nil, let size else {
-                sizes[layer.top] = nil as (v: Rational, h: Rational)?
+                sizes[layer.top] = nil as FieldSize?
                 result[layer.name] = nil as ReceptiveField?
                 continue
             }
             sizes[layer.top] = size
             result[layer.name] = ReceptiveField(
-                vertical: AxisReceptiveField(size: size.v, jump: map.vertical.scale, start: map.vertical.shift),
-                horizontal: AxisReceptiveField(size: size.h, jump: map.horizontal.scale, start: map.horizontal.shift))
+                vertical: AxisReceptiveField(size: size.vertical, jump: map.vertical.scale, start: map.vertical.shift),
+                horizontal: AxisReceptiveField(size: size.horizontal, jump: map.horizontal.scale, start: map.horizontal.shift))
         }
         return result
     }

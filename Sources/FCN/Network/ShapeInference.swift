@@ -2,7 +2,9 @@
 //
 // An FCN accepts an input of any size (§3); this file says what size each blob then has. The
 // Berkeley nets pad conv1_1 by 100, pool with ceil rounding, upsample with transposed
-// convolutions and crop back; the arithmetic below reproduces Caffe's `Reshape` of each layer.
+// convolutions and crop back. Each kind's rule — Caffe's `Reshape` of that layer — is its
+// definition's `outputShape` (`Layers/<Kind>/<Kind>+Definition.swift`); this file walks the
+// layers in order and asks each.
 //
 // Dimension letters: N batch, C channels, H×W spatial size, O output channels, K classes.
 
@@ -46,7 +48,7 @@ extension NetworkDescription {
         var result = BlobShapes(blobs: [:], layerOutputs: [:], cropOffsets: maps.cropOffsets)
         for layer in layers {
             let bottomShapes = layer.bottoms.map { blobs[$0]! }     // validate() guaranteed they exist
-            let top = try layer.outputShape(bottoms: bottomShapes, cropOffset: maps.cropOffsets[layer.name])
+            let top = try layer.kind.definition.outputShape(layer, bottoms: bottomShapes, cropOffset: maps.cropOffsets[layer.name])
             blobs[layer.top] = top
             result.layerOutputs[layer.name] = top
         }
@@ -58,79 +60,5 @@ extension NetworkDescription {
     public func inferShapes(input shape: [Int]) throws(NetworkError) -> BlobShapes {
         guard let first = inputs.first else { throw .noInputs(network: name) }
         return try inferShapes(inputs: [first: shape])
-    }
-}
-
-extension LayerDescription {
-    /// The top's shape given the bottoms' shapes (and, for a crop, its resolved offset).
-    func outputShape(bottoms: [[Int]], cropOffset: Size2?) throws(NetworkError) -> [Int] {
-        let x = bottoms[0]
-        func spatial() throws(NetworkError) -> (n: Int, c: Int, h: Int, w: Int) {
-            guard x.count == 4 else { throw .rankMismatch(layer: name, expected: 4, got: x) }
-            return (x[0], x[1], x[2], x[3])
-        }
-        switch kind {
-        case .convolution(let p):
-            let d = try spatial()
-            guard d.c % p.groups == 0 else {
-                throw .invalidParameter(layer: name, problem: "\(d.c) input channels do not split into \(p.groups) groups")
-            }
-            let h = convolutionOutputLength(input: d.h, kernel: p.kernel.height, stride: p.stride.height,
-                                            padBefore: p.padding.top, padAfter: p.padding.bottom, dilation: p.dilation.height)
-            let w = convolutionOutputLength(input: d.w, kernel: p.kernel.width, stride: p.stride.width,
-                                            padBefore: p.padding.left, padAfter: p.padding.right, dilation: p.dilation.width)
-            guard h >= 1 && w >= 1 else {
-                throw .windowDoesNotFit(layer: name, window: Size2(height: effectiveKernelExtent(kernel: p.kernel.height, dilation: p.dilation.height),
-                                                                   width: effectiveKernelExtent(kernel: p.kernel.width, dilation: p.dilation.width)),
-                                        input: Size2(height: d.h + p.padding.top + p.padding.bottom, width: d.w + p.padding.left + p.padding.right))
-            }
-            return [d.n, p.outputs, h, w]                                   // [N, O, OH, OW]
-        case .transposedConvolution(let p):
-            let d = try spatial()
-            guard d.c % p.groups == 0 else {
-                throw .invalidParameter(layer: name, problem: "\(d.c) input channels do not split into \(p.groups) groups")
-            }
-            let h = transposedConvolutionOutputLength(input: d.h, kernel: p.kernel.height, stride: p.stride.height,
-                                                      padBefore: p.padding.top, padAfter: p.padding.bottom, dilation: p.dilation.height)
-            let w = transposedConvolutionOutputLength(input: d.w, kernel: p.kernel.width, stride: p.stride.width,
-                                                      padBefore: p.padding.left, padAfter: p.padding.right, dilation: p.dilation.width)
-            guard h >= 1 && w >= 1 else {
-                throw .invalidParameter(layer: name, problem: "padding \(p.padding) removes the whole \(d.h)×\(d.w) upsampled output")
-            }
-            return [d.n, p.outputs, h, w]                                   // [N, O, OH, OW]
-        case .maxPooling(let p):
-            let d = try spatial()
-            let h = MaxPooling.outputLength(input: d.h, kernel: p.kernel.height, stride: p.stride.height,
-                                        padBefore: p.padding.top, padAfter: p.padding.bottom, rounding: p.rounding)
-            let w = MaxPooling.outputLength(input: d.w, kernel: p.kernel.width, stride: p.stride.width,
-                                        padBefore: p.padding.left, padAfter: p.padding.right, rounding: p.rounding)
-            guard h >= 1 && w >= 1 else { throw .windowDoesNotFit(layer: name, window: p.kernel, input: Size2(height: d.h, width: d.w)) }
-            return [d.n, d.c, h, w]                                         // [N, C, OH, OW]
-        case .relu, .dropout:
-            return x
-        case .localResponseNormalization:
-            _ = try spatial()
-            return x
-        case .crop:
-            let d = try spatial()
-            let reference = bottoms[1]
-            guard reference.count == 4 else { throw .rankMismatch(layer: name, expected: 4, got: reference) }
-            let offset = cropOffset ?? 0
-            let size = Size2(height: reference[2], width: reference[3])
-            guard offset.height + size.height <= d.h && offset.width + size.width <= d.w else {
-                throw .cropTooLarge(layer: name, offset: offset, size: size, input: Size2(height: d.h, width: d.w))
-            }
-            return [d.n, d.c, size.height, size.width]                      // [N, C, H_ref, W_ref]
-        case .sum:
-            guard bottoms.allSatisfy({ $0 == x }) else { throw .sumShapeMismatch(layer: name, shapes: bottoms) }
-            return x
-        case .linear(let p):
-            return [x[0], p.outputs]                                        // [N, O]; the rest is flattened
-        case .softmaxCrossEntropy:
-            let d = try spatial()
-            let label = bottoms[1]
-            guard label == [d.n, 1, d.h, d.w] else { throw .labelShapeMismatch(layer: name, scores: x, labels: label) }
-            return []                                                       // a scalar
-        }
     }
 }

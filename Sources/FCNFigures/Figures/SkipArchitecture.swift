@@ -66,15 +66,8 @@ public struct SkipArchitecture: Sendable {
                 producer[layer.top] = trunk.last!.name
                 continue
             }
-            let detail: String
-            var reads = layer.bottoms
-            switch layer.kind {
-            case .convolution(let p): detail = "\(p.kernel.height)×\(p.kernel.width) conv → \(p.outputs)"
-            case .transposedConvolution(let p): detail = "×\(p.stride.height) up (k \(p.kernel.height))"
-            case .crop: detail = "crop +\(shapes.cropOffsets[layer.name]?.height ?? 0)"; reads = [layer.bottoms[0]]
-            case .sum(let c): detail = c.count == 1 ? "× \(c[0])" : "sum"
-            default: detail = layer.kind.caffeType
-            }
+            let detail = layer.summary(in: shapes)           // "3×3 conv → 64", "×2 up (k 4)", "crop +5", "sum"
+            let reads = layer.pathBottoms                    // a crop's reference only lends its size
             let inputs = reads.compactMap { producer[$0] }
             let branch = inputs.contains { n in
                 (trunk.contains { $0.name == n } && n != trunk.last!.name) || head.contains { $0.name == n && $0.isSkipBranch }

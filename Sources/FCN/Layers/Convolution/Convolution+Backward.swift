@@ -31,26 +31,6 @@
 import FCNCore
 
 extension Convolution {
-    /// The gradients of a loss with respect to a convolution's input and parameters.
-    ///
-    /// Shapes match what they are the gradient of: `input` is `[N, C, H, W]`, `weight`
-    /// `[O, C/G, KH, KW]`, `bias` `[O]` (or `nil` when the layer has no bias).
-    public struct Gradients: Sendable {
-        /// dL/dx, `[N, C, H, W]`.
-        public var input: Tensor
-        /// dL/dw, `[O, C/G, KH, KW]`, summed over the batch.
-        public var weight: Tensor
-        /// dL/db, `[O]`, summed over the batch and all pixels; `nil` if the layer has no bias.
-        public var bias: Tensor?
-
-        /// Bundles the three gradients.
-        public init(input: Tensor, weight: Tensor, bias: Tensor?) {
-            self.input = input
-            self.weight = weight
-            self.bias = bias
-        }
-    }
-
     /// The reference backward pass: the loops of ``referenceForward(_:)``, run backwards.
     ///
     /// Every (output pixel, tap) pair that the forward pass multiplied is visited once, and
@@ -69,13 +49,12 @@ extension Convolution {
     /// ### See Also
     /// - ``backward(input:outputGradient:)``, the fast path.
     /// - ``TransposedConvolution/referenceForward(_:)``, which computes the same input gradient.
-    public func referenceBackward(input x: Tensor, outputGradient dy: Tensor) -> Gradients {
+    public func referenceBackward(input x: Tensor, outputGradient dy: Tensor) -> LayerGradients {
         let d = x.nchw
-        precondition(d.c == inputChannels, "Convolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("Convolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         let O = outputChannels, KH = kernelSize.height, KW = kernelSize.width
-        precondition(dy.shape == [d.n, O, out.height, out.width],
-                     "Convolution: output gradient must be \([d.n, O, out.height, out.width]), got \(dy.shape)")
+        checkOutputGradient("Convolution", dy, expected: [d.n, O, out.height, out.width])
         let channelsPerGroup = inputChannels / groups      // C/G
         let outputsPerGroup = O / groups                   // O/G
         var dx = Tensor(zeros: x.shape)                    // [N, C, H, W]
@@ -105,6 +84,6 @@ extension Convolution {
                 }
             }
         }
-        return Gradients(input: dx, weight: dw, bias: bias == nil ? nil : db)
+        return LayerGradients(input: dx, weight: dw, bias: bias == nil ? nil : db)
     }
 }

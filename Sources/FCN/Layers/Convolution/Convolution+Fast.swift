@@ -36,6 +36,12 @@ extension Convolution {
         kernelSize == Size2(1) && stride == Size2(1) && padding == Padding(0)
     }
 
+    /// The window geometry of one group's im2col: C/G channels of the input image, the output grid.
+    func columnGeometry(input d: Tensor.NCHW, output out: Size2) -> ColumnGeometry {
+        ColumnGeometry(channels: inputChannels / groups, image: Size2(height: d.h, width: d.w), kernel: kernelSize,
+                       stride: stride, padding: padding, dilation: dilation, output: out)
+    }
+
     /// The fast forward pass (im2col + GEMM), equal to ``referenceForward(_:)`` up to rounding.
     ///
     /// - Parameter x: `[N, C, H, W]`.
@@ -66,14 +72,13 @@ extension Convolution {
     /// to exercise the banded path on small images).
     func forward(_ x: Tensor, fusingReLU: Bool, columnBudget: Int) -> Tensor {
         let d = x.nchw
-        precondition(d.c == inputChannels, "Convolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("Convolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         precondition(out.height >= 1 && out.width >= 1, "Convolution: a \(kernelSize) window does not fit a \(d.h)×\(d.w) input")
         let O = outputChannels, G = groups
         let Cg = inputChannels / G, Og = O / G
         let P = out.height * out.width
-        let geometry = ColumnGeometry(channels: Cg, image: Size2(height: d.h, width: d.w), kernel: kernelSize,
-                                      stride: stride, padding: padding, dilation: dilation, output: out)
+        let geometry = columnGeometry(input: d, output: out)
         let R = geometry.rows
         let pointwise = isPointwise
         // Output rows per im2col band. Besides the column budget, a band's output (O·rows·OW)
@@ -89,30 +94,26 @@ extension Convolution {
         // first would be one more pass over the largest tensor of the network (125 MB for conv1_2).
         var y = [Float](unsafeUninitializedCapacity: d.n * O * P) { $1 = d.n * O * P }   // [N, O, OH, OW]
         let biasValues = bias?.scalars                                           // [O]
-        x.scalars.withUnsafeBufferPointer { xBuffer in
-            weight.scalars.withUnsafeBufferPointer { wBuffer in
-                y.withUnsafeMutableBufferPointer { yBuffer in
-                    guard let xs = xBuffer.baseAddress, let ws = wBuffer.baseAddress, let ys = yBuffer.baseAddress else { return }
-                    for n in 0..<d.n {
-                        for g in 0..<G {
-                            let xg = xs + (n * d.c + g * Cg) * d.h * d.w         // [C/G, H·W]
-                            let wg = ws + g * Og * R                             // [O/G, R]
-                            let yg = ys + (n * O + g * Og) * P                   // [O/G, P]
-                            let bg = biasValues.map { Array($0[(g * Og)..<((g + 1) * Og)]) }
-                            if pointwise {
-                                GEMM.multiply(m: Og, n: P, k: Cg, a: wg, lda: Cg, b: xg, ldb: P, c: yg, ldc: P)
-                                biasReLUEpilogue(yg, channels: Og, stride: P, count: P, bias: bg, relu: fusingReLU)
-                                continue
-                            }
-                            for first in Swift.stride(from: 0, to: out.height, by: band) {
-                                let rows = first..<min(out.height, first + band)
-                                let Q = rows.count * out.width                   // columns in this band
-                                im2col(xg, geometry: geometry, outputRows: rows, into: columns)
-                                GEMM.multiply(m: Og, n: Q, k: R, a: wg, lda: R, b: columns, ldb: Q,
-                                              c: yg + first * out.width, ldc: P)
-                                biasReLUEpilogue(yg + first * out.width, channels: Og, stride: P, count: Q, bias: bg, relu: fusingReLU)
-                            }
-                        }
+        withBuffers(reading: [x.scalars, weight.scalars], writing: &y) { read, ys in
+            let xs = read[0], ws = read[1]
+            for n in 0..<d.n {
+                for g in 0..<G {
+                    let xg = xs + (n * d.c + g * Cg) * d.h * d.w         // [C/G, H·W]
+                    let wg = ws + g * Og * R                             // [O/G, R]
+                    let yg = ys + (n * O + g * Og) * P                   // [O/G, P]
+                    let bg = biasValues.map { Array($0[(g * Og)..<((g + 1) * Og)]) }
+                    if pointwise {
+                        GEMM.multiply(m: Og, n: P, k: Cg, a: wg, lda: Cg, b: xg, ldb: P, c: yg, ldc: P)
+                        biasReLUEpilogue(yg, channels: Og, stride: P, count: P, bias: bg, relu: fusingReLU)
+                        continue
+                    }
+                    for first in Swift.stride(from: 0, to: out.height, by: band) {
+                        let rows = first..<min(out.height, first + band)
+                        let Q = rows.count * out.width                   // columns in this band
+                        im2col(xg, geometry: geometry, outputRows: rows, into: columns)
+                        GEMM.multiply(m: Og, n: Q, k: R, a: wg, lda: R, b: columns, ldb: Q,
+                                      c: yg + first * out.width, ldc: P)
+                        biasReLUEpilogue(yg + first * out.width, channels: Og, stride: P, count: Q, bias: bg, relu: fusingReLU)
                     }
                 }
             }
@@ -126,22 +127,20 @@ extension Convolution {
     ///   - x: the forward input x, `[N, C, H, W]`.
     ///   - dy: dL/dy, `[N, O, OH, OW]`.
     /// - Returns: dL/dx `[N, C, H, W]`, dL/dw `[O, C/G, KH, KW]`, dL/db `[O]` (nil without bias).
-    public func backward(input x: Tensor, outputGradient dy: Tensor) -> Gradients {
+    public func backward(input x: Tensor, outputGradient dy: Tensor) -> LayerGradients {
         backward(input: x, outputGradient: dy, columnBudget: ColumnGeometry.defaultBudget)
     }
 
     /// The backward pass with an explicit column-buffer budget in floats.
-    func backward(input x: Tensor, outputGradient dy: Tensor, columnBudget: Int) -> Gradients {
+    func backward(input x: Tensor, outputGradient dy: Tensor, columnBudget: Int) -> LayerGradients {
         let d = x.nchw
-        precondition(d.c == inputChannels, "Convolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("Convolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         let O = outputChannels, G = groups
-        precondition(dy.shape == [d.n, O, out.height, out.width],
-                     "Convolution: output gradient must be \([d.n, O, out.height, out.width]), got \(dy.shape)")
+        checkOutputGradient("Convolution", dy, expected: [d.n, O, out.height, out.width])
         let Cg = inputChannels / G, Og = O / G
         let P = out.height * out.width
-        let geometry = ColumnGeometry(channels: Cg, image: Size2(height: d.h, width: d.w), kernel: kernelSize,
-                                      stride: stride, padding: padding, dilation: dilation, output: out)
+        let geometry = columnGeometry(input: d, output: out)
         let R = geometry.rows
         let pointwise = isPointwise
         let band = geometry.outputRowsPerChunk(budget: columnBudget)
@@ -150,50 +149,41 @@ extension Convolution {
 
         var dx = [Float](repeating: 0, count: x.count)                           // [N, C, H, W]
         var dw = [Float](repeating: 0, count: weight.count)                      // [O, C/G, KH, KW]
-        x.scalars.withUnsafeBufferPointer { xBuffer in
-            dy.scalars.withUnsafeBufferPointer { dyBuffer in
-                weight.scalars.withUnsafeBufferPointer { wBuffer in
-                    dx.withUnsafeMutableBufferPointer { dxBuffer in
-                        dw.withUnsafeMutableBufferPointer { dwBuffer in
-                            guard let xs = xBuffer.baseAddress, let dys = dyBuffer.baseAddress, let ws = wBuffer.baseAddress,
-                                  let dxs = dxBuffer.baseAddress, let dws = dwBuffer.baseAddress else { return }
-                            for n in 0..<d.n {
-                                for g in 0..<G {
-                                    let xg = xs + (n * d.c + g * Cg) * d.h * d.w     // [C/G, H·W]
-                                    let dxg = dxs + (n * d.c + g * Cg) * d.h * d.w   // [C/G, H·W]
-                                    let dyg = dys + (n * O + g * Og) * P             // [O/G, P]
-                                    let wg = ws + g * Og * R                         // [O/G, R]
-                                    let dwg = dws + g * Og * R                       // [O/G, R]
-                                    if pointwise {
-                                        // dW_g += dY_g · X_gᵀ ;  dX_g = W_gᵀ · dY_g
-                                        GEMM.multiply(transposeB: true, m: Og, n: Cg, k: P, a: dyg, lda: P, b: xg, ldb: P,
-                                                      beta: 1, c: dwg, ldc: Cg)
-                                        GEMM.multiply(transposeA: true, m: Cg, n: P, k: Og, a: wg, lda: Cg, b: dyg, ldb: P,
-                                                      c: dxg, ldc: P)
-                                        continue
-                                    }
-                                    for first in Swift.stride(from: 0, to: out.height, by: band) {
-                                        let rows = first..<min(out.height, first + band)
-                                        let Q = rows.count * out.width
-                                        let dyBand = dyg + first * out.width             // [O/G, Q] with row stride P
-                                        im2col(xg, geometry: geometry, outputRows: rows, into: columns)
-                                        GEMM.multiply(transposeB: true, m: Og, n: R, k: Q, a: dyBand, lda: P, b: columns, ldb: Q,
-                                                      beta: 1, c: dwg, ldc: R)
-                                        // The same buffer now receives W_gᵀ · dY (the columns are no longer needed).
-                                        GEMM.multiply(transposeA: true, m: R, n: Q, k: Og, a: wg, lda: R, b: dyBand, ldb: P,
-                                                      c: columns, ldc: Q)
-                                        col2im(columns, geometry: geometry, outputRows: rows, addingInto: dxg)
-                                    }
-                                }
-                            }
-                        }
+        withBuffers(reading: [x.scalars, dy.scalars, weight.scalars], writing: &dx, &dw) { read, dxs, dws in
+            let xs = read[0], dys = read[1], ws = read[2]
+            for n in 0..<d.n {
+                for g in 0..<G {
+                    let xg = xs + (n * d.c + g * Cg) * d.h * d.w     // [C/G, H·W]
+                    let dxg = dxs + (n * d.c + g * Cg) * d.h * d.w   // [C/G, H·W]
+                    let dyg = dys + (n * O + g * Og) * P             // [O/G, P]
+                    let wg = ws + g * Og * R                         // [O/G, R]
+                    let dwg = dws + g * Og * R                       // [O/G, R]
+                    if pointwise {
+                        // dW_g += dY_g · X_gᵀ ;  dX_g = W_gᵀ · dY_g
+                        GEMM.multiply(transposeB: true, m: Og, n: Cg, k: P, a: dyg, lda: P, b: xg, ldb: P,
+                                      beta: 1, c: dwg, ldc: Cg)
+                        GEMM.multiply(transposeA: true, m: Cg, n: P, k: Og, a: wg, lda: Cg, b: dyg, ldb: P,
+                                      c: dxg, ldc: P)
+                        continue
+                    }
+                    for first in Swift.stride(from: 0, to: out.height, by: band) {
+                        let rows = first..<min(out.height, first + band)
+                        let Q = rows.count * out.width
+                        let dyBand = dyg + first * out.width             // [O/G, Q] with row stride P
+                        im2col(xg, geometry: geometry, outputRows: rows, into: columns)
+                        GEMM.multiply(transposeB: true, m: Og, n: R, k: Q, a: dyBand, lda: P, b: columns, ldb: Q,
+                                      beta: 1, c: dwg, ldc: R)
+                        // The same buffer now receives W_gᵀ · dY (the columns are no longer needed).
+                        GEMM.multiply(transposeA: true, m: R, n: Q, k: Og, a: wg, lda: R, b: dyBand, ldb: P,
+                                      c: columns, ldc: Q)
+                        col2im(columns, geometry: geometry, outputRows: rows, addingInto: dxg)
                     }
                 }
             }
         }
-        return Gradients(input: Tensor(shape: x.shape, scalars: dx),
-                         weight: Tensor(shape: weight.shape, scalars: dw),
-                         bias: bias == nil ? nil : channelSums(dy))
+        return LayerGradients(input: Tensor(shape: x.shape, scalars: dx),
+                              weight: Tensor(shape: weight.shape, scalars: dw),
+                              bias: bias == nil ? nil : channelSums(dy))
     }
 }
 

@@ -61,18 +61,10 @@ public struct Convolution: Sendable {
     ///   - dilation: spacing between kernel taps (default 1; 2 leaves one pixel between taps).
     ///   - groups: number of channel groups (default 1).
     public init(weight: Tensor, bias: Tensor? = nil, stride: Size2 = 1, padding: Padding = 0, dilation: Size2 = 1, groups: Int = 1) {
-        precondition(weight.rank == 4, "Convolution: weight must be [O, C/G, KH, KW], got \(weight.shape)")
-        precondition(groups >= 1 && weight.shape[0] % groups == 0,
-                     "Convolution: \(weight.shape[0]) output channels do not split into \(groups) groups")
-        precondition(stride.height >= 1 && stride.width >= 1 && dilation.height >= 1 && dilation.width >= 1,
-                     "Convolution: stride and dilation must be ≥ 1")
-        if let bias { precondition(bias.shape == [weight.shape[0]], "Convolution: bias must be [\(weight.shape[0])], got \(bias.shape)") }
-        self.weight = weight
-        self.bias = bias
-        self.stride = stride
-        self.padding = padding
-        self.dilation = dilation
-        self.groups = groups
+        checkFilterBank("Convolution", weight: weight, layout: "[O, C/G, KH, KW]", groupedChannels: "output channels",
+                        biasCount: { $0.shape[0] }, bias: bias, stride: stride, dilation: dilation, groups: groups)
+        self.weight = weight; self.bias = bias; self.stride = stride
+        self.padding = padding; self.dilation = dilation; self.groups = groups
     }
 
     /// O, the number of output channels.
@@ -82,12 +74,12 @@ public struct Convolution: Sendable {
     /// KH×KW.
     public var kernelSize: Size2 { Size2(height: weight.shape[2], width: weight.shape[3]) }
 
+    /// How the filters slide: KH×KW, stride, padding and dilation together.
+    public var window: WindowGeometry { WindowGeometry(kernel: kernelSize, stride: stride, padding: padding, dilation: dilation) }
+
     /// The output spatial size for an input of `height × width` (may be ≤ 0 if the window does not fit).
     public func outputSize(height: Int, width: Int) -> Size2 {
-        Size2(height: convolutionOutputLength(input: height, kernel: kernelSize.height, stride: stride.height,
-                                              padBefore: padding.top, padAfter: padding.bottom, dilation: dilation.height),
-              width: convolutionOutputLength(input: width, kernel: kernelSize.width, stride: stride.width,
-                                             padBefore: padding.left, padAfter: padding.right, dilation: dilation.width))
+        window.convolutionOutputSize(input: Size2(height: height, width: width))
     }
 
     /// The reference forward pass: six nested loops, exactly the definition.
@@ -98,7 +90,7 @@ public struct Convolution: Sendable {
     /// where x outside the image is zero (the padding).
     public func referenceForward(_ x: Tensor) -> Tensor {
         let d = x.nchw
-        precondition(d.c == inputChannels, "Convolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("Convolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         precondition(out.height >= 1 && out.width >= 1, "Convolution: a \(kernelSize) window does not fit a \(d.h)×\(d.w) input")
         let O = outputChannels, KH = kernelSize.height, KW = kernelSize.width

@@ -19,15 +19,11 @@ extension Linear {
         let x2 = flattened(x)                                                    // [N, I]
         let N = x2.shape[0], O = outputCount, I = inputCount
         var y = [Float](repeating: 0, count: N * O)                              // [N, O]
-        x2.scalars.withUnsafeBufferPointer { xBuffer in
-            weight.scalars.withUnsafeBufferPointer { wBuffer in
-                y.withUnsafeMutableBufferPointer { yBuffer in
-                    guard let xs = xBuffer.baseAddress, let ws = wBuffer.baseAddress, let ys = yBuffer.baseAddress else { return }
-                    GEMM.multiply(transposeB: true, m: N, n: O, k: I, a: xs, lda: I, b: ws, ldb: I, c: ys, ldc: O)
-                    if let bias = bias?.scalars {
-                        for n in 0..<N { for o in 0..<O { ys[n * O + o] += bias[o] } }
-                    }
-                }
+        withBuffers(reading: [x2.scalars, weight.scalars], writing: &y) { read, ys in
+            let xs = read[0], ws = read[1]
+            GEMM.multiply(transposeB: true, m: N, n: O, k: I, a: xs, lda: I, b: ws, ldb: I, c: ys, ldc: O)
+            if let bias = bias?.scalars {
+                for n in 0..<N { for o in 0..<O { ys[n * O + o] += bias[o] } }
             }
         }
         return Tensor(shape: [N, O], scalars: y)
@@ -39,30 +35,21 @@ extension Linear {
     ///   - x: the forward input x, `[N, …]`.
     ///   - dy: dL/dy, `[N, O]`.
     /// - Returns: dL/dx (shaped like `input`), dL/dw `[O, I]`, dL/db `[O]` (nil without bias).
-    public func backward(input x: Tensor, outputGradient dy: Tensor) -> Gradients {
+    public func backward(input x: Tensor, outputGradient dy: Tensor) -> LayerGradients {
         let x2 = flattened(x)                                                    // [N, I]
         let N = x2.shape[0], O = outputCount, I = inputCount
         precondition(dy.shape == [N, O], "Linear: output gradient must be \([N, O]), got \(dy.shape)")
         var dx = [Float](repeating: 0, count: N * I)                             // [N, I]
         var dw = [Float](repeating: 0, count: O * I)                             // [O, I]
         var db = [Double](repeating: 0, count: O)                                // [O], summed in Double
-        x2.scalars.withUnsafeBufferPointer { xBuffer in
-            dy.scalars.withUnsafeBufferPointer { dyBuffer in
-                weight.scalars.withUnsafeBufferPointer { wBuffer in
-                    dx.withUnsafeMutableBufferPointer { dxBuffer in
-                        dw.withUnsafeMutableBufferPointer { dwBuffer in
-                            guard let xs = xBuffer.baseAddress, let dys = dyBuffer.baseAddress, let ws = wBuffer.baseAddress,
-                                  let dxs = dxBuffer.baseAddress, let dws = dwBuffer.baseAddress else { return }
-                            GEMM.multiply(m: N, n: I, k: O, a: dys, lda: O, b: ws, ldb: I, c: dxs, ldc: I)
-                            GEMM.multiply(transposeA: true, m: O, n: I, k: N, a: dys, lda: O, b: xs, ldb: I, c: dws, ldc: I)
-                            for n in 0..<N { for o in 0..<O { db[o] += Double(dys[n * O + o]) } }
-                        }
-                    }
-                }
-            }
+        withBuffers(reading: [x2.scalars, dy.scalars, weight.scalars], writing: &dx, &dw) { read, dxs, dws in
+            let xs = read[0], dys = read[1], ws = read[2]
+            GEMM.multiply(m: N, n: I, k: O, a: dys, lda: O, b: ws, ldb: I, c: dxs, ldc: I)
+            GEMM.multiply(transposeA: true, m: O, n: I, k: N, a: dys, lda: O, b: xs, ldb: I, c: dws, ldc: I)
+            for n in 0..<N { for o in 0..<O { db[o] += Double(dys[n * O + o]) } }
         }
-        return Gradients(input: Tensor(shape: x.shape, scalars: dx),
-                         weight: Tensor(shape: weight.shape, scalars: dw),
-                         bias: bias == nil ? nil : Tensor(shape: [O], scalars: db.map { Float($0) }))
+        return LayerGradients(input: Tensor(shape: x.shape, scalars: dx),
+                              weight: Tensor(shape: weight.shape, scalars: dw),
+                              bias: bias == nil ? nil : Tensor(shape: [O], scalars: db.map { Float($0) }))
     }
 }

@@ -84,24 +84,6 @@ public struct Linear: Sendable {
 }
 
 extension Linear {
-    /// The gradients of a loss with respect to a fully connected layer's input and parameters:
-    /// `input` with the input's original shape `[N, …]`, `weight` `[O, I]`, `bias` `[O]` (nil without bias).
-    public struct Gradients: Sendable {
-        /// ∂L/∂input, in the input's shape.
-        public var input: Tensor
-        /// ∂L/∂weight `[O, I]`.
-        public var weight: Tensor
-        /// ∂L/∂bias `[O]`, or `nil` without bias.
-        public var bias: Tensor?
-
-        /// Bundles the three gradients.
-        public init(input: Tensor, weight: Tensor, bias: Tensor?) {
-            self.input = input
-            self.weight = weight
-            self.bias = bias
-        }
-    }
-
     /// The reference backward pass: the forward loops, sending each dL/dy[n, o] back to both
     /// factors of every product `w[o, i] · x[n, i]`:
     ///
@@ -116,7 +98,7 @@ extension Linear {
     ///
     /// ### See Also
     /// - ``backward(input:outputGradient:)``, the fast path.
-    public func referenceBackward(input x: Tensor, outputGradient dy: Tensor) -> Gradients {
+    public func referenceBackward(input x: Tensor, outputGradient dy: Tensor) -> LayerGradients {
         let x2 = flattened(x)                              // [N, I]
         let N = x2.shape[0], O = outputCount, I = inputCount
         precondition(dy.shape == [N, O], "Linear: output gradient must be \([N, O]), got \(dy.shape)")
@@ -133,6 +115,6 @@ extension Linear {
                 }
             }
         }
-        return Gradients(input: dx.reshaped(x.shape), weight: dw, bias: bias == nil ? nil : db)
+        return LayerGradients(input: dx.reshaped(x.shape), weight: dw, bias: bias == nil ? nil : db)
     }
 }

@@ -104,10 +104,7 @@ public struct SoftmaxCrossEntropy: Sendable {
             for h in 0..<d.h {
                 for w in 0..<d.w {
                     guard let t = labelClass(labels[n, 0, h, w], classes: d.c) else { continue }
-                    var m = -Double.infinity
-                    for c in 0..<d.c { m = max(m, Double(scores[n, c, h, w])) }
-                    var sum = 0.0
-                    for c in 0..<d.c { sum += exp(Double(scores[n, c, h, w]) - m) }
+                    let (m, sum) = softmaxNormalizer(scores, n, h, w, classes: d.c)
                     let pixelLoss = m + log(sum) - Double(scores[n, t, h, w])
                     total += min(pixelLoss, SoftmaxCrossEntropy.maximumPixelLoss)
                     valid += 1
@@ -115,6 +112,16 @@ public struct SoftmaxCrossEntropy: Sendable {
             }
         }
         return total / normalizer(validPixels: valid, batch: d.n)
+    }
+
+    /// At pixel (n, h, w): the largest score m and Σ_c exp(s_c − m), so that softmax_c =
+    /// exp(s_c − m) / sum never overflows (subtracting m changes no probability).
+    func softmaxNormalizer(_ scores: Tensor, _ n: Int, _ h: Int, _ w: Int, classes: Int) -> (max: Double, sum: Double) {
+        var m = -Double.infinity
+        for c in 0..<classes { m = max(m, Double(scores[n, c, h, w])) }
+        var sum = 0.0
+        for c in 0..<classes { sum += exp(Double(scores[n, c, h, w]) - m) }
+        return (m, sum)
     }
 
     /// The reference backward pass: ∂loss/∂scores = (softmax − onehot(label)) · lossGradient /
@@ -136,10 +143,7 @@ public struct SoftmaxCrossEntropy: Sendable {
             for h in 0..<d.h {
                 for w in 0..<d.w {
                     guard let t = labelClass(labels[n, 0, h, w], classes: d.c) else { continue }
-                    var m = -Double.infinity
-                    for c in 0..<d.c { m = max(m, Double(scores[n, c, h, w])) }
-                    var sum = 0.0
-                    for c in 0..<d.c { sum += exp(Double(scores[n, c, h, w]) - m) }
+                    let (m, sum) = softmaxNormalizer(scores, n, h, w, classes: d.c)
                     for c in 0..<d.c {
                         let probability = exp(Double(scores[n, c, h, w]) - m) / sum
                         dScores[n, c, h, w] = Float((probability - (c == t ? 1 : 0)) * scale)

@@ -49,7 +49,7 @@ extension TransposedConvolution {
     /// The forward pass with an explicit column-buffer budget in floats (for tests).
     func forward(_ x: Tensor, columnBudget: Int) -> Tensor {
         let d = x.nchw
-        precondition(d.c == inputChannels, "TransposedConvolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("TransposedConvolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         precondition(out.height >= 1 && out.width >= 1, "TransposedConvolution: padding \(padding) crops the whole output")
         let O = outputChannels, G = groups
@@ -62,28 +62,24 @@ extension TransposedConvolution {
         defer { columns.deallocate() }
 
         var y = [Float](repeating: 0, count: d.n * O * P)                        // [N, O, OH, OW]
-        x.scalars.withUnsafeBufferPointer { xBuffer in
-            weight.scalars.withUnsafeBufferPointer { wBuffer in
-                y.withUnsafeMutableBufferPointer { yBuffer in
-                    guard let xs = xBuffer.baseAddress, let ws = wBuffer.baseAddress, let ys = yBuffer.baseAddress else { return }
-                    for n in 0..<d.n {
-                        for g in 0..<G {
-                            let xg = xs + (n * d.c + g * Cg) * HW                // [C/G, H·W]
-                            let wg = ws + g * Cg * R                             // [C/G, R]
-                            let yg = ys + (n * O + g * Og) * P                   // [O/G, OH, OW]
-                            for first in Swift.stride(from: 0, to: d.h, by: band) {
-                                let rows = first..<min(d.h, first + band)
-                                let Q = rows.count * d.w
-                                // col[R, Q] = W_gᵀ · X_g(band): one stamp per input pixel of the band.
-                                GEMM.multiply(transposeA: true, m: R, n: Q, k: Cg, a: wg, lda: R, b: xg + first * d.w, ldb: HW,
-                                              c: columns, ldc: Q)
-                                col2im(columns, geometry: geometry, outputRows: rows, addingInto: yg)
-                            }
-                        }
+        withBuffers(reading: [x.scalars, weight.scalars], writing: &y) { read, ys in
+            let xs = read[0], ws = read[1]
+            for n in 0..<d.n {
+                for g in 0..<G {
+                    let xg = xs + (n * d.c + g * Cg) * HW                // [C/G, H·W]
+                    let wg = ws + g * Cg * R                             // [C/G, R]
+                    let yg = ys + (n * O + g * Og) * P                   // [O/G, OH, OW]
+                    for first in Swift.stride(from: 0, to: d.h, by: band) {
+                        let rows = first..<min(d.h, first + band)
+                        let Q = rows.count * d.w
+                        // col[R, Q] = W_gᵀ · X_g(band): one stamp per input pixel of the band.
+                        GEMM.multiply(transposeA: true, m: R, n: Q, k: Cg, a: wg, lda: R, b: xg + first * d.w, ldb: HW,
+                                      c: columns, ldc: Q)
+                        col2im(columns, geometry: geometry, outputRows: rows, addingInto: yg)
                     }
-                    biasReLUEpilogue(ys, batch: d.n, channels: O, planeSize: P, bias: bias?.scalars, relu: false)
                 }
             }
+            biasReLUEpilogue(ys, batch: d.n, channels: O, planeSize: P, bias: bias?.scalars, relu: false)
         }
         return Tensor(shape: [d.n, O, out.height, out.width], scalars: y)
     }
@@ -94,18 +90,17 @@ extension TransposedConvolution {
     ///   - x: the forward input x, `[N, C, H, W]`.
     ///   - dy: dL/dy, `[N, O, OH, OW]`.
     /// - Returns: dL/dx `[N, C, H, W]`, dL/dw `[C, O/G, KH, KW]`, dL/db `[O]` (nil without bias).
-    public func backward(input x: Tensor, outputGradient dy: Tensor) -> Gradients {
+    public func backward(input x: Tensor, outputGradient dy: Tensor) -> LayerGradients {
         backward(input: x, outputGradient: dy, columnBudget: ColumnGeometry.defaultBudget)
     }
 
     /// The backward pass with an explicit column-buffer budget in floats (for tests).
-    func backward(input x: Tensor, outputGradient dy: Tensor, columnBudget: Int) -> Gradients {
+    func backward(input x: Tensor, outputGradient dy: Tensor, columnBudget: Int) -> LayerGradients {
         let d = x.nchw
-        precondition(d.c == inputChannels, "TransposedConvolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("TransposedConvolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         let O = outputChannels, G = groups
-        precondition(dy.shape == [d.n, O, out.height, out.width],
-                     "TransposedConvolution: output gradient must be \([d.n, O, out.height, out.width]), got \(dy.shape)")
+        checkOutputGradient("TransposedConvolution", dy, expected: [d.n, O, out.height, out.width])
         let Cg = inputChannels / G, Og = O / G
         let HW = d.h * d.w, P = out.height * out.width
         let geometry = columnGeometry(inputHeight: d.h, inputWidth: d.w)
@@ -116,40 +111,31 @@ extension TransposedConvolution {
 
         var dx = [Float](repeating: 0, count: x.count)                           // [N, C, H, W]
         var dw = [Float](repeating: 0, count: weight.count)                      // [C, O/G, KH, KW]
-        x.scalars.withUnsafeBufferPointer { xBuffer in
-            dy.scalars.withUnsafeBufferPointer { dyBuffer in
-                weight.scalars.withUnsafeBufferPointer { wBuffer in
-                    dx.withUnsafeMutableBufferPointer { dxBuffer in
-                        dw.withUnsafeMutableBufferPointer { dwBuffer in
-                            guard let xs = xBuffer.baseAddress, let dys = dyBuffer.baseAddress, let ws = wBuffer.baseAddress,
-                                  let dxs = dxBuffer.baseAddress, let dws = dwBuffer.baseAddress else { return }
-                            for n in 0..<d.n {
-                                for g in 0..<G {
-                                    let xg = xs + (n * d.c + g * Cg) * HW        // [C/G, H·W]
-                                    let dxg = dxs + (n * d.c + g * Cg) * HW      // [C/G, H·W]
-                                    let dyg = dys + (n * O + g * Og) * P         // [O/G, OH, OW]
-                                    let wg = ws + g * Cg * R                     // [C/G, R]
-                                    let dwg = dws + g * Cg * R                   // [C/G, R]
-                                    for first in Swift.stride(from: 0, to: d.h, by: band) {
-                                        let rows = first..<min(d.h, first + band)
-                                        let Q = rows.count * d.w
-                                        // col[R, Q]: what each input pixel's stamp landed on, gathered back.
-                                        im2col(dyg, geometry: geometry, outputRows: rows, into: columns)
-                                        // dX_g(band) = W_g · col ;  dW_g += X_g(band) · colᵀ
-                                        GEMM.multiply(m: Cg, n: Q, k: R, a: wg, lda: R, b: columns, ldb: Q,
-                                                      c: dxg + first * d.w, ldc: HW)
-                                        GEMM.multiply(transposeB: true, m: Cg, n: R, k: Q, a: xg + first * d.w, lda: HW,
-                                                      b: columns, ldb: Q, beta: 1, c: dwg, ldc: R)
-                                    }
-                                }
-                            }
-                        }
+        withBuffers(reading: [x.scalars, dy.scalars, weight.scalars], writing: &dx, &dw) { read, dxs, dws in
+            let xs = read[0], dys = read[1], ws = read[2]
+            for n in 0..<d.n {
+                for g in 0..<G {
+                    let xg = xs + (n * d.c + g * Cg) * HW        // [C/G, H·W]
+                    let dxg = dxs + (n * d.c + g * Cg) * HW      // [C/G, H·W]
+                    let dyg = dys + (n * O + g * Og) * P         // [O/G, OH, OW]
+                    let wg = ws + g * Cg * R                     // [C/G, R]
+                    let dwg = dws + g * Cg * R                   // [C/G, R]
+                    for first in Swift.stride(from: 0, to: d.h, by: band) {
+                        let rows = first..<min(d.h, first + band)
+                        let Q = rows.count * d.w
+                        // col[R, Q]: what each input pixel's stamp landed on, gathered back.
+                        im2col(dyg, geometry: geometry, outputRows: rows, into: columns)
+                        // dX_g(band) = W_g · col ;  dW_g += X_g(band) · colᵀ
+                        GEMM.multiply(m: Cg, n: Q, k: R, a: wg, lda: R, b: columns, ldb: Q,
+                                      c: dxg + first * d.w, ldc: HW)
+                        GEMM.multiply(transposeB: true, m: Cg, n: R, k: Q, a: xg + first * d.w, lda: HW,
+                                      b: columns, ldb: Q, beta: 1, c: dwg, ldc: R)
                     }
                 }
             }
         }
-        return Gradients(input: Tensor(shape: x.shape, scalars: dx),
-                         weight: Tensor(shape: weight.shape, scalars: dw),
-                         bias: bias == nil ? nil : channelSums(dy))
+        return LayerGradients(input: Tensor(shape: x.shape, scalars: dx),
+                              weight: Tensor(shape: weight.shape, scalars: dw),
+                              bias: bias == nil ? nil : channelSums(dy))
     }
 }

@@ -71,21 +71,10 @@ public struct TransposedConvolution: Sendable {
     ///   - dilation: spacing between kernel taps (default 1).
     ///   - groups: number of channel groups (default 1).
     public init(weight: Tensor, bias: Tensor? = nil, stride: Size2 = 1, padding: Padding = 0, dilation: Size2 = 1, groups: Int = 1) {
-        precondition(weight.rank == 4, "TransposedConvolution: weight must be [C, O/G, KH, KW], got \(weight.shape)")
-        precondition(groups >= 1 && weight.shape[0] % groups == 0,
-                     "TransposedConvolution: \(weight.shape[0]) input channels do not split into \(groups) groups")
-        precondition(stride.height >= 1 && stride.width >= 1 && dilation.height >= 1 && dilation.width >= 1,
-                     "TransposedConvolution: stride and dilation must be ≥ 1")
-        if let bias {
-            precondition(bias.shape == [weight.shape[1] * groups],
-                         "TransposedConvolution: bias must be [\(weight.shape[1] * groups)], got \(bias.shape)")
-        }
-        self.weight = weight
-        self.bias = bias
-        self.stride = stride
-        self.padding = padding
-        self.dilation = dilation
-        self.groups = groups
+        checkFilterBank("TransposedConvolution", weight: weight, layout: "[C, O/G, KH, KW]", groupedChannels: "input channels",
+                        biasCount: { $0.shape[1] * groups }, bias: bias, stride: stride, dilation: dilation, groups: groups)
+        self.weight = weight; self.bias = bias; self.stride = stride
+        self.padding = padding; self.dilation = dilation; self.groups = groups
     }
 
     /// C, the number of input channels.
@@ -95,12 +84,12 @@ public struct TransposedConvolution: Sendable {
     /// KH×KW.
     public var kernelSize: Size2 { Size2(height: weight.shape[2], width: weight.shape[3]) }
 
+    /// How the filters slide over the *output*: KH×KW, stride, padding and dilation together.
+    public var window: WindowGeometry { WindowGeometry(kernel: kernelSize, stride: stride, padding: padding, dilation: dilation) }
+
     /// The output spatial size for an input of `height × width` (≤ 0 if the padding crops everything).
     public func outputSize(height: Int, width: Int) -> Size2 {
-        Size2(height: transposedConvolutionOutputLength(input: height, kernel: kernelSize.height, stride: stride.height,
-                                                        padBefore: padding.top, padAfter: padding.bottom, dilation: dilation.height),
-              width: transposedConvolutionOutputLength(input: width, kernel: kernelSize.width, stride: stride.width,
-                                                       padBefore: padding.left, padAfter: padding.right, dilation: dilation.width))
+        window.transposedConvolutionOutputSize(input: Size2(height: height, width: width))
     }
 
     /// The reference forward pass, written as the scatter:
@@ -114,7 +103,7 @@ public struct TransposedConvolution: Sendable {
     /// - Returns: `[N, O, OH, OW]`.
     public func referenceForward(_ x: Tensor) -> Tensor {
         let d = x.nchw
-        precondition(d.c == inputChannels, "TransposedConvolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("TransposedConvolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         precondition(out.height >= 1 && out.width >= 1, "TransposedConvolution: padding \(padding) crops the whole output")
         let O = outputChannels, KH = kernelSize.height, KW = kernelSize.width
@@ -153,24 +142,6 @@ public struct TransposedConvolution: Sendable {
 }
 
 extension TransposedConvolution {
-    /// The gradients of a loss with respect to a transposed convolution's input and parameters:
-    /// `input` `[N, C, H, W]`, `weight` `[C, O/G, KH, KW]`, `bias` `[O]` (nil without bias).
-    public struct Gradients: Sendable {
-        /// ∂L/∂input `[N, C, H, W]`.
-        public var input: Tensor
-        /// ∂L/∂weight `[C, O/G, KH, KW]`.
-        public var weight: Tensor
-        /// ∂L/∂bias `[O]`, or `nil` without bias.
-        public var bias: Tensor?
-
-        /// Bundles the three gradients.
-        public init(input: Tensor, weight: Tensor, bias: Tensor?) {
-            self.input = input
-            self.weight = weight
-            self.bias = bias
-        }
-    }
-
     /// The reference backward pass: the scatter loops of ``referenceForward(_:)``, run backwards.
     ///
     /// Each stamp added `x[n, c, h, w] · w[c, og, u, v]` to one output pixel; its gradient g is
@@ -184,13 +155,12 @@ extension TransposedConvolution {
     ///
     /// ### See Also
     /// - ``backward(input:outputGradient:)``, the fast path.
-    public func referenceBackward(input x: Tensor, outputGradient dy: Tensor) -> Gradients {
+    public func referenceBackward(input x: Tensor, outputGradient dy: Tensor) -> LayerGradients {
         let d = x.nchw
-        precondition(d.c == inputChannels, "TransposedConvolution: input has \(d.c) channels, weight expects \(inputChannels)")
+        checkInputChannels("TransposedConvolution", d, expected: inputChannels)
         let out = outputSize(height: d.h, width: d.w)
         let O = outputChannels, KH = kernelSize.height, KW = kernelSize.width
-        precondition(dy.shape == [d.n, O, out.height, out.width],
-                     "TransposedConvolution: output gradient must be \([d.n, O, out.height, out.width]), got \(dy.shape)")
+        checkOutputGradient("TransposedConvolution", dy, expected: [d.n, O, out.height, out.width])
         let channelsPerGroup = inputChannels / groups
         let outputsPerGroup = O / groups
         var dx = Tensor(zeros: x.shape)                    // [N, C, H, W]
@@ -222,6 +192,6 @@ extension TransposedConvolution {
         for n in 0..<d.n { for o in 0..<O { for i in 0..<out.height { for j in 0..<out.width {
             db[o] += dy[n, o, i, j]
         } } } }
-        return Gradients(input: dx, weight: dw, bias: bias == nil ? nil : db)
+        return LayerGradients(input: dx, weight: dw, bias: bias == nil ? nil : db)
     }
 }
