@@ -25,7 +25,8 @@
 //
 // Checkpoints written before the checksum existed are refused, not trusted: they cannot be
 // told from damaged ones, and a checkpoint only saves time — deleting it restarts the stage
-// from its start (its parent's weights, or fresh ones), which gives the same result (training is a function of the seed).
+// from its start (its parent's weights, or fresh ones), which ends in the same weights
+// (training is a function of the seed).
 
 @_spi(Fuzzing) import FCN
 import FCNCore
