@@ -110,7 +110,8 @@ let package = Package(
         // What every chapter of the course shares (printing, figure output, options).
         .target(
             name: "FCNCourse",
-            dependencies: ["FCN", "FCNCore", "FCNTraining", "FCNFigures"],
+            dependencies: ["FCN", "FCNCore", "FCNTraining", "FCNFigures",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],  // ChapterOptions
             path: "Sources/FCNCourse"
         ),
         .executableTarget(
@@ -148,7 +149,8 @@ let package = Package(
     ] + chapters.map { chapter in
         .executableTarget(
             name: chapter.name,
-            dependencies: ["FCN", "FCNCore", "FCNTraining", "FCNFigures", "FCNCourse"],
+            dependencies: ["FCN", "FCNCore", "FCNTraining", "FCNFigures", "FCNCourse",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],  // each chapter is a ParsableCommand
             path: "Tutorials/\(chapter.folder)"
         )
     }

@@ -22,4 +22,13 @@ let package = Package(
                 path: "Sources/\(name)"
             )
         }
+        + [
+            // Checkpoints live in FCNTraining (which links Cairo; nothing here draws).
+            .executableTarget(
+                name: "FuzzCheckpoint",
+                dependencies: ["FuzzHarness", .product(name: "FCN", package: "swift-fcn"),
+                               .product(name: "FCNTraining", package: "swift-fcn")],
+                path: "Sources/FuzzCheckpoint"
+            ),
+        ]
 )

@@ -1,42 +1,51 @@
-// ChapterOptions.swift — the few command-line options every chapter accepts.
+// ChapterOptions.swift — the few command-line options every chapter accepts, and how a
+// chapter's command is run.
+//
+// Every chapter is a swift-argument-parser `ParsableCommand` that takes these options with
+// `@OptionGroup` and adds its own (Chapter07's `--scenes`, Chapter08's `--weights`, …). The parser,
+// not the chapter, then refuses an option it does not know and a value it cannot read, and each
+// option group's `validate()` refuses a value out of range, all before the chapter computes
+// anything: a mistyped option used to be ignored silently and the chapter ran with its defaults.
+import ArgumentParser
 import Foundation
 
 /// Options common to all chapters: where figures go and in which formats.
 ///
+/// ```swift
+/// struct Chapter04Command: ParsableCommand {
+///     @OptionGroup var options: ChapterOptions
+///     func run() throws { var lesson = options.lesson(chapter: 4, title: "…"); try chapter04(&lesson) }
+/// }
+/// runChapter(Chapter04Command.self)
+/// ```
+///
 ///     swift run Chapter04                     figures as PNG in course-output/Chapter04/
 ///     swift run Chapter04 --out /tmp/course --formats png,pdf,svg
 ///     swift run Chapter04 --no-figures
-public struct ChapterOptions {
-    public var outputFolder: URL? = URL(fileURLWithPath: "course-output")
-    public var formats: [String] = ["png"]
-    /// Arguments the common parser did not consume, for a chapter's own options.
-    public var remaining: [String] = []
+public struct ChapterOptions: ParsableArguments {
+    /// The figure formats a chapter can write (what `Figure.write(to:)` knows by extension).
+    public static let knownFormats = ["png", "pdf", "svg"]
 
-    /// Parses `arguments` (without the program name); `--help` prints `usage` and exits.
-    public init(_ arguments: [String] = Array(CommandLine.arguments.dropFirst()), usage: String) {
-        var i = 0
-        while i < arguments.count {
-            let a = arguments[i]
-            switch a {
-            case "--out" where i + 1 < arguments.count:
-                outputFolder = URL(fileURLWithPath: arguments[i + 1]); i += 1
-            case "--formats" where i + 1 < arguments.count:
-                formats = arguments[i + 1].split(separator: ",").map(String.init); i += 1
-            case "--no-figures":
-                outputFolder = nil
-            case "-h", "--help":
-                print(usage + """
+    @Option(name: .customLong("out"), help: ArgumentHelp("Where figures go (one folder per chapter inside).", valueName: "dir"))
+    var out = "course-output"
 
-                Common options:
-                  --out DIR            where figures go (default course-output/)
-                  --formats LIST       png,pdf,svg (default png)
-                  --no-figures         print only
-                """)
-                exit(0)
-            default:
-                remaining.append(a)
-            }
-            i += 1
+    @Option(name: .customLong("formats"), help: ArgumentHelp("Figure formats, comma-separated: png, pdf, svg.", valueName: "list"))
+    var formatList = "png"
+
+    @Flag(name: .customLong("no-figures"), help: "Print only; write no figures.")
+    var noFigures = false
+
+    public init() {}
+
+    /// Where figures go; `nil` with `--no-figures`.
+    public var outputFolder: URL? { noFigures ? nil : URL(fileURLWithPath: out) }
+    /// The figure formats, in the order given.
+    public var formats: [String] { formatList.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+
+    public func validate() throws {
+        guard !out.isEmpty else { throw ValidationError("--out: the folder name is empty") }
+        for format in formats where !Self.knownFormats.contains(format) {
+            throw ValidationError("--formats: unknown format '\(format)'; choose from \(Self.knownFormats.joined(separator: ", "))")
         }
     }
 
@@ -48,12 +57,30 @@ public struct ChapterOptions {
     }
 }
 
-/// Runs a chapter body, turning a thrown error into a one-line message and exit status 1.
-public func runChapter(_ body: () throws -> Void) {
+/// Parses the command line into `command` and runs it.
+///
+/// - A usage mistake (unknown option, unreadable or out-of-range value) prints the parser's
+///   message, which names the option, and exits with status 2, as `fcn` does
+///   (swift-argument-parser's own default is 64).
+/// - `--help` prints the help and exits with 0.
+/// - An error thrown while the chapter runs (a file that cannot be read, say) prints one line
+///   `error: …` and exits with status 1.
+public func runChapter<Command: ParsableCommand>(_ command: Command.Type, arguments: [String]? = nil) -> Never {
     do {
-        try body()
+        var parsed = try command.parseAsRoot(arguments)
+        try parsed.run()    // for `--help`, the parsed command is the parser's help command, which throws
     } catch {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        exit(1)
+        switch command.exitCode(for: error) {
+        case .success:
+            print(command.fullMessage(for: error))
+            exit(0)
+        case .validationFailure:
+            FileHandle.standardError.write(Data((command.fullMessage(for: error) + "\n").utf8))
+            exit(2)
+        default:
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            exit(1)
+        }
     }
+    exit(0)
 }

@@ -5,12 +5,30 @@
 //   tensors   "parameters/<name>"  the network's parameters
 //             "momentum/<name>"    SGD's momentum buffers v (absent until a parameter moved)
 //   metadata  format, stage, step, steps, seed, the hyper-parameters and model sizes (JSON),
-//             and the per-step history of loss and pixel accuracy (JSON) for the curves.
+//             the per-step history of loss and pixel accuracy (JSON) for the curves, and
+//             "checksum": the CRC-32 of everything else (below).
 // There is no random-generator state to save: every random draw of step k comes from a
 // generator seeded by (seed, stage, k) and the data order from (seed, stage, epoch) — see
 // `StageTrainer.stepRandom` — so the step counter *is* the generator state.
+//
+// Trusting a checkpoint (issue #18). A resumed run continues from whatever the file says, so a
+// damaged or hand-edited file would silently train on from wrong weights, or trap (a negative
+// step, a momentum buffer of another size). Reading therefore checks, before anything is used:
+//   - the checksum: CRC-32 (`CRC32.swift`) over the metadata except "checksum" (keys sorted,
+//     each key and value followed by a zero byte), then every tensor in name order (name, zero,
+//     shape as "d0,d1,…", zero, the little-endian float32 values). It does not depend on the
+//     order safetensors lays the file out in, only on what the checkpoint holds;
+//   - that the step is within 0…steps, and the history has one record per step done;
+//   - that every momentum buffer belongs to a parameter and has its shape;
+// and ``Checkpoint/validate(sceneSize:file:)`` checks, once the run knows the checkpoint is for
+// its stage and model, that the parameters are exactly those the stage's net needs, shapes and all.
+//
+// Checkpoints written before the checksum existed are refused, not trusted: they cannot be
+// told from damaged ones, and a checkpoint only saves time — deleting it restarts the stage
+// from its start (its parent's weights, or fresh ones), which ends in the same weights
+// (training is a function of the seed).
 
-import FCN
+@_spi(Fuzzing) import FCN
 import FCNCore
 import Foundation
 
@@ -20,6 +38,9 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case notACheckpoint(file: String, problem: String)
     /// The checkpoint was written for another stage, seed, model or schedule.
     case mismatch(file: String, field: String, found: String, expected: String)
+    /// The file is a checkpoint, but damaged or inconsistent: continuing from it would trap or
+    /// train on from wrong values.
+    case damaged(file: String, problem: String)
 
     /// A sentence naming the file and the problem.
     public var description: String {
@@ -27,6 +48,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case let .notACheckpoint(file, problem): "\(file): not a swift-fcn training checkpoint: \(problem)"
         case let .mismatch(file, field, found, expected):
             "\(file): the checkpoint was made with \(field) \(found), this run uses \(expected); start a new output folder or pass the same settings"
+        case let .damaged(file, problem):
+            "\(file): the checkpoint cannot be resumed: \(problem); delete it to train the stage again from its start"
         }
     }
 }
@@ -61,43 +84,78 @@ public struct Checkpoint: Sendable {
         tensors += momentum.map { ("momentum/\($0.key)", $0.value) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let metadata = [
+        var metadata = [
             "format": Self.format, "stage": stage.rawValue, "step": String(step), "steps": String(steps),
             "seed": String(seed),
             "hyperparameters": String(decoding: try encoder.encode(hyperparameters), as: UTF8.self),
             "model": String(decoding: try encoder.encode(ModelSizes(model)), as: UTF8.self),
             "history": String(decoding: try encoder.encode(history), as: UTF8.self),
         ]
+        metadata[Self.checksumKey] = Self.checksum(metadata: metadata, tensors: tensors)
         try Safetensors.write(tensors, metadata: metadata, to: url)
     }
 
-    /// Reads a checkpoint written by ``write(to:)``.
+    /// Reads a checkpoint written by ``write(to:)`` and checks it (checksum, step, momentum shapes).
+    ///
+    /// - Throws: ``CheckpointError`` or `SafetensorsError`, naming the file and the problem.
     public init(contentsOf url: URL) throws {
-        let file = try SafetensorsFile(contentsOf: url)
+        try self.init(file: SafetensorsFile(contentsOf: url), path: url.path)
+    }
+
+    /// Parses `bytes` (copied) as if they were the checkpoint `name`: the entry point of the fuzzer.
+    ///
+    /// With `requiringChecksum: false` a wrong checksum is computed but not refused, so that a
+    /// fuzzer mutating a valid checkpoint reaches the checks behind it (it cannot fix a CRC).
+    @_spi(Fuzzing) public init(bytes: UnsafeRawBufferPointer, name: String, requiringChecksum: Bool = true) throws {
+        try self.init(file: SafetensorsFile(bytes: bytes, name: name), path: name, requiringChecksum: requiringChecksum)
+    }
+
+    init(file: SafetensorsFile, path: String, requiringChecksum: Bool = true) throws {
+        func damaged(_ problem: String) -> CheckpointError { .damaged(file: path, problem: problem) }
         func field(_ key: String) throws -> String {
-            guard let value = file.metadata[key] else { throw CheckpointError.notACheckpoint(file: url.path, problem: "no '\(key)' in the metadata") }
+            guard let value = file.metadata[key] else { throw CheckpointError.notACheckpoint(file: path, problem: "no '\(key)' in the metadata") }
             return value
         }
         guard try field("format") == Self.format else {
-            throw CheckpointError.notACheckpoint(file: url.path, problem: "format is '\(file.metadata["format"] ?? "")', expected '\(Self.format)'")
+            throw CheckpointError.notACheckpoint(file: path, problem: "format is '\(file.metadata["format"] ?? "")', expected '\(Self.format)'")
         }
+        guard let written = file.metadata[Self.checksumKey] else {
+            throw damaged("it has no checksum (written by a swift-fcn from before checkpoints carried one), so it cannot be told from a damaged file")
+        }
+        var tensors: [(String, Tensor)] = []
+        for name in file.tensorNames { tensors.append((name, try file.tensor(named: name))) }
+        let computed = Self.checksum(metadata: file.metadata, tensors: tensors)
+        guard computed == written || !requiringChecksum else {
+            throw damaged("its checksum is \(computed), the file says \(written): the file changed after it was written")
+        }
+
         guard let stage = TrainingStage(rawValue: try field("stage")), let step = Int(try field("step")),
               let steps = Int(try field("steps")), let seed = UInt64(try field("seed")) else {
-            throw CheckpointError.notACheckpoint(file: url.path, problem: "stage, step, steps or seed is not readable")
+            throw CheckpointError.notACheckpoint(file: path, problem: "stage, step, steps or seed is not readable")
         }
-        let decoder = JSONDecoder()
-        do {
-            hyperparameters = try decoder.decode(StageHyperparameters.self, from: Data(try field("hyperparameters").utf8))
-            model = try decoder.decode(ModelSizes.self, from: Data(try field("model").utf8)).model
-            history = try decoder.decode([TrainingRecord].self, from: Data(try field("history").utf8))
-        } catch let error as CheckpointError { throw error } catch {
-            throw CheckpointError.notACheckpoint(file: url.path, problem: "unreadable JSON in the metadata (\(error))")
+        func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
+            do { return try JSONDecoder().decode(type, from: Data(try field(key).utf8)) } catch let error as CheckpointError { throw error } catch {
+                throw CheckpointError.notACheckpoint(file: path, problem: "the metadata's '\(key)' is not the JSON a checkpoint writes")
+            }
         }
+        hyperparameters = try decode(StageHyperparameters.self, "hyperparameters")
+        model = try decode(ModelSizes.self, "model").model
+        history = try decode([TrainingRecord].self, "history")
         self.stage = stage; self.step = step; self.steps = steps; self.seed = seed
         parameters = [:]; momentum = [:]
-        for name in file.tensorNames {
-            if name.hasPrefix("parameters/") { parameters[String(name.dropFirst(11))] = try file.tensor(named: name) }
-            else if name.hasPrefix("momentum/") { momentum[String(name.dropFirst(9))] = try file.tensor(named: name) }
+        for (name, tensor) in tensors {
+            if name.hasPrefix("parameters/") { parameters[String(name.dropFirst(11))] = tensor }
+            else if name.hasPrefix("momentum/") { momentum[String(name.dropFirst(9))] = tensor }
+            else { throw damaged("tensor '\(name)' is neither 'parameters/…' nor 'momentum/…'") }
+        }
+
+        // What the file must agree with by itself, whatever run resumes it.
+        guard steps >= 0 else { throw damaged("the stage's step count is \(steps)") }
+        guard (0...steps).contains(step) else { throw damaged("step \(step) is outside the stage's 0…\(steps)") }
+        guard history.count == step else { throw damaged("step \(step) but the history has \(history.count) records") }
+        for (name, v) in momentum.sorted(by: { $0.key < $1.key }) {
+            guard let p = parameters[name] else { throw damaged("momentum/\(name) has no parameter '\(name)'") }
+            guard v.shape == p.shape else { throw damaged("momentum/\(name) has shape \(v.shape), its parameter \(p.shape)") }
         }
     }
 
@@ -106,6 +164,46 @@ public struct Checkpoint: Sendable {
                 parameters: [String: Tensor], momentum: [String: Tensor], history: [TrainingRecord]) {
         self.stage = stage; self.step = step; self.steps = steps; self.seed = seed; self.hyperparameters = hyperparameters
         self.model = model; self.parameters = parameters; self.momentum = momentum; self.history = history
+    }
+
+    /// Checks that the parameters are exactly those `stage`'s net needs, with their shapes.
+    /// Call it once the checkpoint is known to be for this run's stage and model (so the net
+    /// described is the run's own); `file` is named in the error.
+    ///
+    /// - Throws: ``CheckpointError/damaged(file:problem:)`` naming the first parameter that is
+    ///   missing, extra or of another shape.
+    public func validate(sceneSize: Int, file: String) throws {
+        let description = try stage.description(model)
+        let needed = try description.parameterShapes(inputShape: StageTrainer.inputShape(stage, model, sceneSize))
+        for p in needed {
+            guard let t = parameters[p.name] else { throw CheckpointError.damaged(file: file, problem: "parameter '\(p.name)' is missing") }
+            guard t.shape == p.shape else {
+                throw CheckpointError.damaged(file: file, problem: "parameter '\(p.name)' has shape \(t.shape), the \(stage.rawValue) net needs \(p.shape)")
+            }
+        }
+        let known = Set(needed.map(\.name))
+        if let extra = parameters.keys.sorted().first(where: { !known.contains($0) }) {
+            throw CheckpointError.damaged(file: file, problem: "parameter '\(extra)' is not one of the \(stage.rawValue) net's")
+        }
+    }
+
+    /// The metadata key of the checksum.
+    static let checksumKey = "checksum"
+
+    /// `"crc32:xxxxxxxx"` over the metadata (all but the checksum) and the tensors, in the
+    /// canonical order described at the top of this file.
+    static func checksum(metadata: [String: String], tensors: [(String, Tensor)]) -> String {
+        var crc = CRC32()
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where key != checksumKey {
+            crc.update(key.utf8); crc.update([0]); crc.update(value.utf8); crc.update([0])
+        }
+        for (name, tensor) in tensors.sorted(by: { $0.0 < $1.0 }) {
+            crc.update(name.utf8); crc.update([0])
+            crc.update(tensor.shape.map(String.init).joined(separator: ",").utf8); crc.update([0])
+            tensor.scalars.withUnsafeBytes { crc.update($0) }    // float32, little-endian on every platform we run on
+        }
+        let hex = String(crc.value, radix: 16)
+        return "crc32:" + String(repeating: "0", count: 8 - hex.count) + hex
     }
 }
 

@@ -106,6 +106,7 @@ public struct TrainingPipeline: Sendable {
         if resume, FileManager.default.fileExists(atPath: checkpointURL(stage).path) {
             let checkpoint = try Checkpoint(contentsOf: checkpointURL(stage))
             try check(checkpoint, stage)
+            try checkpoint.validate(sceneSize: sceneSize, file: checkpointURL(stage).path)
             trainer = try StageTrainer(resuming: checkpoint, sceneSize: sceneSize, datasetSize: datasetSize(stage))
         } else {
             var parent: [String: Tensor]? = nil
