@@ -106,7 +106,7 @@ public struct Checkpoint: Sendable {
     ///
     /// With `requiringChecksum: false` a wrong checksum is computed but not refused, so that a
     /// fuzzer mutating a valid checkpoint reaches the checks behind it (it cannot fix a CRC).
-    @_spi(Fuzzing) public init(bytes: UnsafeRawBufferPointer, name: String, requiringChecksum: Bool = true) throws {
+    @_spi(Fuzzing) public init(bytes: some Collection<UInt8>, name: String, requiringChecksum: Bool = true) throws {
         try self.init(file: SafetensorsFile(bytes: bytes, name: name), path: name, requiringChecksum: requiringChecksum)
     }
 
