@@ -177,6 +177,9 @@ def write_caffemodel(path, weights):
               layer("score_pool3c", "Crop"), layer("fuse_pool3", "Eltwise"), params("upscore8", "Deconvolution"),
               layer("score", "Crop")]
     proto = os.path.join(HERE, "..", "Sources", "FCN", "Formats", "Caffe")
+    # protoc is not installed for every user (scripts/install-system-deps): only this and the
+    # other fixture scripts need it.
+    subprocess.run(["bash", os.path.join(HERE, "install-system-deps"), "protobuf-compiler"], check=True)
     encoded = subprocess.run(["protoc", f"--proto_path={proto}", "--encode=caffe.NetParameter", "caffe_subset.proto"],
                              input="\n".join(lines).encode(), capture_output=True, check=True).stdout
     with open(path, "wb") as f:

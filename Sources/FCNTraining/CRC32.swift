@@ -13,6 +13,9 @@
 // the end, so leading and trailing zero bytes change the sum. Check value: CRC-32 of the ASCII
 // bytes "123456789" is 0xCBF43926.
 
+import FCN
+import FCNCore
+
 /// A running CRC-32 (IEEE, reflected, as zlib's `crc32`).
 ///
 /// ```swift

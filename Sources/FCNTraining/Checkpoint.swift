@@ -28,6 +28,7 @@
 // from its start (its parent's weights, or fresh ones), which ends in the same weights
 // (training is a function of the seed).
 
+import FCN
 @_spi(Fuzzing) import FCN
 import FCNCore
 import Foundation

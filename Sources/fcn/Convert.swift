@@ -34,6 +34,11 @@ struct Convert: ParsableCommand {
     @Option(help: "fc6/fc7 layout: convolution ([4096,512,7,7]) or fully-connected ([4096,25088]).")
     var form: FullyConnectedForm = .convolution
 
+    func validate() throws {
+        if input.isEmpty || output.isEmpty { throw ValidationError("convert takes an input and an output path, neither empty") }
+        if input == output { throw ValidationError("the output \(output) is the input; give another name") }
+    }
+
     func run() throws {
         do {
             let used = try PretrainedWeights.convert(URL(filePath: input), to: URL(filePath: output), overriding: model.overrides, form: form)

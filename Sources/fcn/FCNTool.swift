@@ -20,6 +20,7 @@ struct FCNTool: ParsableCommand {
           fcn segment --weights fcn8s.safetensors --input cat.jpg --labels labels.png
           fcn convert fcn8s-heavy-pascal.caffemodel fcn8s.safetensors
         """,
+        version: SwiftFCN.version,
         subcommands: [Info.self, Segment.self, Convert.self, Train.self, Evaluate.self, FiguresCommand.self]
     )
 
@@ -28,6 +29,10 @@ struct FCNTool: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let error as EmbeddedModelError {
+            // The shipped models are missing (a binary without its bundle): what to do, status 2.
+            FileHandle.standardError.write(Data("fcn: \(error)\n".utf8))
+            exit(withError: ExitCode(2))
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))

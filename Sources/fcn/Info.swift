@@ -31,6 +31,18 @@ struct Info: ParsableCommand {
     @Flag(help: "With a model, print JSON.")
     var json = false
 
+    /// An input side beyond any photograph (VOC's are at most 500) is a typo.
+    static let maximumInputSide = 16_384
+
+    func validate() throws {
+        if !inputSize.isEmpty {
+            if inputSize.count != 2 { throw ValidationError("--input-size takes two numbers, height and width (got \(inputSize.count))") }
+            for side in inputSize where side < 1 || side > Self.maximumInputSide {
+                throw ValidationError("--input-size: each side must be at least 1 and at most \(Self.maximumInputSide) (got \(side))")
+            }
+        }
+    }
+
     func run() throws {
         let o = model.overrides
         if model.weights != nil || o.arch != nil || o.backbone != nil || o.classes != nil {

@@ -17,10 +17,18 @@ struct ModelOverrideOptions: ParsableArguments {
                                valueName: "name"))
     var backbone: String?
 
-    @Option(help: "Number of classes (default: read from the weights, else the network's usual count).")
+    @Option(help: "Number of classes (default: read from the weights, else the network's usual count; at most 10000).")
     var classes: Int?
 
+    /// More classes than any segmentation data set has (ADE20K 150, COCO-Stuff 182, LVIS 1203):
+    /// a typo, and a score map of 10⁶ classes would not fit in memory.
+    static let maximumClasses = 10_000
+
     func validate() throws {
+        if let classes, classes > Self.maximumClasses {
+            throw ValidationError("--classes must be at most \(Self.maximumClasses) (got \(classes))")
+        }
+        if let arch, arch.isEmpty { throw ValidationError("--arch: an empty name") }
         do { _ = try overrides } catch { throw ValidationError("\(error)") }
     }
 
@@ -36,6 +44,10 @@ struct ModelOptions: ParsableArguments {
     var weights: String?
 
     @OptionGroup var overrides: ModelOverrideOptions
+
+    func validate() throws {
+        if let weights, weights.isEmpty { throw ValidationError("--weights: an empty path") }
+    }
 
     /// The weights file loaded with the overrides applied (`nil` without `--weights`).
     func loadWeights() throws -> LoadedModel? {

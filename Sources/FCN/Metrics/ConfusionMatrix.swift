@@ -15,8 +15,11 @@
 // 2. A class that never occurs in the ground truth has t_i = 0: its accuracy is 0/0 and is
 //    left out of the mean (numpy's `nanmean`). Its IU is 0/0 — left out — if it was never
 //    predicted either, but 0 (and counted) if it was predicted somewhere.
-// Ground-truth labels outside 0..<n_cl, such as the "void" label 255 along object boundaries,
-// are ignored: those pixels count nowhere.
+// The "void" label 255 along object boundaries is ignored: those pixels count nowhere. Any
+// other ground-truth label outside 0..<n_cl is a mistake in the data (a VOC folder scored with a
+// net of fewer classes, a label map drawn in the wrong palette): `accumulate(checking:…)`, what
+// the evaluation uses, refuses it naming the file and the pixel, for a silently dropped class
+// would make every number wrong without a sign.
 
 import Foundation
 
@@ -58,6 +61,25 @@ public struct ConfusionMatrix: Sendable, Equatable {
             counts[i * classCount + j] += 1
         }
         precondition(predictions.next() == nil, "ConfusionMatrix: more predictions than ground-truth pixels")
+    }
+
+    /// Adds one image whose ground truth is checked first: every label must be a class
+    /// (`0..<classCount`) or the void label 255 (when 255 is not itself a class).
+    ///
+    /// - Parameters:
+    ///   - groundTruth: the true labels, row-major, `width` per row.
+    ///   - prediction: the predicted labels, as many, each in `0..<classCount`.
+    ///   - width: W, to give the bad pixel's position.
+    ///   - source: the file (or scene) the labels come from, for the message.
+    /// - Throws: ``LabelMapError/labelOutOfRange(file:x:y:label:classCount:)`` for the first bad
+    ///   pixel, before anything is counted.
+    public mutating func accumulate(checking groundTruth: [UInt8], prediction: [UInt8], width: Int, source: String) throws {
+        let void = classCount <= LabelPalette.voidLabel ? UInt8(LabelPalette.voidLabel) : nil
+        if let bad = groundTruth.firstIndex(where: { Int($0) >= classCount && $0 != void }) {
+            throw LabelMapError.labelOutOfRange(file: source, x: bad % max(width, 1), y: bad / max(width, 1),
+                                                label: Int(groundTruth[bad]), classCount: classCount)
+        }
+        accumulate(groundTruth: groundTruth, prediction: prediction)
     }
 
     /// Adds another matrix (e.g. from another thread or shard).

@@ -4,7 +4,10 @@
 // Per pixel and channel: out = (1 − α)·pixel + α·colour, rounded to the nearest byte (halves
 // away from zero), in `Double`. α = 0 gives the photograph, α = 1 the flat label colours. Pixels
 // whose label is the void label (255, "not scored") are left as the photograph by default, so
-// that what the ground truth does not judge stays visible. Layout: interleaved R G B, row-major.
+// that what the ground truth does not judge stays visible. A reader of an overlay also wants the
+// background (class 0, black in VOC's palette) left as the photograph — blended in, it only
+// darkens the picture — so `overlaid(with:palette:alpha:unpainted:)` takes a set of labels to
+// leave; `fcn segment` leaves {0, 255}. Layout: interleaved R G B, row-major.
 
 extension RGBImage {
     /// The image with `labels` painted over it in `palette`'s colours at opacity `alpha`.
@@ -24,11 +27,22 @@ extension RGBImage {
     /// - Returns: an image of the same size.
     public func overlaid(with labels: LabelMap, palette: [LabelColor] = LabelPalette.pascalVOCColors, alpha: Double = 0.5,
                          leaving unpainted: UInt8? = UInt8(LabelPalette.voidLabel)) -> RGBImage {
+        overlaid(with: labels, palette: palette, alpha: alpha, unpainted: Set(unpainted.map { [$0] } ?? []))
+    }
+
+    /// The image with `labels` painted over it at opacity `alpha`, except the pixels whose label
+    /// is in `unpainted` (e.g. `[0, 255]`: background and void stay as the photograph).
+    ///
+    /// ```swift
+    /// let shown = photo.overlaid(with: result.labels, alpha: 0.6, unpainted: [0, 255])
+    /// ```
+    public func overlaid(with labels: LabelMap, palette: [LabelColor] = LabelPalette.pascalVOCColors, alpha: Double = 0.5,
+                         unpainted: Set<UInt8>) -> RGBImage {
         precondition(labels.width == width && labels.height == height,
                      "RGBImage.overlaid: \(labels.width)×\(labels.height) labels over a \(width)×\(height) image")
         precondition((0...1).contains(alpha), "RGBImage.overlaid: alpha \(alpha) outside 0…1")
         var out = self
-        for (p, label) in labels.labels.enumerated() where label != unpainted {
+        for (p, label) in labels.labels.enumerated() where !unpainted.contains(label) {
             let color = palette[Int(label)]
             out.blend(pixel: p, with: (color.red, color.green, color.blue), alpha: alpha)
         }

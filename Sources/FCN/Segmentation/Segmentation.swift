@@ -34,6 +34,8 @@ public enum SegmentationError: Error, Equatable, Sendable, CustomStringConvertib
     case tooManyClasses(classes: Int)
     /// A score map must be `[1, K, H, W]`.
     case notAScoreMap(shape: [Int])
+    /// The net predicted a class beyond the K it was scored with.
+    case classCountMismatch(expected: Int, scene: String)
 
     /// A sentence naming the file and the problem.
     public var description: String {
@@ -44,6 +46,7 @@ public enum SegmentationError: Error, Equatable, Sendable, CustomStringConvertib
         case .tooManyClassesForPNG(let f, let k): "cannot write \(f): \(k) classes do not fit an 8-bit palette PNG (256 at most)"
         case .tooManyClasses(let k): "\(k) classes do not fit 8-bit labels (256 at most)"
         case .notAScoreMap(let s): "scores of shape \(s) are not a score map [1, K, H, W]"
+        case .classCountMismatch(let k, let scene): "\(scene): the net predicts classes beyond the \(k) it is scored with"
         }
     }
 }
@@ -53,11 +56,18 @@ public struct SegmentationOutputs: Sendable {
     /// Where to write the scores `[1, K, H, W]` (`.npy`), the label map (indexed PNG) and the
     /// colour overlay (PNG); `nil` skips that output.
     public var logits: URL?, labels: URL?, overlay: URL?
+    /// The overlay's opacity, 0…1 (checked by the caller: `fcn segment --alpha`).
+    public var overlayAlpha: Double
+    /// Whether the overlay leaves the background (class 0) as the photograph, as well as void.
+    public var overlayLeavesBackground: Bool
     /// Chooses the outputs to write; every one is optional.
-    public init(logits: URL? = nil, labels: URL? = nil, overlay: URL? = nil) {
+    public init(logits: URL? = nil, labels: URL? = nil, overlay: URL? = nil, overlayAlpha: Double = 0.5,
+                overlayLeavesBackground: Bool = false) {
         self.logits = logits; self.labels = labels; self.overlay = overlay
+        self.overlayAlpha = overlayAlpha; self.overlayLeavesBackground = overlayLeavesBackground
     }
-    var all: [URL] { [logits, labels, overlay].compactMap { $0 } }
+    /// The outputs chosen, in the order logits, labels, overlay.
+    public var all: [URL] { [logits, labels, overlay].compactMap { $0 } }
 }
 
 /// What segmenting one image computed, in memory.
@@ -73,14 +83,19 @@ public struct SegmentationResult: Sendable {
 
     /// The labels blended over the image (``RGBImage/overlaid(with:palette:alpha:leaving:)``);
     /// with 256 classes label 255 is a class, so no pixel is left unpainted.
-    public func overlay(palette: [LabelColor] = LabelPalette.pascalVOCColors, alpha: Double = 0.5) -> RGBImage {
-        image.overlaid(with: labels, palette: palette, alpha: alpha,
-                       leaving: scores.classCount > LabelPalette.voidLabel ? nil : UInt8(LabelPalette.voidLabel))
+    /// With `leavingBackground`, class 0 stays as the photograph too (an overlay meant to be read).
+    public func overlay(palette: [LabelColor] = LabelPalette.pascalVOCColors, alpha: Double = 0.5,
+                        leavingBackground: Bool = false) -> RGBImage {
+        var unpainted: Set<UInt8> = scores.classCount > LabelPalette.voidLabel ? [] : [UInt8(LabelPalette.voidLabel)]
+        if leavingBackground { unpainted.insert(0) }
+        return image.overlaid(with: labels, palette: palette, alpha: alpha, unpainted: unpainted)
     }
 }
 
 /// What a file-to-file segmentation (``Segmentation/run(_:input:outputs:repeats:availableBytes:configuration:)``) computed.
 public struct SegmentationRun: Sendable {
+    /// The picture segmented (for `.npy` input: the preprocessing undone).
+    public var image: RGBImage
     /// The net's output, `[1, K, H, W]`.
     public var scores: ScoreMap
     /// The arg-max labels; `nil` beyond 256 classes (then only the scores can be written).
@@ -221,8 +236,10 @@ public enum Segmentation {
             ? SegmentationResult(image: x.image, scores: scores, labels: try scores.labels(), forwardSeconds: seconds) : nil
         if let url = outputs.logits { try NPY.write(scores.tensor, to: url) }
         if let url = outputs.labels, let result { try result.labels.write(to: url) }
-        if let url = outputs.overlay, let result { try result.overlay().write(to: url) }
-        return SegmentationRun(scores: scores, labels: result?.labels, forwardSeconds: seconds)
+        if let url = outputs.overlay, let result {
+            try result.overlay(alpha: outputs.overlayAlpha, leavingBackground: outputs.overlayLeavesBackground).write(to: url)
+        }
+        return SegmentationRun(image: x.image, scores: scores, labels: result?.labels, forwardSeconds: seconds)
     }
 
     /// What is known of one image's pass before it runs, from one shape inference.

@@ -43,6 +43,17 @@ import Testing
         Case(arguments: ["evaluate", "--stage", "classifier"], status: 2, message: "--stage: unknown segmentation stage 'classifier'"),
         Case(arguments: ["evaluate", "--classes", "0", "--arch", "fcn8s"], status: 2, message: "--classes must be at least 1"),
         Case(arguments: ["train", "--stage", "fcn9s", "--tiny"], status: 2, message: "--stage: unknown stage 'fcn9s'"),
+        // Many images: two inputs that would write the same files are refused before any work.
+        Case(arguments: ["segment", "--input", "$DIR", "--input", "$DIR/empty.png", "--out-dir", "$DIR/out"], status: 2,
+             message: "$DIR/empty.png and $DIR/empty.png both have the stem 'empty'"),
+        Case(arguments: ["segment", "--input", "$DIR/garbage.safetensors", "--out-dir", "$DIR/out"], status: 2,
+             message: "no PNG or JPEG image in $DIR/garbage.safetensors"),
+        Case(arguments: ["segment", "--input", "$DIR/empty.png", "--input", "$DIR/empty.png"], status: 2,
+             message: "several inputs need --out-dir"),
+        Case(arguments: ["segment", "--input", "$DIR", "--out-dir", "$DIR/out", "--write", "labels,scores"], status: 2,
+             message: "--write: unknown output 'scores'"),
+        Case(arguments: ["segment", "--input", "$DIR/empty.png", "--overlay", "$DIR/o.png", "--alpha", "1.5"], status: 2,
+             message: "--alpha must be between 0 and 1"),
         Case(program: "Chapter08", arguments: ["--weights", "$DIR/garbage.safetensors", "--no-figures"], status: 1, message: "$DIR/garbage.safetensors"),
     ]
 

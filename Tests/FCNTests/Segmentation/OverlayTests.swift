@@ -32,3 +32,15 @@ import Testing
         #expect(image.overlaid(with: labels, alpha: 1, leaving: nil) == flat)
     }
 }
+
+@Suite struct OverlayBackgroundTests {
+    @Test func backgroundAndVoidCanBeLeftAsThePhoto() {
+        let grey = RGBImage(width: 3, height: 1, pixels: [UInt8](repeating: 200, count: 9))
+        let labels = LabelMap(width: 3, height: 1, labels: [0, 1, 255])
+        let out = grey.overlaid(with: labels, alpha: 0.5, unpainted: [0, 255])
+        #expect(Array(out.pixels[0..<3]) == [200, 200, 200], "background not darkened")
+        #expect(Array(out.pixels[6..<9]) == [200, 200, 200], "void left")
+        #expect(Array(out.pixels[3..<6]) == [164, 100, 100], "class 1 (128,0,0) blended at 0.5")
+        #expect(grey.overlaid(with: labels, alpha: 0.5) == grey.overlaid(with: labels, alpha: 0.5, unpainted: [255]))
+    }
+}
