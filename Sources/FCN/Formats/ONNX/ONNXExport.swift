@@ -76,8 +76,11 @@ public enum ONNXExport {
     /// ONNX model to `url`, atomically (a failed write leaves no partial file).
     ///
     /// - Parameters:
+    ///   - description: the network, inference layers only.
+    ///   - parameters: every weight and bias it reads, by parameter name.
     ///   - inputName: the blob fed from outside; the description's first input by default.
     ///   - metadata: stored as the model's `metadata_props` (the ``ModelSpec`` JSON, class names…).
+    ///   - url: the `.onnx` file to write.
     /// - Throws: ``ONNXExportError`` for a loss layer, a missing parameter or an invalid
     ///   description; ``AtomicFileError`` when the file cannot be written.
     public static func write(_ description: NetworkDescription, parameters: [String: Tensor], inputName: String? = nil,
