@@ -92,7 +92,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Sources/FCN",
-            exclude: ["Formats/Caffe/caffe_subset.proto"],  // the schema; its generated .pb.swift is compiled
+            exclude: ["Formats/Caffe/caffe_subset.proto", "Formats/ONNX/onnx_subset.proto"],  // the schemas; their generated .pb.swift are compiled
             resources: [.copy("Resources/Models")]  // trained VGG-mini weights (EmbeddedModels)
         ),
         // Training: SGD, the stages of Table 2, checkpoints, synthetic scenes (Cairo), VOC export.

@@ -61,6 +61,24 @@ public struct ProgressBar {
         }
     }
 
+    /// Prints `line` on its own line (a validation score, say) and redraws the bar below it on
+    /// a terminal.
+    public mutating func note(_ line: String) {
+        if isTerminal {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line + "\n" + lastLine).utf8))
+        } else {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
+    /// Ends the line of a run that was stopped before its end (Ctrl-C): says "stopped", never
+    /// "done", with the step reached and the elapsed time.
+    public mutating func stop() {
+        let elapsed = Date().timeIntervalSince(start)
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        FileHandle.standardError.write(Data("\(label): stopped after \(Self.clock(elapsed))\n".utf8))
+    }
+
     /// Ends the line and prints the elapsed time.
     public mutating func finish() {
         let elapsed = Date().timeIntervalSince(start)

@@ -9,7 +9,10 @@
 //   <stage>.checkpoint.safetensors  the last checkpoint (parameters, momentum, step, history),
 //                                   written every `checkpointEvery` steps, on a stop request
 //                                   and at the end;
-//   <stage>.history.csv             step, loss, pixel accuracy (the loss curve).
+//   <stage>.history.csv             step, loss, pixel accuracy (the loss curve);
+//   <stage>.validation.csv          with `validateEvery` > 0: the metrics on held-out scenes
+//                                   every that many steps, and <stage>.best.safetensors, the
+//                                   weights of the best mean IU (TrainingPipeline+Validation).
 // All files are written atomically.
 
 import FCN
@@ -73,6 +76,11 @@ public struct TrainingPipeline: Sendable {
     public var checkpointEvery = 200
     /// Show a progress bar on standard error.
     public var showsProgress = true
+    /// Steps between validations of a segmentation stage (0: none, the default). Validation
+    /// never changes the training (`TrainingPipeline+Validation.swift`).
+    public var validateEvery = 0
+    /// Validation scenes scored at each validation.
+    public var validationCount = 20
 
     /// A pipeline writing into `folder`.
     public init(folder: URL, seed: UInt64) { self.folder = folder; self.seed = seed }
@@ -124,10 +132,11 @@ public struct TrainingPipeline: Sendable {
                                               unit: stage == .classifier ? "batch" : "img") : nil
         let firstStep = trainer.step
         var window: [TrainingRecord] = []
+        var validation = try StageValidation(self, stage: stage, resumedAt: trainer.step)
         while trainer.step < trainer.steps {
             if shouldStop() {
                 try trainer.checkpoint.write(to: checkpointURL(stage))
-                bar?.finish()
+                bar?.stop()                                          // "stopped", not "done"
                 return .interrupted(step: trainer.step)
             }
             let record = try trainer.advance()
@@ -139,6 +148,13 @@ public struct TrainingPipeline: Sendable {
             ])
             if trainer.step % checkpointEvery == 0 && trainer.step < trainer.steps {
                 try trainer.checkpoint.write(to: checkpointURL(stage))
+            }
+            if validation?.isDue(step: trainer.step, of: trainer.steps) == true {
+                let (r, improved) = try validation!.validate(trainer, metadata: weightsMetadata(trainer))
+                func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
+                let line = "\(stage.displayName) step \(r.step): validation mean IU \(pct(r.meanIU)), pixel acc. \(pct(r.pixelAccuracy))"
+                    + (improved ? " (best so far → \(bestWeightsURL(stage).lastPathComponent))" : "")
+                if bar != nil { bar!.note(line) } else { FileHandle.standardError.write(Data((line + "\n").utf8)) }
             }
         }
         bar?.finish()

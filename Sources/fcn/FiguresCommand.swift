@@ -1,9 +1,12 @@
 // FiguresCommand.swift — `fcn figures`: draws the catalogued figures as PNG, PDF and SVG.
 //
 // Thin on purpose: the figures and the registry live in `FCNFigures` (FigureCatalog.swift).
+// `--run DIR` draws instead the training curves of a run folder of your own (`fcn train
+// --out DIR`), validation scores included (`runCurvesFigure`, TrainingCurves.swift).
 import ArgumentParser
 import FCN
 import FCNFigures
+import FCNTraining
 import Foundation
 
 struct FiguresCommand: ParsableCommand {
@@ -12,16 +15,22 @@ struct FiguresCommand: ParsableCommand {
         abstract: "Draw the paper's figures from numbers this library computes.",
         discussion: """
         Writes each figure in each format as <out>/<name>.<format>, one line per file written.
+        With --run DIR, draws the loss, accuracy and validation curves of that training run
+        (fcn train --out DIR) as DIR/training-curves.<format> instead (--out to write elsewhere).
 
         Examples:
           fcn figures                      every figure as PNG, PDF and SVG in Figures/
           fcn figures --format png --only convolution-arithmetic
           fcn figures --list               the figure names
+          fcn figures --run runs/watch --format png
         """
     )
 
-    @Option(help: "The folder to write into (created if missing).")
-    var out = "Figures"
+    @Option(help: "The folder to write into (created if missing; default: Figures, or the run folder with --run).")
+    var out: String?
+
+    @Option(name: .customLong("run"), help: ArgumentHelp("A training run folder (fcn train --out): draw its curves.", valueName: "dir"))
+    var runFolder: String?
 
     @Option(help: "Comma-separated formats among png, pdf, svg.")
     var format = "png,pdf,svg"
@@ -44,6 +53,7 @@ struct FiguresCommand: ParsableCommand {
             throw ValidationError("unknown format '\(f)' (use png, pdf, svg)")
         }
         guard scale > 0 && scale <= 16 else { throw ValidationError("--scale must be in (0, 16], got \(scale)") }
+        if runFolder != nil && !only.isEmpty { throw ValidationError("--run draws the run's curves; it cannot be combined with --only") }
     }
 
     var formats: [String] {
@@ -55,7 +65,23 @@ struct FiguresCommand: ParsableCommand {
             FigureCatalog.names.forEach { print($0) }
             return
         }
-        let folder = URL(fileURLWithPath: out, isDirectory: true)
+        if let run = runFolder {
+            let records: TrainingRun
+            do { records = try TrainingRun(folder: URL(fileURLWithPath: run, isDirectory: true)) } catch {
+                FileHandle.standardError.write(Data("fcn figures: --run: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            let folder = URL(fileURLWithPath: out ?? run, isDirectory: true)
+            try AtomicFile.createFolder(folder)
+            let figure = runCurvesFigure(records)
+            for ext in formats {
+                let url = folder.appendingPathComponent("training-curves.\(ext)")
+                try figure.write(to: url, scale: scale)
+                print(url.path)
+            }
+            return
+        }
+        let folder = URL(fileURLWithPath: out ?? "Figures", isDirectory: true)
         try AtomicFile.createFolder(folder)
         // A figure that needs trained models which are not shipped is reported and skipped;
         // the others are still drawn, and the command fails at the end.

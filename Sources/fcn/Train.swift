@@ -16,11 +16,16 @@ struct Train: ParsableCommand {
         run the same command with --resume to continue to bit-identical results.
         Each weights file records its network (VGG-mini sizes, head, classes) in its metadata, so
         `fcn segment --weights runs/seed1/fcn8s.safetensors …` runs it without other options.
+        --validate-every N scores each segmentation stage on --val-count held-out scenes every N
+        steps (<stage>.validation.csv) and keeps the best mean IU as <stage>.best.safetensors;
+        it does not change the training. `fcn figures --run DIR` draws the curves.
 
         Examples:
           fcn train --stage all --out runs/seed1 --seed 1
           fcn train --stage fcn16s --out runs/seed1 --resume
           fcn train --stage all --tiny --out runs/tiny --images-per-stage 20
+          fcn train --stage all --tiny --out runs/watch --images-per-stage 20 \\
+              --validate-every 10 --val-count 5
         """
     )
 
@@ -46,8 +51,11 @@ struct Train: ParsableCommand {
     @Option(help: "Steps between checkpoints.")
     var checkpointEvery = 200
 
-    @Option(help: "Validation scenes scored after --stage all (the Table 2 run).")
+    @Option(help: "Validation scenes scored after --stage all (the Table 2 run), and at each --validate-every.")
     var valCount = 200
+
+    @Option(help: "Steps between validations of each segmentation stage (0: none).")
+    var validateEvery = 0
 
     @Option(help: "Base learning rate for the chosen stage(s) (default: per stage, see StageHyperparameters).")
     var learningRate: Float?
@@ -83,6 +91,9 @@ struct Train: ParsableCommand {
         if stage != "all" && TrainingStage(rawValue: stage) == nil {
             throw ValidationError("--stage: unknown stage '\(stage)'; choose one of \(TrainingStage.allCases.map(\.rawValue).joined(separator: ", ")), all")
         }
+        guard validateEvery >= 0 else { throw ValidationError("--validate-every must be 0 (none) or a number of steps, got \(validateEvery)") }
+        guard valCount >= 0 else { throw ValidationError("--val-count must not be negative, got \(valCount)") }
+        if validateEvery > 0 && valCount == 0 { throw ValidationError("--validate-every needs --val-count of at least 1") }
         guard seed < SyntheticData.validationSeed - 1_000_003 else { throw ValidationError("--seed must be below \(SyntheticData.validationSeed - 1_000_003)") }
     }
 
@@ -100,6 +111,8 @@ struct Train: ParsableCommand {
         var pipeline = TrainingPipeline(folder: URL(filePath: runFolder.out ?? "runs/seed\(seed)"), seed: seed)
         if tiny { pipeline.model = .tiny; pipeline.sceneSize = 16; pipeline.trainingScenes = 50; pipeline.classificationExamples = 200 }
         pipeline.checkpointEvery = max(1, checkpointEvery)
+        pipeline.validateEvery = validateEvery
+        pipeline.validationCount = valCount
         if let sceneSize { pipeline.sceneSize = sceneSize }
         if let datasetSize { pipeline.trainingScenes = datasetSize; pipeline.classificationExamples = 10 * datasetSize }
         if let imagesPerStage { pipeline.steps.merge(try Self.parseSteps(imagesPerStage)) { $1 } }
