@@ -94,6 +94,10 @@ struct _ONNXGraphBuilder {
             try crop(layer)
         case .sum(let coefficients):
             try sum(layer, coefficients: coefficients)
+        case .max:
+            var inputs: [String] = []                                                   // ONNX Max is n-ary, element-wise
+            for bottom in layer.bottoms { inputs.append(try value(of: bottom, layer: layer.name)) }
+            emit("Max", layer: layer, inputs: inputs)
         case .linear(let p):
             let flat = fresh(layer.name + "/flatten")
             nodes.append(node("Flatten", name: flat, inputs: [try value(of: layer.bottoms[0], layer: layer.name)], outputs: [flat], attributes: [.int("axis", 1)]))
