@@ -55,22 +55,11 @@ struct _ONNXGraphBuilder {
             let w = try parameter(layer.name + ".weight")
             if bottom == input && inputChannels == nil, let t = parameters[layer.name + ".weight"], t.rank == 4 { inputChannels = t.shape[1] * p.groups }
             let inputs = [bottom, w] + (p.bias ? [try parameter(layer.name + ".bias")] : [])
-            emit("Conv", layer: layer, inputs: inputs, attributes: [
-                .ints("kernel_shape", [p.kernel.height, p.kernel.width]),
-                .ints("strides", [p.stride.height, p.stride.width]),
-                .ints("pads", [p.padding.top, p.padding.left, p.padding.bottom, p.padding.right]),
-                .ints("dilations", [p.dilation.height, p.dilation.width]),
-                .int("group", p.groups),
-            ])
+            emit("Conv", layer: layer, inputs: inputs, attributes: windowAttributes(p, groups: p.groups))
         case .transposedConvolution(let p):
             let inputs = [try value(of: layer.bottoms[0], layer: layer.name), try parameter(layer.name + ".weight")] + (p.bias ? [try parameter(layer.name + ".bias")] : [])
-            emit("ConvTranspose", layer: layer, inputs: inputs, attributes: [
-                .ints("kernel_shape", [p.kernel.height, p.kernel.width]),
-                .ints("strides", [p.stride.height, p.stride.width]),
-                .ints("pads", [p.padding.top, p.padding.left, p.padding.bottom, p.padding.right]),
-                .ints("dilations", [p.dilation.height, p.dilation.width]),
-                .int("group", p.groups),
-            ])
+            // ONNX's ConvTranspose `pads` crop the output, exactly Caffe's Deconvolution padding.
+            emit("ConvTranspose", layer: layer, inputs: inputs, attributes: windowAttributes(p, groups: p.groups))
         case .maxPooling(let p):
             let padded = p.padding != Padding(0)
             if padded && p.rounding == .ceil {
@@ -106,6 +95,15 @@ struct _ONNXGraphBuilder {
         case .softmaxCrossEntropy:
             throw .unsupportedLayer(file: file, layer: layer.name, reason: "a loss layer (SoftmaxWithLoss) has no place in an inference graph; export the network without it")
         }
+    }
+
+    /// Conv's and ConvTranspose's window attributes (the same names and layouts in ONNX).
+    private func windowAttributes(_ p: some WindowedLayerParameters, groups: Int) -> [Attribute] {
+        [.ints("kernel_shape", [p.kernel.height, p.kernel.width]),
+         .ints("strides", [p.stride.height, p.stride.width]),
+         .ints("pads", [p.padding.top, p.padding.left, p.padding.bottom, p.padding.right]),
+         .ints("dilations", [p.dilation.height, p.dilation.width]),
+         .int("group", groups)]
     }
 
     /// The output value; an Identity node when the output would otherwise be the graph input
