@@ -95,6 +95,41 @@ struct Train: ParsableCommand {
         guard valCount >= 0 else { throw ValidationError("--val-count must not be negative, got \(valCount)") }
         if validateEvery > 0 && valCount == 0 { throw ValidationError("--validate-every needs --val-count of at least 1") }
         guard seed < SyntheticData.validationSeed - 1_000_003 else { throw ValidationError("--seed must be below \(SyntheticData.validationSeed - 1_000_003)") }
+        // Counts and sizes: each bounded, so a typo is a message naming the option, not a trap or a
+        // run that silently does something else.
+        func require(_ ok: Bool, _ message: @autoclosure () -> String) throws { if !ok { throw ValidationError(message()) } }
+        if let steps { try require((0...Self.maximumSteps).contains(steps), "--steps must be between 0 and \(Self.maximumSteps) (got \(steps))") }
+        if let imagesPerStage {
+            for (s, n) in try Self.parseSteps(imagesPerStage) {
+                try require(n <= Self.maximumSteps, "--images-per-stage: \(s.rawValue)=\(n) is more than \(Self.maximumSteps) steps")
+            }
+        }
+        try require(checkpointEvery >= 1, "--checkpoint-every must be at least 1 (got \(checkpointEvery))")
+        if let learningRate { try require(learningRate.isFinite && learningRate > 0, "--learning-rate must be a positive number (got \(learningRate))") }
+        if let momentum { try require(momentum.isFinite && momentum >= 0 && momentum < 1, "--momentum must be in [0, 1) (got \(momentum))") }
+        if let batchSize { try require((1...1024).contains(batchSize), "--batch-size must be between 1 and 1024 (got \(batchSize))") }
+        if let widths { _ = try Self.parseBlocks(widths, option: "--widths", range: 1...4096) }
+        if let depths { _ = try Self.parseBlocks(depths, option: "--depths", range: 1...16) }
+        if let sceneSize { try require((16...4096).contains(sceneSize), "--scene-size must be between 16 and 4096 (got \(sceneSize))") }
+        if let classifierInput { try require((16...1024).contains(classifierInput), "--classifier-input must be between 16 and 1024 (got \(classifierInput))") }
+        if let datasetSize { try require((1...10_000_000).contains(datasetSize), "--dataset-size must be between 1 and 10000000 (got \(datasetSize))") }
+    }
+
+    /// The most steps one stage may be given (about a week of training here: a typo, not a plan).
+    static let maximumSteps = 10_000_000
+
+    /// A VGG-mini list option: five whole numbers in `range`, comma-separated (`8,16,32,64,64`).
+    static func parseBlocks(_ text: String, option: String, range: ClosedRange<Int>) throws -> [Int] {
+        let items = text.split(separator: ",", omittingEmptySubsequences: false)
+        var values: [Int] = []
+        for item in items {
+            guard let n = Int(item.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
+                throw ValidationError("\(option): '\(item)' is not a whole number from \(range.lowerBound) to \(range.upperBound) (in '\(text)')")
+            }
+            values.append(n)
+        }
+        guard values.count == 5 else { throw ValidationError("\(option) needs one value per block of VGG-mini, five in all (got \(values.count) in '\(text)')") }
+        return values
     }
 
     func run() throws {
@@ -110,7 +145,7 @@ struct Train: ParsableCommand {
         AllocatorTuning.keepFreedMemoryForReuse()
         var pipeline = TrainingPipeline(folder: URL(filePath: runFolder.out ?? "runs/seed\(seed)"), seed: seed)
         if tiny { pipeline.model = .tiny; pipeline.sceneSize = 16; pipeline.trainingScenes = 50; pipeline.classificationExamples = 200 }
-        pipeline.checkpointEvery = max(1, checkpointEvery)
+        pipeline.checkpointEvery = checkpointEvery                                           // ≥ 1, checked in validate()
         pipeline.validateEvery = validateEvery
         pipeline.validationCount = valCount
         if let sceneSize { pipeline.sceneSize = sceneSize }
@@ -124,9 +159,8 @@ struct Train: ParsableCommand {
             if let batchSize { h.batchSize = batchSize }
             pipeline.hyperparameters[s] = h
         }
-        func list(_ text: String?) -> [Int]? { text.map { $0.split(separator: ",").compactMap { Int($0) } } }
-        if let w = list(widths) { pipeline.model.widths = w }
-        if let d = list(depths) { pipeline.model.convolutionsPerBlock = d }
+        if let widths { pipeline.model.widths = try Self.parseBlocks(widths, option: "--widths", range: 1...4096) }
+        if let depths { pipeline.model.convolutionsPerBlock = try Self.parseBlocks(depths, option: "--depths", range: 1...16) }
         if let r = dropout {
             guard r >= 0 && r < 1 else { throw ValidationError("--dropout \(r) is not in [0, 1)") }
             pipeline.model.dropout = r
@@ -155,7 +189,10 @@ struct Train: ParsableCommand {
 
     /// "1000" → every stage 1000; "classifier=1500,fcn32s=800" → those stages.
     static func parseSteps(_ text: String) throws -> [TrainingStage: Int] {
-        if let n = Int(text) { return Dictionary(uniqueKeysWithValues: TrainingStage.allCases.map { ($0, n) }) }
+        if let n = Int(text) {
+            guard n >= 0 else { throw ValidationError("--images-per-stage must not be negative (got \(n))") }
+            return Dictionary(uniqueKeysWithValues: TrainingStage.allCases.map { ($0, n) })
+        }
         var result: [TrainingStage: Int] = [:]
         for item in text.split(separator: ",") {
             let parts = item.split(separator: "=")
