@@ -140,7 +140,7 @@ public struct Checkpoint: Sendable {
             }
         }
         hyperparameters = try decode(StageHyperparameters.self, "hyperparameters")
-        model = try decode(ModelSizes.self, "model").model
+        model = try decode(ModelSizes.self, "model").model(file: path)
         history = try decode([TrainingRecord].self, "history")
         self.stage = stage; self.step = step; self.steps = steps; self.seed = seed
         parameters = [:]; momentum = [:]
@@ -227,8 +227,22 @@ struct ModelSizes: Codable {
         widths = m.widths; convolutionsPerBlock = m.convolutionsPerBlock; fullyConnected = m.fullyConnected
         classifierInputSize = m.classifierInputSize; exampleSize = m.exampleSize; dropout = m.dropout
     }
-    var model: VGGMini {
-        VGGMini(widths: widths, convolutionsPerBlock: convolutionsPerBlock, fullyConnected: fullyConnected,
-                classifierInputSize: classifierInputSize, exampleSize: exampleSize, dropout: dropout ?? 0.5)
+    /// The model these sizes describe, after checking them: they come from a file, and
+    /// `VGGMini`'s initialiser traps on sizes no writer produces (found by `FuzzCheckpoint`: a
+    /// checkpoint whose widths list had four entries).
+    func model(file: String) throws(CheckpointError) -> VGGMini {
+        func damaged(_ problem: String) -> CheckpointError { .damaged(file: file, problem: "the metadata's 'model' \(problem)") }
+        guard widths.count == 5, convolutionsPerBlock.count == 5 else {
+            throw damaged("needs five blocks (got \(widths.count) widths and \(convolutionsPerBlock.count) depths)")
+        }
+        guard widths.allSatisfy({ (1...4096).contains($0) }), convolutionsPerBlock.allSatisfy({ (1...16).contains($0) }),
+              (1...65536).contains(fullyConnected), (1...4096).contains(classifierInputSize),
+              (1...classifierInputSize).contains(exampleSize) else {
+            throw damaged("has sizes out of range (widths \(widths), depths \(convolutionsPerBlock), fc \(fullyConnected), classifier input \(classifierInputSize), example \(exampleSize))")
+        }
+        let ratio = dropout ?? 0.5
+        guard ratio.isFinite, ratio >= 0, ratio < 1 else { throw damaged("has dropout \(ratio), not in [0, 1)") }
+        return VGGMini(widths: widths, convolutionsPerBlock: convolutionsPerBlock, fullyConnected: fullyConnected,
+                       classifierInputSize: classifierInputSize, exampleSize: exampleSize, dropout: ratio)
     }
 }
