@@ -193,7 +193,7 @@ public enum Segmentation {
     public static func segment(preprocessed input: Input, with network: Network, repeats: Int = 0,
                                availableBytes: Int? = nil,
                                configuration: EngineConfiguration = .automatic) throws -> SegmentationResult {
-        if availableBytes != nil { _ = try Plan(network, input: input.tensor, availableBytes: availableBytes) }
+        if availableBytes != nil { _ = try Plan(network, inputShape: input.tensor.shape, availableBytes: availableBytes) }
         let (scores, seconds) = try forward(network, input.tensor, repeats: repeats, configuration: configuration)
         return SegmentationResult(image: input.image, scores: scores, labels: try scores.labels(), forwardSeconds: seconds)
     }
@@ -216,18 +216,19 @@ public enum Segmentation {
                            configuration: EngineConfiguration = .automatic) throws -> SegmentationRun {
         try checkWritable(outputs)
         try OutputFiles.check(outputs.all, inputs: [input])
+        // An `.npy` header gives the shape: plan (shapes, memory) before reading the data. An image's
+        // size is known once it is decoded. Either way the shapes are inferred once.
+        var headerPlan: Plan?
         if input.pathExtension.lowercased() == "npy" {
-            // The header gives the shape: check it and the memory before reading the data.
             let shape = try NPY.shape(contentsOf: input)
             let image = shape.count == 3 ? [1] + shape : shape
             guard image.count == 4, image[0] == 1, image[1] == 3, image[2] > 0, image[3] > 0 else {
                 throw SegmentationError.badInputShape(file: input.path, shape: shape)
             }
-            try MemoryEstimate(network.description, inputShape: image, inputChannels: network.inputChannels)
-                .check(available: availableBytes, parametersLoaded: true)
+            headerPlan = try Plan(network, inputShape: image, availableBytes: availableBytes)
         }
         let x = try readInput(input)
-        let plan = try Plan(network, input: x.tensor, availableBytes: availableBytes)
+        let plan = try headerPlan ?? Plan(network, inputShape: x.tensor.shape, availableBytes: availableBytes)
         if plan.classes > 256, let png = outputs.labels ?? outputs.overlay {
             throw SegmentationError.tooManyClassesForPNG(file: png.path, classes: plan.classes)
         }
@@ -248,9 +249,9 @@ public enum Segmentation {
         var classes: Int
 
         /// Infers the shapes for `input` once, refuses the pass if it would not fit in memory.
-        init(_ network: Network, input: Tensor, availableBytes: Int?) throws {
+        init(_ network: Network, inputShape: [Int], availableBytes: Int?) throws {
             let description = network.description
-            let shapes = try description.inferShapes(input: input.shape)
+            let shapes = try description.inferShapes(input: inputShape)
             try MemoryEstimate(description, shapes: shapes, inputChannels: network.inputChannels)
                 .check(available: availableBytes, parametersLoaded: true)
             classes = shapes[description.outputBlob ?? ""]?[1] ?? 0
