@@ -32,7 +32,7 @@ public enum KernelPolicy: String, Sendable, Hashable, CaseIterable, Codable {
     case reference
 }
 
-/// Threads and kernels for one call into the engine.
+/// Threads, kernels and buffer sizes for one call into the engine.
 ///
 /// ```swift
 /// let scores = try network.forward(image, configuration: EngineConfiguration(threads: 2))
@@ -44,14 +44,19 @@ public struct EngineConfiguration: Sendable, Hashable {
     public var threads: Int?
     /// Which implementations may run.
     public var kernels: KernelPolicy
+    /// The largest column matrix (im2col/col2im buffer) a convolution builds, in floats, or `nil`:
+    /// 16 Mi floats (64 MB). Smaller budgets build it in more, thinner bands of rows — the same
+    /// values, less memory; tests use a budget of 1 to exercise the banded loops on small images.
+    public var columnBudget: Int?
 
-    /// A configuration; by default every core and the fastest kernels.
+    /// A configuration; by default every core, the fastest kernels and 64 MB column buffers.
     ///
     /// The environment variable `FCN_KERNELS=portable` turns the AVX-512 loops off for the whole
     /// process, whatever the policy says (to compare builds without editing code).
-    public init(threads: Int? = nil, kernels: KernelPolicy = .fastest) {
+    public init(threads: Int? = nil, kernels: KernelPolicy = .fastest, columnBudget: Int? = nil) {
         self.threads = threads.map { max(1, $0) }
         self.kernels = kernels
+        self.columnBudget = columnBudget.map { max(1, $0) }
     }
 
     /// Every core, the fastest kernels.

@@ -12,6 +12,9 @@ extension EngineConfiguration {
     /// The threads our own loops run on.
     package var resolvedThreads: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
+    /// The column-matrix budget in force, in floats.
+    package var resolvedColumnBudget: Int { columnBudget ?? ColumnGeometry.defaultBudget }
+
     /// The configuration in force for the engine code running now (set by `apply(_:)`).
     @TaskLocal package static var current = EngineConfiguration.automatic
 

@@ -4,11 +4,12 @@
 // Both layers slide a bank of filters over a window (`WindowGeometry`) in G channel groups,
 // with an optional bias; their range checks, their group check on the bottom's channels, their
 // bias tensor and the checks their compute structs make when built are the same, so they are
-// written once here.
+// written once here (their compute structs share one `FilterBank`, in `Layers/FilterBank/`).
 
 import FCNCore
 
-/// A layer description whose filters slide over a window: its ``kernel``, ``stride``,
+/// A layer whose filters slide over a window — a description (``ConvolutionParameters``), a
+/// compute struct (``Convolution``) or their ``FilterBank``: its ``kernel``, ``stride``,
 /// ``padding`` and ``dilation`` are the parts of one `WindowGeometry` (FCNCore).
 ///
 /// ```swift
@@ -41,6 +42,10 @@ protocol FilterLayerParameters: LayerDefinition, WindowedLayerParameters {
     var groups: Int { get }
     /// Whether the layer has a bias `[O]`.
     var bias: Bool { get }
+    /// The output's spatial size for an input of this size (≤ 0 where there is none).
+    func outputSize(_ input: Size2) -> Size2
+    /// The error for an input of this size that leaves no output.
+    func noOutput(_ layer: LayerDescription, input: Size2) -> NetworkError
 }
 
 extension FilterLayerParameters {
@@ -64,6 +69,15 @@ extension FilterLayerParameters {
 
     func outputChannels(inputChannels c: Int, flat: Bool) -> (channels: Int, flat: Bool) { (outputs, false) }
 
+    /// `[N, O, OH, OW]`, with OH×OW from the layer's ``outputSize(_:)``.
+    func outputShape(_ layer: LayerDescription, bottoms: [[Int]], cropOffset: Size2?) throws(NetworkError) -> [Int] {
+        let d = try groupedBottom(bottoms[0], of: layer)
+        let input = Size2(height: d.h, width: d.w)
+        let out = outputSize(input)
+        guard out.height >= 1 && out.width >= 1 else { throw noOutput(layer, input: input) }
+        return [d.n, outputs, out.height, out.width]
+    }
+
     /// The `[N, C, H, W]` bottom of `layer`, checked against the groups.
     func groupedBottom(_ x: [Int], of layer: LayerDescription) throws(NetworkError) -> Tensor.NCHW {
         let d = try spatial(x, of: layer)
@@ -72,28 +86,10 @@ extension FilterLayerParameters {
     }
 }
 
-/// The checks ``Convolution`` and ``TransposedConvolution`` make on their arguments, with the
-/// layer's name in every message: a 4-D weight in `layout`, its first dimension (`groupedChannels`)
-/// split into the groups, stride and dilation ≥ 1, and a bias of `biasCount(weight)` values.
-func checkFilterBank(_ layer: String, weight: Tensor, layout: String, groupedChannels: String, biasCount: (Tensor) -> Int,
-                     bias: Tensor?, stride: Size2, dilation: Size2, groups: Int) {
-    precondition(weight.rank == 4, "\(layer): weight must be \(layout), got \(weight.shape)")
-    precondition(groups >= 1 && weight.shape[0] % groups == 0,
-                 "\(layer): \(weight.shape[0]) \(groupedChannels) do not split into \(groups) groups")
-    precondition(stride.height >= 1 && stride.width >= 1 && dilation.height >= 1 && dilation.width >= 1,
-                 "\(layer): stride and dilation must be ≥ 1")
+/// The check ``Convolution`` and ``TransposedConvolution`` make on their bias, with the layer's
+/// name in the message (their ``FilterBank`` checks the weight, stride, dilation and groups).
+func checkBias(_ layer: String, _ bias: Tensor?, count: Int) {
     if let bias {
-        let count = biasCount(weight)
         precondition(bias.shape == [count], "\(layer): bias must be [\(count)], got \(bias.shape)")
     }
-}
-
-/// The first check of every pass of a filter layer: the input has the channels the weight expects.
-func checkInputChannels(_ layer: String, _ d: Tensor.NCHW, expected: Int) {
-    precondition(d.c == expected, "\(layer): input has \(d.c) channels, weight expects \(expected)")
-}
-
-/// The check of a filter layer's backward passes: dL/dy has the shape of the output.
-func checkOutputGradient(_ layer: String, _ dy: Tensor, expected: [Int]) {
-    precondition(dy.shape == expected, "\(layer): output gradient must be \(expected), got \(dy.shape)")
 }

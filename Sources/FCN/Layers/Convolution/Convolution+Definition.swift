@@ -42,14 +42,11 @@ public struct ConvolutionParameters: Hashable, Sendable {
 extension ConvolutionParameters: WindowedLayerParameters, FilterLayerParameters {
     var caffeType: String { "Convolution" }
 
-    func outputShape(_ layer: LayerDescription, bottoms: [[Int]], cropOffset: Size2?) throws(NetworkError) -> [Int] {
-        let d = try groupedBottom(bottoms[0], of: layer)
-        let out = window.convolutionOutputSize(input: Size2(height: d.h, width: d.w))
-        guard out.height >= 1 && out.width >= 1 else {
-            throw .windowDoesNotFit(layer: layer.name, window: window.extent,
-                                    input: Size2(height: d.h + padding.top + padding.bottom, width: d.w + padding.left + padding.right))
-        }
-        return [d.n, outputs, out.height, out.width]                            // [N, O, OH, OW]
+    func outputSize(_ input: Size2) -> Size2 { window.convolutionOutputSize(input: input) }
+
+    func noOutput(_ layer: LayerDescription, input d: Size2) -> NetworkError {
+        .windowDoesNotFit(layer: layer.name, window: window.extent,
+                          input: Size2(height: d.height + padding.top + padding.bottom, width: d.width + padding.left + padding.right))
     }
 
     func axisStep(_ axis: Axis) -> AxisMap? { window.convolutionStep(axis) }

@@ -9,9 +9,11 @@
 // accepts an input of any size and returns an output of the corresponding size, a net made
 // only of them is *fully convolutional* — the property the whole paper builds on.
 //
-// This file holds the definition and the reference forward pass, written in plain loops to be
-// read. The backward pass is in `Convolution+Backward.swift`; the fast path (im2col + sgemm,
-// Winograd) lives in `Kernels/` and is tested against `referenceForward`.
+// This file holds the definition and the reference forward pass. The weights and the loops over
+// their connections are a `FilterBank` (`Layers/FilterBank/`), which a transposed convolution
+// shares: a convolution *gathers* its input through the bank, the transpose *scatters*. The
+// backward pass is in `Convolution+Backward.swift`; the fast paths (im2col + sgemm, Winograd,
+// direct) are chosen in `ConvolutionKernel.swift` and tested against `referenceForward`.
 //
 // Dimension letters used below:
 //   N batch, C input channels, H×W input size, O output channels, G groups,
@@ -37,89 +39,34 @@ import FCNCore
 ///
 /// ### See Also
 /// - ``TransposedConvolution``, the adjoint used for upsampling (paper §3.3).
-public struct Convolution: Sendable {
-    /// The filters, `[O, C/G, KH, KW]`.
-    public var weight: Tensor
+public struct Convolution: FilterBankLayer {
+    /// The filters, `[O, C/G, KH, KW]`, and how they slide: the input is the bank's image, the
+    /// output its grid of window positions (see ``FilterBank``). `weight`, `stride`, `padding`,
+    /// `dilation` and `groups` read and write its parts.
+    public var filters: FilterBank
     /// One bias per output channel, `[O]`, or `nil` for none.
     public var bias: Tensor?
-    /// Step between windows, in input pixels.
-    public var stride: Size2
-    /// Zero rows and columns added on each side of the input.
-    public var padding: Padding
-    /// Spacing between filter taps (1: dense; d: the "rarefied" filter of §3.2).
-    public var dilation: Size2
-    /// Number of channel groups G; each output sees only its group's C/G input channels.
-    public var groups: Int
 
-    /// A convolution with weight `[O, C/G, KH, KW]` and an optional bias `[O]`.
-    ///
-    /// - Parameters:
-    ///   - weight: `[O, C/G, KH, KW]`; O must be divisible by `groups`.
-    ///   - bias: `[O]` or `nil`.
-    ///   - stride: step between windows (default 1).
-    ///   - padding: zeros added around the input (default 0).
-    ///   - dilation: spacing between kernel taps (default 1; 2 leaves one pixel between taps).
-    ///   - groups: number of channel groups (default 1).
-    public init(weight: Tensor, bias: Tensor? = nil, stride: Size2 = 1, padding: Padding = 0, dilation: Size2 = 1, groups: Int = 1) {
-        checkFilterBank("Convolution", weight: weight, layout: "[O, C/G, KH, KW]", groupedChannels: "output channels",
-                        biasCount: { $0.shape[0] }, bias: bias, stride: stride, dilation: dilation, groups: groups)
-        self.weight = weight; self.bias = bias; self.stride = stride
-        self.padding = padding; self.dilation = dilation; self.groups = groups
+    /// A convolution with these filters and an optional bias `[O]` (usually built with
+    /// ``FilterBankLayer/init(weight:bias:stride:padding:dilation:groups:)``).
+    public init(filters: FilterBank, bias: Tensor?) {
+        self.filters = filters
+        checkBias("Convolution", bias, count: filters.gridChannels)
+        self.bias = bias
     }
 
-    /// O, the number of output channels.
-    public var outputChannels: Int { weight.shape[0] }
-    /// C, the number of input channels.
-    public var inputChannels: Int { weight.shape[1] * groups }
-    /// KH×KW.
-    public var kernelSize: Size2 { Size2(height: weight.shape[2], width: weight.shape[3]) }
+    /// The input is the bank's image; the output its grid of window positions.
+    public static var inputSide: FilterBank.Side { .image }
 
-    /// How the filters slide: KH×KW, stride, padding and dilation together.
-    public var window: WindowGeometry { WindowGeometry(kernel: kernelSize, stride: stride, padding: padding, dilation: dilation) }
-
-    /// The output spatial size for an input of `height × width` (may be ≤ 0 if the window does not fit).
-    public func outputSize(height: Int, width: Int) -> Size2 {
-        window.convolutionOutputSize(input: Size2(height: height, width: width))
-    }
-
-    /// The reference forward pass: six nested loops, exactly the definition.
+    /// The reference forward pass, exactly the definition:
     ///
     ///     y[n, o, i, j] = bias[o] + Σ_{c in group(o)} Σ_{u<KH} Σ_{v<KW}
     ///                     w[o, c, u, v] · x[n, c, i·SH − padTop + u·DH, j·SW − padLeft + v·DW]
     ///
-    /// where x outside the image is zero (the padding).
+    /// where x outside the image is zero (the padding). The loops are
+    /// ``FilterBank``'s connections, read as a *gather*: each output pixel sums the window of
+    /// input pixels it is connected to.
     public func referenceForward(_ x: Tensor) -> Tensor {
-        let d = x.nchw
-        checkInputChannels("Convolution", d, expected: inputChannels)
-        let out = outputSize(height: d.h, width: d.w)
-        precondition(out.height >= 1 && out.width >= 1, "Convolution: a \(kernelSize) window does not fit a \(d.h)×\(d.w) input")
-        let O = outputChannels, KH = kernelSize.height, KW = kernelSize.width
-        let channelsPerGroup = inputChannels / groups      // C/G
-        let outputsPerGroup = O / groups                   // O/G
-        var y = Tensor(zeros: [d.n, O, out.height, out.width])
-        for n in 0..<d.n {
-            for o in 0..<O {
-                let g = o / outputsPerGroup                // the group this filter belongs to
-                for i in 0..<out.height {
-                    for j in 0..<out.width {
-                        var sum = Double(bias?.scalars[o] ?? 0)
-                        for cg in 0..<channelsPerGroup {
-                            let c = g * channelsPerGroup + cg
-                            for u in 0..<KH {
-                                let h = i * stride.height - padding.top + u * dilation.height
-                                if h < 0 || h >= d.h { continue }          // zero padding
-                                for v in 0..<KW {
-                                    let w = j * stride.width - padding.left + v * dilation.width
-                                    if w < 0 || w >= d.w { continue }
-                                    sum += Double(weight[o, cg, u, v]) * Double(x[n, c, h, w])
-                                }
-                            }
-                        }
-                        y[n, o, i, j] = Float(sum)
-                    }
-                }
-            }
-        }
-        return y
+        filters.referenceGather(x, grid: checkedForward(x).output, bias: bias)
     }
 }

@@ -53,13 +53,10 @@ public struct TransposedConvolutionParameters: Hashable, Sendable {
 extension TransposedConvolutionParameters: WindowedLayerParameters, FilterLayerParameters {
     var caffeType: String { "Deconvolution" }
 
-    func outputShape(_ layer: LayerDescription, bottoms: [[Int]], cropOffset: Size2?) throws(NetworkError) -> [Int] {
-        let d = try groupedBottom(bottoms[0], of: layer)
-        let out = window.transposedConvolutionOutputSize(input: Size2(height: d.h, width: d.w))
-        guard out.height >= 1 && out.width >= 1 else {
-            throw .invalidParameter(layer: layer.name, problem: "padding \(padding) removes the whole \(d.h)×\(d.w) upsampled output")
-        }
-        return [d.n, outputs, out.height, out.width]                            // [N, O, OH, OW]
+    func outputSize(_ input: Size2) -> Size2 { window.transposedConvolutionOutputSize(input: input) }
+
+    func noOutput(_ layer: LayerDescription, input d: Size2) -> NetworkError {
+        .invalidParameter(layer: layer.name, problem: "padding \(padding) removes the whole \(d.height)×\(d.width) upsampled output")
     }
 
     func axisStep(_ axis: Axis) -> AxisMap? { window.transposedConvolutionStep(axis) }

@@ -50,9 +50,9 @@ struct ConvolutionCase: Sendable, CustomTestStringConvertible {
         let reference = conv.referenceForward(x)
         expectFastMatchesReference(conv.forward(x), reference, "forward")
         // A budget of one float forces bands of a single output row; 2·R·OW gives bands of two.
-        expectFastMatchesReference(conv.forward(x, fusingReLU: false, columnBudget: 1), reference, "forward, 1-row bands")
+        expectFastMatchesReference(EngineConfiguration(columnBudget: 1).apply { conv.forward(x) }, reference, "forward, 1-row bands")
         let twoRows = 2 * (conv.inputChannels / conv.groups) * conv.kernelSize.height * conv.kernelSize.width * reference.nchw.w
-        expectFastMatchesReference(conv.forward(x, fusingReLU: false, columnBudget: twoRows), reference, "forward, 2-row bands")
+        expectFastMatchesReference(EngineConfiguration(columnBudget: twoRows).apply { conv.forward(x) }, reference, "forward, 2-row bands")
     }
 
     @Test(arguments: ConvolutionCase.all)
@@ -72,7 +72,7 @@ struct ConvolutionCase: Sendable, CustomTestStringConvertible {
         let dy = Tensor(randomNormal: outputShape, using: &rng)
         let reference = conv.referenceBackward(input: x, outputGradient: dy)
         for budget in [ColumnGeometry.defaultBudget, 1] {
-            let fast = conv.backward(input: x, outputGradient: dy, columnBudget: budget)
+            let fast = EngineConfiguration(columnBudget: budget).apply { conv.backward(input: x, outputGradient: dy) }
             expectFastMatchesReference(fast.input, reference.input, "dL/dx (budget \(budget))")
             expectFastMatchesReference(fast.weight, reference.weight, "dL/dw (budget \(budget))")
             #expect((fast.bias == nil) == !testCase.hasBias)

@@ -60,12 +60,12 @@ extension ConvolutionCase {
         let (layer, x) = testCase.makeTransposed()
         let reference = layer.referenceForward(x)
         expectFastMatchesReference(layer.forward(x), reference, "forward")
-        expectFastMatchesReference(layer.forward(x, columnBudget: 1), reference, "forward, 1-row bands")
+        expectFastMatchesReference(EngineConfiguration(columnBudget: 1).apply { layer.forward(x) }, reference, "forward, 1-row bands")
         var rng = SeededRandom(seed: 21)
         let dy = Tensor(randomNormal: reference.shape, using: &rng)
         let referenceGradients = layer.referenceBackward(input: x, outputGradient: dy)
         for budget in [ColumnGeometry.defaultBudget, 1] {
-            let fast = layer.backward(input: x, outputGradient: dy, columnBudget: budget)
+            let fast = EngineConfiguration(columnBudget: budget).apply { layer.backward(input: x, outputGradient: dy) }
             expectFastMatchesReference(fast.input, referenceGradients.input, "dL/dx (budget \(budget))")
             expectFastMatchesReference(fast.weight, referenceGradients.weight, "dL/dw (budget \(budget))")
             #expect((fast.bias == nil) == !testCase.hasBias)
