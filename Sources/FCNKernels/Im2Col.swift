@@ -23,9 +23,9 @@
 //
 // Both functions handle a *range of output rows*, so that callers can process a large image in
 // chunks instead of materialising the whole column matrix (`ColumnGeometry.outputRowsPerChunk`).
-// Both walk the column matrix the same way (`forEachTapRow`), which spreads the channels over
-// the cores with `parallelFor`: channel c touches only its own rows of the column matrix and its
-// own plane of the image.
+// Both walk the column matrix the same way (`forEachTapRow`) and spread the channels over the
+// cores with `parallelFor`: channel c touches only its own rows of the column matrix and its own
+// plane of the image.
 //
 // Dimension letters: C channels, H×W image size, KH×KW kernel, SH×SW stride, DH×DW dilation,
 // OH×OW output (column grid) size, R = C·KH·KW rows of the column matrix.
@@ -124,27 +124,25 @@ private struct TapRow {
     var inside: Range<Int>
 }
 
-/// Visits every row of taps of output rows `outputRows`: the one walk of the column matrix that
-/// `im2col` copies along and `col2im` adds back along, so the two stay each other's adjoint.
-/// The channels are spread over the cores: channel c's rows touch only its own rows of the
-/// column matrix and its own plane of the image.
+/// Visits channel c's rows of taps for output rows `outputRows`: the one walk of the column
+/// matrix that `im2col` copies along and `col2im` adds back along, so the two stay each other's
+/// adjoint. Channel c's rows touch only its own rows of the column matrix and its own plane of
+/// the image, which is why both spread the channels over the cores (`parallelFor`) around it.
 @inline(__always)
-private func forEachTapRow(_ g: ColumnGeometry, outputRows: Range<Int>, _ body: (TapRow) -> Void) {
+private func forEachTapRow(of c: Int, _ g: ColumnGeometry, outputRows: Range<Int>, _ body: (TapRow) -> Void) {
     let H = g.image.height, W = g.image.width, OW = g.output.width
     let KH = g.kernel.height, KW = g.kernel.width
     let columnCount = outputRows.count * OW                      // columns in this chunk
-    parallelFor(g.channels) { c in
-        for u in 0..<KH {
-            let hOffset = u * g.dilation.height - g.padding.top
-            for v in 0..<KW {
-                let wOffset = v * g.dilation.width - g.padding.left
-                let row = ((c * KH + u) * KW + v) * columnCount
-                let inside = insideRange(count: OW, stride: g.stride.width, offset: wOffset, limit: W)
-                for (q, i) in outputRows.enumerated() {
-                    let h = i * g.stride.height + hOffset
-                    body(TapRow(columns: row + q * OW, image: h < 0 || h >= H ? nil : (c * H + h) * W,
-                                wOffset: wOffset, inside: inside))
-                }
+    for u in 0..<KH {
+        let hOffset = u * g.dilation.height - g.padding.top
+        for v in 0..<KW {
+            let wOffset = v * g.dilation.width - g.padding.left
+            let row = ((c * KH + u) * KW + v) * columnCount
+            let inside = insideRange(count: OW, stride: g.stride.width, offset: wOffset, limit: W)
+            for (q, i) in outputRows.enumerated() {
+                let h = i * g.stride.height + hOffset
+                body(TapRow(columns: row + q * OW, image: h < 0 || h >= H ? nil : (c * H + h) * W,
+                            wOffset: wOffset, inside: inside))
             }
         }
     }
@@ -164,21 +162,23 @@ private func forEachTapRow(_ g: ColumnGeometry, outputRows: Range<Int>, _ body: 
 package func im2col(_ image: UnsafePointer<Float>, geometry: ColumnGeometry, outputRows: Range<Int>,
                    into columns: UnsafeMutablePointer<Float>) {
     let OW = geometry.output.width, SW = geometry.stride.width
-    forEachTapRow(geometry, outputRows: outputRows) { t in
-        let destination = columns + t.columns                    // the OW columns of output row i
-        guard let imageRow = t.image else {                      // the whole row of taps is padding
-            destination.update(repeating: 0, count: OW)
-            return
+    parallelFor(geometry.channels) { c in
+        forEachTapRow(of: c, geometry, outputRows: outputRows) { t in
+            let destination = columns + t.columns                // the OW columns of output row i
+            guard let imageRow = t.image else {                  // the whole row of taps is padding
+                destination.update(repeating: 0, count: OW)
+                return
+            }
+            let inside = t.inside
+            destination.update(repeating: 0, count: inside.lowerBound)
+            let source = image + imageRow
+            if SW == 1 {                                         // a contiguous run: plain copy
+                (destination + inside.lowerBound).update(from: source + inside.lowerBound + t.wOffset, count: inside.count)
+            } else {
+                for j in inside { destination[j] = source[j * SW + t.wOffset] }
+            }
+            (destination + inside.upperBound).update(repeating: 0, count: OW - inside.upperBound)
         }
-        let inside = t.inside
-        destination.update(repeating: 0, count: inside.lowerBound)
-        let source = image + imageRow
-        if SW == 1 {                                             // a contiguous run: plain copy
-            (destination + inside.lowerBound).update(from: source + inside.lowerBound + t.wOffset, count: inside.count)
-        } else {
-            for j in inside { destination[j] = source[j * SW + t.wOffset] }
-        }
-        (destination + inside.upperBound).update(repeating: 0, count: OW - inside.upperBound)
     }
 }
 
@@ -197,10 +197,12 @@ package func im2col(_ image: UnsafePointer<Float>, geometry: ColumnGeometry, out
 package func col2im(_ columns: UnsafePointer<Float>, geometry: ColumnGeometry, outputRows: Range<Int>,
                    addingInto image: UnsafeMutablePointer<Float>) {
     let SW = geometry.stride.width
-    forEachTapRow(geometry, outputRows: outputRows) { t in
-        guard let imageRow = t.image else { return }             // padding: dropped
-        let source = columns + t.columns
-        let destination = image + imageRow
-        for j in t.inside { destination[j * SW + t.wOffset] += source[j] }
+    parallelFor(geometry.channels) { c in                        // channel c writes only plane c
+        forEachTapRow(of: c, geometry, outputRows: outputRows) { t in
+            guard let imageRow = t.image else { return }         // padding: dropped
+            let source = columns + t.columns
+            let destination = image + imageRow
+            for j in t.inside { destination[j * SW + t.wOffset] += source[j] }
+        }
     }
 }
