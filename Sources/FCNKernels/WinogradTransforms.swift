@@ -106,8 +106,7 @@ package enum Winograd {
         @inline(__always)
         package static func apply<L: WinogradLane>(_: L.Type, _ d: UnsafePointer<Float>, _ dStride: Int,
                                                    _ r: UnsafeMutablePointer<Float>, _ rStride: Int) {
-            let d0 = L(loading: d), d1 = L(loading: d + dStride), d2 = L(loading: d + 2 * dStride)
-            let d3 = L(loading: d + 3 * dStride), d4 = L(loading: d + 4 * dStride), d5 = L(loading: d + 5 * dStride)
+            let (d0, d1, d2, d3, d4, d5) = L.sixVector(d, dStride)
             // Shared sub-expressions: rows 1–2 and rows 3–4 of Bᵀ differ only in the sign of their odd part.
             let a = d4 - 4 * d2, b = d3 - 4 * d1          // rows 1, 2 are a ± b
             let c = d4 - d2, e = 2 * (d3 - d1)            // rows 3, 4 are c ± e
@@ -125,8 +124,7 @@ package enum Winograd {
         @inline(__always)
         package static func apply<L: WinogradLane>(_: L.Type, _ m: UnsafePointer<Float>, _ mStride: Int,
                                                    _ y: UnsafeMutablePointer<Float>, _ yStride: Int) {
-            let m0 = L(loading: m), m1 = L(loading: m + mStride), m2 = L(loading: m + 2 * mStride)
-            let m3 = L(loading: m + 3 * mStride), m4 = L(loading: m + 4 * mStride), m5 = L(loading: m + 5 * mStride)
+            let (m0, m1, m2, m3, m4, m5) = L.sixVector(m, mStride)
             let s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4
             (m0 + s12 + s34).store(to: y)
             (d12 + 2 * d34).store(to: y + yStride)
@@ -214,6 +212,15 @@ package protocol WinogradLane {
     static func + (a: Self, b: Self) -> Self
     static func - (a: Self, b: Self) -> Self
     static func * (a: Float, b: Self) -> Self
+}
+
+extension WinogradLane {
+    /// The six components of a 6-vector lane, component i at `x + i·stride`: what Bᵀ and Aᵀ read.
+    @inline(__always)
+    static func sixVector(_ x: UnsafePointer<Float>, _ stride: Int) -> (Self, Self, Self, Self, Self, Self) {
+        (Self(loading: x), Self(loading: x + stride), Self(loading: x + 2 * stride),
+         Self(loading: x + 3 * stride), Self(loading: x + 4 * stride), Self(loading: x + 5 * stride))
+    }
 }
 
 extension Float: WinogradLane {
