@@ -18,7 +18,7 @@
 //   2. `setenv("OPENBLAS_CORETYPE", …)`, then `dlopen("libopenblas.so.0")`;
 //   3. look up `cblas_sgemm` and friends with `dlsym`, set the thread count;
 //   4. verify: run small products in all four transpose combinations against
-//      `GEMM.referenceMultiply`. Only a library that passes is used.
+//      `GEMM.multiply(.reference, …)`. Only a library that passes is used.
 //
 // Any failure (no library, missing symbol, wrong answers) leaves `BLAS.loaded` nil, records
 // why in `BLAS.diagnostics`, and `GEMM` falls back to its reference loop. Nothing here traps.
@@ -297,7 +297,7 @@ extension BLAS {
         return nil
     }
 
-    /// Compares this library with `GEMM.referenceMultiply` on a 67×45×53 product in all four
+    /// Compares this library with `GEMM.multiply(.reference, …)` on a 67×45×53 product in all four
     /// transpose combinations, with padded leading dimensions and α, β ∉ {0, 1}. Returns a
     /// description of the first disagreement, or nil when every result is within 1e-4 relative.
     package func verify() -> String? {
@@ -313,8 +313,8 @@ extension BLAS {
             var fast = c0, reference = c0
             sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1.5,
                   a: a, lda: lda, b: b, ldb: ldb, beta: 0.5, c: &fast, ldc: ldc)
-            GEMM.referenceMultiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1.5,
-                                   a: a, lda: lda, b: b, ldb: ldb, beta: 0.5, c: &reference, ldc: ldc)
+            GEMM.multiply(.reference, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1.5,
+                          a: a, lda: lda, b: b, ldb: ldb, beta: 0.5, c: &reference, ldc: ldc)
             let scale = max(1, reference.reduce(0) { max($0, abs($1)) })
             // Compare every element, padding included: BLAS must not write outside the matrix.
             for i in fast.indices where !(abs(fast[i] - reference[i]) <= 1e-4 * scale) {

@@ -5,17 +5,28 @@
 //     C ← α·op(A)·op(B) + β·C        (op = identity or transpose; row-major storage)
 //
 // with A of size m×k, B of size k×n and C of size m×n after `op`. `GEMM.multiply` sends this
-// to OpenBLAS's `cblas_sgemm` when `BLAS` loaded it, and otherwise to `referenceMultiply`, a
-// plain triple loop kept both as the definition and as the fallback on machines without
-// OpenBLAS.
+// to OpenBLAS's `cblas_sgemm` when `BLAS` loaded it, and otherwise (or when asked for
+// `.reference`) runs a plain triple loop kept both as the definition and as the fallback on
+// machines without OpenBLAS.
 //
 // This file is part of the engine's fast path: it takes raw pointers on purpose.
 
 /// Row-major single-precision matrix multiplication `C ← α·op(A)·op(B) + β·C`.
 package enum GEMM {
-    /// Multiplies with the fastest available implementation (OpenBLAS when loaded).
+    /// Who computes a product: OpenBLAS when it is loaded, or the triple loop that defines it.
+    package enum Implementation: Sendable {
+        /// OpenBLAS's `cblas_sgemm` when `BLAS` loaded it, else the reference loop.
+        case fastest
+        /// The definition, in a triple loop (accumulating in `Float`, like BLAS): what OpenBLAS
+        /// is verified against, and the fallback on machines without it.
+        case reference
+    }
+
+    /// Multiplies with the fastest available implementation (OpenBLAS when loaded), or with the
+    /// reference loop; both take the same arguments, read here once.
     ///
     /// - Parameters:
+    ///   - implementation: `.fastest` (the default) or `.reference`.
     ///   - transposeA: use Aᵀ; A is then stored k×m.
     ///   - transposeB: use Bᵀ; B is then stored n×k.
     ///   - m: rows of op(A) and of C.
@@ -30,6 +41,7 @@ package enum GEMM {
     ///   - c: C, m×n, row-major.
     ///   - ldc: C's row stride.
     package static func multiply(
+        _ implementation: Implementation = .fastest,
         transposeA: Bool = false, transposeB: Bool = false,
         m: Int, n: Int, k: Int,
         alpha: Float = 1,
@@ -39,25 +51,13 @@ package enum GEMM {
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         if m == 0 || n == 0 { return }
-        if let blas = BLAS.loaded {
+        // `.reference` must not touch `BLAS.loaded`: loading verifies the library with it.
+        if implementation == .fastest, let blas = BLAS.loaded {
             blas.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                        a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-        } else {
-            referenceMultiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
         }
-    }
-
-    /// The definition, in a triple loop (accumulating in `Float`, like BLAS).
-    package static func referenceMultiply(
-        transposeA: Bool = false, transposeB: Bool = false,
-        m: Int, n: Int, k: Int,
-        alpha: Float = 1,
-        a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0,
-        c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
+        // The definition, in a triple loop (accumulating in `Float`, like BLAS).
         for i in 0..<m {
             for j in 0..<n {
                 var sum: Float = 0

@@ -23,8 +23,9 @@
 //
 // Both functions handle a *range of output rows*, so that callers can process a large image in
 // chunks instead of materialising the whole column matrix (`ColumnGeometry.outputRowsPerChunk`).
-// Both spread the channels over the cores with `parallelFor`: channel c touches only its own
-// rows of the column matrix and its own plane of the image.
+// Both walk the column matrix the same way (`forEachTapRow`) and spread the channels over the
+// cores with `parallelFor`: channel c touches only its own rows of the column matrix and its own
+// plane of the image.
 //
 // Dimension letters: C channels, H×W image size, KH×KW kernel, SH×SW stride, DH×DW dilation,
 // OH×OW output (column grid) size, R = C·KH·KW rows of the column matrix.
@@ -109,6 +110,44 @@ package func insideRange(count: Int, stride: Int, offset: Int, limit: Int) -> Ra
     return lower..<max(lower, min(end, count))
 }
 
+/// One row of taps: for channel c, tap (u, v) and output row i, the OW entries of column-matrix
+/// row r = (c·KH + u)·KW + v that belong to output row i, and the image row they come from.
+private struct TapRow {
+    /// Where the OW entries start in the column matrix of the chunk.
+    var columns: Int
+    /// Where image row h = i·SH − padTop + u·DH of channel c starts in the image, or `nil` when
+    /// h falls in the padding (every tap of the row is a zero).
+    var image: Int?
+    /// v·DW − padLeft: entry j reads image column j·SW + `wOffset`.
+    var wOffset: Int
+    /// The entries j whose image column is inside the image (the others are padding).
+    var inside: Range<Int>
+}
+
+/// Visits channel c's rows of taps for output rows `outputRows`: the one walk of the column
+/// matrix that `im2col` copies along and `col2im` adds back along, so the two stay each other's
+/// adjoint. Channel c's rows touch only its own rows of the column matrix and its own plane of
+/// the image, which is why both spread the channels over the cores (`parallelFor`) around it.
+@inline(__always)
+private func forEachTapRow(of c: Int, _ g: ColumnGeometry, outputRows: Range<Int>, _ body: (TapRow) -> Void) {
+    let H = g.image.height, W = g.image.width, OW = g.output.width
+    let KH = g.kernel.height, KW = g.kernel.width
+    let columnCount = outputRows.count * OW                      // columns in this chunk
+    for u in 0..<KH {
+        let hOffset = u * g.dilation.height - g.padding.top
+        for v in 0..<KW {
+            let wOffset = v * g.dilation.width - g.padding.left
+            let row = ((c * KH + u) * KW + v) * columnCount
+            let inside = insideRange(count: OW, stride: g.stride.width, offset: wOffset, limit: W)
+            for (q, i) in outputRows.enumerated() {
+                let h = i * g.stride.height + hOffset
+                body(TapRow(columns: row + q * OW, image: h < 0 || h >= H ? nil : (c * H + h) * W,
+                            wOffset: wOffset, inside: inside))
+            }
+        }
+    }
+}
+
 /// Copies the windows of output rows `outputRows` into columns.
 ///
 /// Writes the column matrix `[R, outputRows.count · OW]` (row-major, R = C·KH·KW): entry
@@ -122,36 +161,23 @@ package func insideRange(count: Int, stride: Int, offset: Int, limit: Int) -> Ra
 ///   - columns: room for `R · outputRows.count · OW` floats; every entry is written.
 package func im2col(_ image: UnsafePointer<Float>, geometry: ColumnGeometry, outputRows: Range<Int>,
                    into columns: UnsafeMutablePointer<Float>) {
-    let g = geometry
-    let H = g.image.height, W = g.image.width, OW = g.output.width
-    let KH = g.kernel.height, KW = g.kernel.width
-    let columnCount = outputRows.count * OW                      // columns in this chunk
-    parallelFor(g.channels) { c in
-        let plane = image + c * H * W                            // [H, W] of channel c
-        for u in 0..<KH {
-            let hOffset = u * g.dilation.height - g.padding.top
-            for v in 0..<KW {
-                let wOffset = v * g.dilation.width - g.padding.left
-                let row = columns + ((c * KH + u) * KW + v) * columnCount
-                let inside = insideRange(count: OW, stride: g.stride.width, offset: wOffset, limit: W)
-                for (q, i) in outputRows.enumerated() {
-                    let destination = row + q * OW               // the OW columns of output row i
-                    let h = i * g.stride.height + hOffset
-                    if h < 0 || h >= H {                         // the whole row of taps is padding
-                        destination.update(repeating: 0, count: OW)
-                        continue
-                    }
-                    destination.update(repeating: 0, count: inside.lowerBound)
-                    let source = plane + h * W
-                    if g.stride.width == 1 {                     // a contiguous run: plain copy
-                        (destination + inside.lowerBound).update(from: source + inside.lowerBound + wOffset,
-                                                                 count: inside.count)
-                    } else {
-                        for j in inside { destination[j] = source[j * g.stride.width + wOffset] }
-                    }
-                    (destination + inside.upperBound).update(repeating: 0, count: OW - inside.upperBound)
-                }
+    let OW = geometry.output.width, SW = geometry.stride.width
+    parallelFor(geometry.channels) { c in
+        forEachTapRow(of: c, geometry, outputRows: outputRows) { t in
+            let destination = columns + t.columns                // the OW columns of output row i
+            guard let imageRow = t.image else {                  // the whole row of taps is padding
+                destination.update(repeating: 0, count: OW)
+                return
             }
+            let inside = t.inside
+            destination.update(repeating: 0, count: inside.lowerBound)
+            let source = image + imageRow
+            if SW == 1 {                                         // a contiguous run: plain copy
+                (destination + inside.lowerBound).update(from: source + inside.lowerBound + t.wOffset, count: inside.count)
+            } else {
+                for j in inside { destination[j] = source[j * SW + t.wOffset] }
+            }
+            (destination + inside.upperBound).update(repeating: 0, count: OW - inside.upperBound)
         }
     }
 }
@@ -170,26 +196,13 @@ package func im2col(_ image: UnsafePointer<Float>, geometry: ColumnGeometry, out
 ///   - image: `[C, H, W]`, added into.
 package func col2im(_ columns: UnsafePointer<Float>, geometry: ColumnGeometry, outputRows: Range<Int>,
                    addingInto image: UnsafeMutablePointer<Float>) {
-    let g = geometry
-    let H = g.image.height, W = g.image.width, OW = g.output.width
-    let KH = g.kernel.height, KW = g.kernel.width
-    let columnCount = outputRows.count * OW
-    parallelFor(g.channels) { c in                               // channel c writes only plane c
-        let plane = image + c * H * W
-        for u in 0..<KH {
-            let hOffset = u * g.dilation.height - g.padding.top
-            for v in 0..<KW {
-                let wOffset = v * g.dilation.width - g.padding.left
-                let row = columns + ((c * KH + u) * KW + v) * columnCount
-                let inside = insideRange(count: OW, stride: g.stride.width, offset: wOffset, limit: W)
-                for (q, i) in outputRows.enumerated() {
-                    let h = i * g.stride.height + hOffset
-                    if h < 0 || h >= H { continue }
-                    let source = row + q * OW
-                    let destination = plane + h * W
-                    for j in inside { destination[j * g.stride.width + wOffset] += source[j] }
-                }
-            }
+    let SW = geometry.stride.width
+    parallelFor(geometry.channels) { c in                        // channel c writes only plane c
+        forEachTapRow(of: c, geometry, outputRows: outputRows) { t in
+            guard let imageRow = t.image else { return }         // padding: dropped
+            let source = columns + t.columns
+            let destination = image + imageRow
+            for j in t.inside { destination[j * SW + t.wOffset] += source[j] }
         }
     }
 }

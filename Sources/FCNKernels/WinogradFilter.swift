@@ -51,9 +51,7 @@ package struct WinogradFilter: Sendable, Equatable {
                         let filters = w + o * C * 9                     // [C][9]
                         for c in 0..<C { for k in 0..<9 { t[k * C + c] = filters[c * 9 + k] } }
                         let out = U + o * C                             // U[ξ][o][c] at out + ξ·O·C + c
-                        var c = 0
-                        while c + 8 <= C { Winograd.filterTransform(SIMD8<Float>.self, t + c, C, out + c, O * C); c += 8 }
-                        while c < C { Winograd.filterTransform(Float.self, t + c, C, out + c, O * C); c += 1 }
+                        Winograd.FilterTransform.apply(count: C, t, C, out, O * C)   // eight channels at a time
                     }
                 }
             }

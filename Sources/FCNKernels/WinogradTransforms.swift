@@ -87,53 +87,50 @@ package enum Winograd {
     ///
     ///     (r₀[q], …, r₅[q]) = Bᵀ · (d₀[q], …, d₅[q])      with dᵢ = d + i·dStride, rₖ = r + k·rStride
     ///
-    /// Component i of all the vectors is contiguous, so the loop runs 8 vectors per step in
-    /// SIMD registers (`SIMD8<Float>`) and finishes the remainder one by one.
+    /// (``WinogradTransform/apply(count:_:_:_:_:)`` of ``InputTransform``).
     @inline(__always)
     package static func inputTransform(count: Int, _ d: UnsafePointer<Float>, _ dStride: Int,
                                _ r: UnsafeMutablePointer<Float>, _ rStride: Int) {
-        var q = 0
-        while q + 8 <= count { inputTransform(SIMD8<Float>.self, d + q, dStride, r + q, rStride); q += 8 }
-        while q < count { inputTransform(Float.self, d + q, dStride, r + q, rStride); q += 1 }
+        InputTransform.apply(count: count, d, dStride, r, rStride)
     }
 
     /// Applies Aᵀ to `count` 6-vectors at once, giving 4 components each; layout as in `inputTransform`.
     @inline(__always)
     package static func outputTransform(count: Int, _ m: UnsafePointer<Float>, _ mStride: Int,
                                 _ y: UnsafeMutablePointer<Float>, _ yStride: Int) {
-        var q = 0
-        while q + 8 <= count { outputTransform(SIMD8<Float>.self, m + q, mStride, y + q, yStride); q += 8 }
-        while q < count { outputTransform(Float.self, m + q, mStride, y + q, yStride); q += 1 }
+        OutputTransform.apply(count: count, m, mStride, y, yStride)
     }
 
     /// Bᵀ on one lane: a `Float` (one vector) or a `SIMD8<Float>` (eight vectors side by side).
-    @inline(__always)
-    package static func inputTransform<L: WinogradLane>(_: L.Type, _ d: UnsafePointer<Float>, _ dStride: Int,
-                                                _ r: UnsafeMutablePointer<Float>, _ rStride: Int) {
-        let d0 = L(loading: d), d1 = L(loading: d + dStride), d2 = L(loading: d + 2 * dStride)
-        let d3 = L(loading: d + 3 * dStride), d4 = L(loading: d + 4 * dStride), d5 = L(loading: d + 5 * dStride)
-        // Shared sub-expressions: rows 1–2 and rows 3–4 of Bᵀ differ only in the sign of their odd part.
-        let a = d4 - 4 * d2, b = d3 - 4 * d1          // rows 1, 2 are a ± b
-        let c = d4 - d2, e = 2 * (d3 - d1)            // rows 3, 4 are c ± e
-        (4 * d0 - 5 * d2 + d4).store(to: r)
-        (a + b).store(to: r + rStride)
-        (a - b).store(to: r + 2 * rStride)
-        (c + e).store(to: r + 3 * rStride)
-        (c - e).store(to: r + 4 * rStride)
-        (4 * d1 - 5 * d3 + d5).store(to: r + 5 * rStride)
+    package enum InputTransform: WinogradTransform {
+        @inline(__always)
+        package static func apply<L: WinogradLane>(_: L.Type, _ d: UnsafePointer<Float>, _ dStride: Int,
+                                                   _ r: UnsafeMutablePointer<Float>, _ rStride: Int) {
+            let (d0, d1, d2, d3, d4, d5) = L.sixVector(d, dStride)
+            // Shared sub-expressions: rows 1–2 and rows 3–4 of Bᵀ differ only in the sign of their odd part.
+            let a = d4 - 4 * d2, b = d3 - 4 * d1          // rows 1, 2 are a ± b
+            let c = d4 - d2, e = 2 * (d3 - d1)            // rows 3, 4 are c ± e
+            (4 * d0 - 5 * d2 + d4).store(to: r)
+            (a + b).store(to: r + rStride)
+            (a - b).store(to: r + 2 * rStride)
+            (c + e).store(to: r + 3 * rStride)
+            (c - e).store(to: r + 4 * rStride)
+            (4 * d1 - 5 * d3 + d5).store(to: r + 5 * rStride)
+        }
     }
 
     /// Aᵀ on one lane.
-    @inline(__always)
-    package static func outputTransform<L: WinogradLane>(_: L.Type, _ m: UnsafePointer<Float>, _ mStride: Int,
-                                                 _ y: UnsafeMutablePointer<Float>, _ yStride: Int) {
-        let m0 = L(loading: m), m1 = L(loading: m + mStride), m2 = L(loading: m + 2 * mStride)
-        let m3 = L(loading: m + 3 * mStride), m4 = L(loading: m + 4 * mStride), m5 = L(loading: m + 5 * mStride)
-        let s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4
-        (m0 + s12 + s34).store(to: y)
-        (d12 + 2 * d34).store(to: y + yStride)
-        (s12 + 4 * s34).store(to: y + 2 * yStride)
-        (d12 + 8 * d34 + m5).store(to: y + 3 * yStride)
+    package enum OutputTransform: WinogradTransform {
+        @inline(__always)
+        package static func apply<L: WinogradLane>(_: L.Type, _ m: UnsafePointer<Float>, _ mStride: Int,
+                                                   _ y: UnsafeMutablePointer<Float>, _ yStride: Int) {
+            let (m0, m1, m2, m3, m4, m5) = L.sixVector(m, mStride)
+            let s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4
+            (m0 + s12 + s34).store(to: y)
+            (d12 + 2 * d34).store(to: y + yStride)
+            (s12 + 4 * s34).store(to: y + 2 * yStride)
+            (d12 + 8 * d34 + m5).store(to: y + 3 * yStride)
+        }
     }
 
     /// U = G g Gᵀ for one lane of 3×3 filters: `g + k·gStride` holds tap k (row-major, k < 9)
@@ -147,24 +144,26 @@ package enum Winograd {
     /// applied first down the filter's columns (G g, 6×3), then along the rows of that ((G g) Gᵀ).
     /// In `Float`: each coefficient is rounded once, about 1e-7 relative; `transformFilter(_:)`
     /// below is the `Double` definition the tests compare with.
-    @inline(__always)
-    package static func filterTransform<L: WinogradLane>(_: L.Type, _ g: UnsafePointer<Float>, _ gStride: Int,
-                                                 _ u: UnsafeMutablePointer<Float>, _ uStride: Int) {
-        @inline(__always) func apply(_ a: L, _ b: L, _ c: L) -> (L, L, L, L, L, L) {
-            let s = a + c, e = Float(1.0 / 24) * a + Float(1.0 / 6) * c, f = Float(1.0 / 12) * b
-            return (Float(0.25) * a, Float(-1.0 / 6) * (s + b), Float(-1.0 / 6) * (s - b), e + f, e - f, c)
+    package enum FilterTransform: WinogradTransform {
+        @inline(__always)
+        package static func apply<L: WinogradLane>(_: L.Type, _ g: UnsafePointer<Float>, _ gStride: Int,
+                                                   _ u: UnsafeMutablePointer<Float>, _ uStride: Int) {
+            @inline(__always) func apply(_ a: L, _ b: L, _ c: L) -> (L, L, L, L, L, L) {
+                let s = a + c, e = Float(1.0 / 24) * a + Float(1.0 / 6) * c, f = Float(1.0 / 12) * b
+                return (Float(0.25) * a, Float(-1.0 / 6) * (s + b), Float(-1.0 / 6) * (s - b), e + f, e - f, c)
+            }
+            @inline(__always) func tap(_ k: Int) -> L { L(loading: g + k * gStride) }
+            // G g: column k of g is (tap k, tap 3 + k, tap 6 + k).
+            let c0 = apply(tap(0), tap(3), tap(6)), c1 = apply(tap(1), tap(4), tap(7)), c2 = apply(tap(2), tap(5), tap(8))
+            // (G g) Gᵀ: row r of G g is (c0.r, c1.r, c2.r); its transform is row r of U.
+            @inline(__always) func row(_ r: Int, _ a: L, _ b: L, _ c: L) {
+                let v = apply(a, b, c), out = u + 6 * r * uStride
+                v.0.store(to: out); v.1.store(to: out + uStride); v.2.store(to: out + 2 * uStride)
+                v.3.store(to: out + 3 * uStride); v.4.store(to: out + 4 * uStride); v.5.store(to: out + 5 * uStride)
+            }
+            row(0, c0.0, c1.0, c2.0); row(1, c0.1, c1.1, c2.1); row(2, c0.2, c1.2, c2.2)
+            row(3, c0.3, c1.3, c2.3); row(4, c0.4, c1.4, c2.4); row(5, c0.5, c1.5, c2.5)
         }
-        @inline(__always) func tap(_ k: Int) -> L { L(loading: g + k * gStride) }
-        // G g: column k of g is (tap k, tap 3 + k, tap 6 + k).
-        let c0 = apply(tap(0), tap(3), tap(6)), c1 = apply(tap(1), tap(4), tap(7)), c2 = apply(tap(2), tap(5), tap(8))
-        // (G g) Gᵀ: row r of G g is (c0.r, c1.r, c2.r); its transform is row r of U.
-        @inline(__always) func row(_ r: Int, _ a: L, _ b: L, _ c: L) {
-            let v = apply(a, b, c), out = u + 6 * r * uStride
-            v.0.store(to: out); v.1.store(to: out + uStride); v.2.store(to: out + 2 * uStride)
-            v.3.store(to: out + 3 * uStride); v.4.store(to: out + 4 * uStride); v.5.store(to: out + 5 * uStride)
-        }
-        row(0, c0.0, c1.0, c2.0); row(1, c0.1, c1.1, c2.1); row(2, c0.2, c1.2, c2.2)
-        row(3, c0.3, c1.3, c2.3); row(4, c0.4, c1.4, c2.4); row(5, c0.5, c1.5, c2.5)
     }
 
     /// U = G g Gᵀ: the 6×6 transformed filter of one 3×3 filter `g` (row-major), in `Double`.
@@ -179,6 +178,32 @@ package enum Winograd {
     }
 }
 
+/// One of the three transforms (``Winograd/InputTransform``, ``Winograd/OutputTransform``,
+/// ``Winograd/FilterTransform``), written once for any lane.
+package protocol WinogradTransform {
+    /// The transform of the vector(s) whose component i is at `x + i·xStride`, result
+    /// component k stored at `y + k·yStride`: one vector for `L = Float`, eight side by side for
+    /// `L = SIMD8<Float>`.
+    static func apply<L: WinogradLane>(_: L.Type, _ x: UnsafePointer<Float>, _ xStride: Int,
+                                       _ y: UnsafeMutablePointer<Float>, _ yStride: Int)
+}
+
+extension WinogradTransform {
+    /// Applies the transform to `count` vectors at once, vector q's components at
+    /// `x + q + i·xStride` and its result's at `y + q + k·yStride`.
+    ///
+    /// Component i of all the vectors is contiguous, so the loop runs 8 vectors per step in
+    /// SIMD registers (`SIMD8<Float>`) and finishes the remainder one by one — the one loop all
+    /// three transforms run in.
+    @inline(__always)
+    package static func apply(count: Int, _ x: UnsafePointer<Float>, _ xStride: Int,
+                              _ y: UnsafeMutablePointer<Float>, _ yStride: Int) {
+        var q = 0
+        while q + 8 <= count { apply(SIMD8<Float>.self, x + q, xStride, y + q, yStride); q += 8 }
+        while q < count { apply(Float.self, x + q, xStride, y + q, yStride); q += 1 }
+    }
+}
+
 /// What the transforms compute with: one `Float`, or eight side by side in a `SIMD8<Float>`.
 /// Writing the formulas once for both keeps the vector loop and its scalar tail identical.
 package protocol WinogradLane {
@@ -187,6 +212,15 @@ package protocol WinogradLane {
     static func + (a: Self, b: Self) -> Self
     static func - (a: Self, b: Self) -> Self
     static func * (a: Float, b: Self) -> Self
+}
+
+extension WinogradLane {
+    /// The six components of a 6-vector lane, component i at `x + i·stride`: what Bᵀ and Aᵀ read.
+    @inline(__always)
+    static func sixVector(_ x: UnsafePointer<Float>, _ stride: Int) -> (Self, Self, Self, Self, Self, Self) {
+        (Self(loading: x), Self(loading: x + stride), Self(loading: x + 2 * stride),
+         Self(loading: x + 3 * stride), Self(loading: x + 4 * stride), Self(loading: x + 5 * stride))
+    }
 }
 
 extension Float: WinogradLane {

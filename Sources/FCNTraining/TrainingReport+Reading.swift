@@ -5,6 +5,8 @@
 // `TrainingPipeline` write these files; the figures (Table 2, loss curves) read them. Both
 // readers take a URL, so a run folder, the bundle (`EmbeddedModels+Report.swift`) or a test's
 // fixture are read the same way, and every problem is reported with the file and the line.
+// The CSV record files (this history, and `ValidationRecord`'s `<stage>.validation.csv`) share
+// one reader, `TrainingFileError.records(in:header:fields:_:)`, at the end of this file.
 
 import FCN
 import FCNCore
@@ -77,24 +79,13 @@ extension TrainingRecord {
     /// curve.last?.loss
     /// ```
     public static func readHistory(from url: URL) throws -> [TrainingRecord] {
-        let data = try TrainingFileError.contents(of: url)
-        let text = String(decoding: data, as: UTF8.self)
-        // Split on any line end: in Swift "\r\n" is one Character (a newline), so Windows files read too.
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        func bad(_ line: Int, _ reason: String) -> TrainingFileError { .malformed(path: url.path, line: line, reason: reason) }
-        guard let header = lines.first, header.trimmingCharacters(in: .whitespaces) == historyHeader else {
-            throw bad(1, "expected the header '\(historyHeader)', found '\(lines.first ?? "")'")
+        let records = try TrainingFileError.records(in: url, header: historyHeader, fields: "step, loss, pixel_accuracy") { line in
+            let step = try line.step()
+            guard let loss = Double(line.fields[1]) else { throw line.error("loss '\(line.fields[1])' is not a number") }
+            guard let accuracy = Double(line.fields[2]) else { throw line.error("pixel_accuracy '\(line.fields[2])' is not a number") }
+            return TrainingRecord(step: step, loss: loss, pixelAccuracy: accuracy)
         }
-        var records: [TrainingRecord] = []
-        for (i, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard fields.count == 3 else { throw bad(i + 1, "expected 3 fields (step, loss, pixel_accuracy), found \(fields.count)") }
-            guard let step = Int(fields[0]) else { throw bad(i + 1, "step '\(fields[0])' is not an integer") }
-            guard let loss = Double(fields[1]) else { throw bad(i + 1, "loss '\(fields[1])' is not a number") }
-            guard let accuracy = Double(fields[2]) else { throw bad(i + 1, "pixel_accuracy '\(fields[2])' is not a number") }
-            records.append(TrainingRecord(step: step, loss: loss, pixelAccuracy: accuracy))
-        }
-        guard !records.isEmpty else { throw bad(0, "no records after the header") }
+        guard !records.isEmpty else { throw TrainingFileError.malformed(path: url.path, line: 0, reason: "no records after the header") }
         return records
     }
 }
@@ -108,5 +99,53 @@ extension TrainingFileError {
         } catch {
             throw TrainingFileError.malformed(path: url.path, line: 0, reason: "cannot be read: \(error.localizedDescription)")
         }
+    }
+
+    /// One line of records in a CSV file the pipeline writes, split into its fields.
+    struct CSVLine {
+        /// The file, for messages.
+        var path: String
+        /// The 1-based line number.
+        var number: Int
+        /// The comma-separated fields, white space trimmed; as many as the header has.
+        var fields: [String]
+
+        /// ``TrainingFileError/malformed(path:line:reason:)`` naming this line.
+        func error(_ reason: String) -> TrainingFileError { .malformed(path: path, line: number, reason: reason) }
+
+        /// The first field, the step (an integer in every record file).
+        func step() throws -> Int {
+            guard let step = Int(fields[0]) else { throw error("step '\(fields[0])' is not an integer") }
+            return step
+        }
+    }
+
+    /// Reads a record CSV (`<stage>.history.csv`, `<stage>.validation.csv`): the line `header`,
+    /// then one record per line, `record` making it from the line's fields, in order. Any line
+    /// end reads (Windows' too) and blank lines are skipped.
+    ///
+    /// - Parameters:
+    ///   - url: the CSV file.
+    ///   - header: the exact first line; its comma-separated names say how many fields a line has.
+    ///   - fields: how a wrong field count's message names the fields.
+    ///   - record: a record from one line; throws ``CSVLine/error(_:)`` for a field it cannot read.
+    /// - Throws: ``TrainingFileError`` naming the file and line: missing, wrong header, wrong
+    ///   field count, or what `record` throws.
+    static func records<Record>(in url: URL, header: String, fields: String, _ record: (CSVLine) throws -> Record) throws -> [Record] {
+        let text = String(decoding: try contents(of: url), as: UTF8.self)
+        // Split on any line end: in Swift "\r\n" is one Character (a newline), so Windows files read too.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == header else {
+            throw malformed(path: url.path, line: 1, reason: "expected the header '\(header)', found '\(lines.first ?? "")'")
+        }
+        let fieldCount = header.split(separator: ",").count
+        var records: [Record] = []
+        for (i, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let values = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let csvLine = CSVLine(path: url.path, number: i + 1, fields: values)
+            guard values.count == fieldCount else { throw csvLine.error("expected \(fieldCount) fields (\(fields)), found \(values.count)") }
+            records.append(try record(csvLine))
+        }
+        return records
     }
 }

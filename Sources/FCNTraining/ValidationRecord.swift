@@ -59,22 +59,12 @@ public struct ValidationRecord: Hashable, Sendable, Codable {
     /// curve.max { $0.meanIU < $1.meanIU }?.step      // the best step
     /// ```
     public static func read(from url: URL) throws -> [ValidationRecord] {
-        let text = String(decoding: try TrainingFileError.contents(of: url), as: UTF8.self)
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        func bad(_ line: Int, _ reason: String) -> TrainingFileError { .malformed(path: url.path, line: line, reason: reason) }
-        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == header else {
-            throw bad(1, "expected the header '\(header)', found '\(lines.first ?? "")'")
-        }
-        var records: [ValidationRecord] = []
-        for (i, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard fields.count == 5 else { throw bad(i + 1, "expected 5 fields (\(header)), found \(fields.count)") }
-            guard let step = Int(fields[0]) else { throw bad(i + 1, "step '\(fields[0])' is not an integer") }
-            let values = fields.dropFirst().map { Double($0) }
-            if let k = values.firstIndex(where: { $0 == nil }) { throw bad(i + 1, "'\(fields[k + 1])' is not a number") }
+        try TrainingFileError.records(in: url, header: header, fields: header) { line in
+            let step = try line.step()
+            let values = line.fields.dropFirst().map { Double($0) }
+            if let k = values.firstIndex(where: { $0 == nil }) { throw line.error("'\(line.fields[k + 1])' is not a number") }
             let v = values.map { $0! }
-            records.append(ValidationRecord(step: step, pixelAccuracy: v[0], meanAccuracy: v[1], meanIU: v[2], frequencyWeightedIU: v[3]))
+            return ValidationRecord(step: step, pixelAccuracy: v[0], meanAccuracy: v[1], meanIU: v[2], frequencyWeightedIU: v[3])
         }
-        return records
     }
 }

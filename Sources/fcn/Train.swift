@@ -57,29 +57,12 @@ struct Train: ParsableCommand {
     @Option(help: "Steps between validations of each segmentation stage (0: none).")
     var validateEvery = 0
 
-    @Option(help: "Base learning rate for the chosen stage(s) (default: per stage, see StageHyperparameters).")
-    var learningRate: Float?
+    @OptionGroup var hyperparameters: HyperparameterOptions
 
-    @Option(help: "Momentum for the chosen stage(s).")
-    var momentum: Float?
-
-    @Option(help: "Images per step for the chosen stage(s).")
-    var batchSize: Int?
-
-    @Option(help: "VGG-mini block widths, e.g. 8,16,32,64,64 (experiments; the shipped model uses the default).")
-    var widths: String?
-
-    @Option(help: "VGG-mini convolutions per block, e.g. 2,2,3,3,3.")
-    var depths: String?
+    @OptionGroup var vggMini: VGGMiniOptions
 
     @Option(help: "Side of the synthetic training and validation scenes.")
     var sceneSize: Int?
-
-    @Option(help: "VGG-mini classifier input side (examples fill it; fc6 covers its pool5).")
-    var classifierInput: Int?
-
-    @Option(help: "Dropout ratio after fc6 and fc7 (VGG16: 0.5; VGG-mini default: 0, none).")
-    var dropout: Float?
 
     @Option(help: "Training scenes (and classification examples ×10) per epoch.")
     var datasetSize: Int?
@@ -96,41 +79,21 @@ struct Train: ParsableCommand {
         if validateEvery > 0 && valCount == 0 { throw ValidationError("--validate-every needs --val-count of at least 1") }
         guard seed < SyntheticData.validationSeed - 1_000_003 else { throw ValidationError("--seed must be below \(SyntheticData.validationSeed - 1_000_003)") }
         // Counts and sizes: each bounded, so a typo is a message naming the option, not a trap or a
-        // run that silently does something else.
-        func require(_ ok: Bool, _ message: @autoclosure () -> String) throws { if !ok { throw ValidationError(message()) } }
-        if let steps { try require((0...Self.maximumSteps).contains(steps), "--steps must be between 0 and \(Self.maximumSteps) (got \(steps))") }
+        // run that silently does something else (the hyper-parameters and VGG-mini's sizes are
+        // checked by their option groups).
+        if let steps { try ValidationError.require((0...Self.maximumSteps).contains(steps), "--steps must be between 0 and \(Self.maximumSteps) (got \(steps))") }
         if let imagesPerStage {
             for (s, n) in try Self.parseSteps(imagesPerStage) {
-                try require(n <= Self.maximumSteps, "--images-per-stage: \(s.rawValue)=\(n) is more than \(Self.maximumSteps) steps")
+                try ValidationError.require(n <= Self.maximumSteps, "--images-per-stage: \(s.rawValue)=\(n) is more than \(Self.maximumSteps) steps")
             }
         }
-        try require(checkpointEvery >= 1, "--checkpoint-every must be at least 1 (got \(checkpointEvery))")
-        if let learningRate { try require(learningRate.isFinite && learningRate > 0, "--learning-rate must be a positive number (got \(learningRate))") }
-        if let momentum { try require(momentum.isFinite && momentum >= 0 && momentum < 1, "--momentum must be in [0, 1) (got \(momentum))") }
-        if let batchSize { try require((1...1024).contains(batchSize), "--batch-size must be between 1 and 1024 (got \(batchSize))") }
-        if let widths { _ = try Self.parseBlocks(widths, option: "--widths", range: 1...4096) }
-        if let depths { _ = try Self.parseBlocks(depths, option: "--depths", range: 1...16) }
-        if let sceneSize { try require((16...4096).contains(sceneSize), "--scene-size must be between 16 and 4096 (got \(sceneSize))") }
-        if let classifierInput { try require((16...1024).contains(classifierInput), "--classifier-input must be between 16 and 1024 (got \(classifierInput))") }
-        if let datasetSize { try require((1...10_000_000).contains(datasetSize), "--dataset-size must be between 1 and 10000000 (got \(datasetSize))") }
+        try ValidationError.require(checkpointEvery >= 1, "--checkpoint-every must be at least 1 (got \(checkpointEvery))")
+        if let sceneSize { try ValidationError.require((16...4096).contains(sceneSize), "--scene-size must be between 16 and 4096 (got \(sceneSize))") }
+        if let datasetSize { try ValidationError.require((1...10_000_000).contains(datasetSize), "--dataset-size must be between 1 and 10000000 (got \(datasetSize))") }
     }
 
     /// The most steps one stage may be given (about a week of training here: a typo, not a plan).
     static let maximumSteps = 10_000_000
-
-    /// A VGG-mini list option: five whole numbers in `range`, comma-separated (`8,16,32,64,64`).
-    static func parseBlocks(_ text: String, option: String, range: ClosedRange<Int>) throws -> [Int] {
-        let items = text.split(separator: ",", omittingEmptySubsequences: false)
-        var values: [Int] = []
-        for item in items {
-            guard let n = Int(item.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
-                throw ValidationError("\(option): '\(item)' is not a whole number from \(range.lowerBound) to \(range.upperBound) (in '\(text)')")
-            }
-            values.append(n)
-        }
-        guard values.count == 5 else { throw ValidationError("\(option) needs one value per block of VGG-mini, five in all (got \(values.count) in '\(text)')") }
-        return values
-    }
 
     func run() throws {
         // `--threads` is in force for every pass of the command (the engine reads it per call).
@@ -152,20 +115,8 @@ struct Train: ParsableCommand {
         if let datasetSize { pipeline.trainingScenes = datasetSize; pipeline.classificationExamples = 10 * datasetSize }
         if let imagesPerStage { pipeline.steps.merge(try Self.parseSteps(imagesPerStage)) { $1 } }
         if let steps { for s in stages { pipeline.steps[s] = steps } }
-        for s in stages {
-            var h = pipeline.hyperparameters(for: s)
-            if let learningRate { h.learningRate = learningRate }
-            if let momentum { h.momentum = momentum }
-            if let batchSize { h.batchSize = batchSize }
-            pipeline.hyperparameters[s] = h
-        }
-        if let widths { pipeline.model.widths = try Self.parseBlocks(widths, option: "--widths", range: 1...4096) }
-        if let depths { pipeline.model.convolutionsPerBlock = try Self.parseBlocks(depths, option: "--depths", range: 1...16) }
-        if let r = dropout {
-            guard r >= 0 && r < 1 else { throw ValidationError("--dropout \(r) is not in [0, 1)") }
-            pipeline.model.dropout = r
-        }
-        if let c = classifierInput { pipeline.model.classifierInputSize = c; pipeline.model.exampleSize = c }
+        for s in stages { pipeline.hyperparameters[s] = hyperparameters.applied(to: pipeline.hyperparameters(for: s)) }
+        pipeline.model = try vggMini.applied(to: pipeline.model)                          // checked in validate()
 
         StopRequest.installSignalHandlers()
         let start = Date()

@@ -21,8 +21,8 @@ import Testing
         var fast = c0, reference = c0
         blas.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &fast, ldc: ldc)
-        GEMM.referenceMultiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                               a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &reference, ldc: ldc)
+        GEMM.multiply(.reference, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                      a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &reference, ldc: ldc)
         var worst: Float = 0, scale: Float = 0
         for i in 0..<m {
             for j in 0..<ldc {
