@@ -71,7 +71,7 @@ enum Catalog {
         let net = try! FCN.description(.fcn32s)
         let fields = try! LayerField.fields(of: net, layers: ["conv1_2", "pool1", "pool2", "pool3", "pool4", "pool5", "fc6"])
         let scene = SceneGenerator(seed: 1, width: size, height: size).scene(3)
-        return receptiveFieldFigure(image: RGBImage(width: size, height: size, pixels: scene.rgb), fields: fields,
+        return receptiveFieldFigure(image: scene.image, fields: fields,
                                     network: "VGG16 (fc6 = fc7 = score_fr)", pointsPerPixel: 400 / Double(size))
     }
 

@@ -80,7 +80,7 @@ public struct SyntheticData: Sendable {
 
     /// A scene's pixels as Caffe's input `[1, 3, H, W]` (BGR, mean subtracted).
     public static func input(_ scene: LabeledScene) -> Tensor {
-        RGBImage(width: scene.width, height: scene.height, pixels: scene.rgb).caffeInput()
+        scene.image.caffeInput()
     }
 
     /// A scene's labels as the loss expects them, `[1, 1, H, W]` (255 = void, ignored).

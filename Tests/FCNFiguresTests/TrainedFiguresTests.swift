@@ -106,7 +106,7 @@ let untrainedFigures: [String: @Sendable () throws -> Figure] = [
     }
 
     @Test func pixelAccuracyIgnoresVoid() {
-        let scene = LabeledScene(width: 2, height: 2, rgb: [UInt8](repeating: 0, count: 12), labels: [0, 1, ShapeClass.void, 2])
+        let scene = LabeledScene(image: RGBImage(width: 2, height: 2, pixels: [UInt8](repeating: 0, count: 12)), labels: [0, 1, ShapeClass.void, 2])
         let c = TrainedFigures.counts([0, 2, 5, 2], scene)
         #expect(c.right == 2 && c.counted == 3)
     }

@@ -52,7 +52,7 @@ struct Chapter01Result {
 func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup()) throws -> Chapter01Result {
     let n = setup.imageSize, stride = 32
     let scene = SceneGenerator(seed: 1, width: n, height: n).scene(2)
-    let image = RGBImage(width: n, height: n, pixels: scene.rgb).caffeInput()           // [1, 3, H, W]
+    let image = scene.image.caffeInput()                                    // [1, 3, H, W]
 
     lesson.say("  \"… the computation is highly amortized over the overlapping regions of those patches.\" (§3.1)")
     lesson.section("The classifier and its convolutionalized twin (§3.1, Fig. 2)")

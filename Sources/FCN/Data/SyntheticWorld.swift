@@ -26,22 +26,20 @@ public enum ShapeClass: Int, CaseIterable, Sendable {
 
 /// An RGB image with its per-pixel class labels.
 public struct LabeledScene: Sendable {
-    /// Width W in pixels.
-    public var width: Int
-    /// Height H in pixels.
-    public var height: Int
-    /// Interleaved RGB, row-major, `width·height·3` bytes.
-    public var rgb: [UInt8]
-    /// One label per pixel, row-major: a `ShapeClass` raw value or `ShapeClass.void`.
+    /// The picture.
+    public var image: RGBImage
+    /// One label per pixel of ``image``, row-major: a `ShapeClass` raw value or `ShapeClass.void`.
     public var labels: [UInt8]
 
-    /// A labelled scene from its pixels (`width·height·3` bytes) and labels (`width·height`).
-    public init(width: Int, height: Int, rgb: [UInt8], labels: [UInt8]) {
-        self.width = width; self.height = height; self.rgb = rgb; self.labels = labels
+    /// A labelled scene from its picture and one label per pixel.
+    public init(image: RGBImage, labels: [UInt8]) {
+        precondition(labels.count == image.width * image.height,
+                     "LabeledScene: a \(image.width)×\(image.height) image needs \(image.width * image.height) labels, got \(labels.count)")
+        self.image = image; self.labels = labels
     }
-}
 
-extension LabeledScene {
-    /// The scene's pixels as an ``RGBImage``.
-    public var image: RGBImage { RGBImage(width: width, height: height, pixels: rgb) }
+    /// Width W in pixels.
+    public var width: Int { image.width }
+    /// Height H in pixels.
+    public var height: Int { image.height }
 }

@@ -82,7 +82,7 @@ public struct SceneGenerator: Sendable {
         for object in objects { labelPainter.fillLabel(object) }
         var labels = labelPainter.redChannel()
         labels = Self.markBoundaries(labels, width: width, height: height, band: voidBand)
-        return LabeledScene(width: width, height: height, rgb: rgb, labels: labels)
+        return LabeledScene(image: RGBImage(width: width, height: height, pixels: rgb), labels: labels)
     }
 
     /// Marks as void every pixel within `band` pixels of a pixel with another label.

@@ -76,7 +76,7 @@ public struct VOCDataset: Sendable {
         guard image.width == labels.width, image.height == labels.height else {
             throw VOCDatasetError.sizeMismatch(id: id, image: "\(image.width)×\(image.height)", labels: "\(labels.width)×\(labels.height)")
         }
-        return LabeledScene(width: image.width, height: image.height, rgb: image.pixels, labels: labels.indices)
+        return LabeledScene(image: image, labels: labels.indices)
     }
 
     /// Writes `scenes` in VOC's layout under `root`: `PNGImages/<id>.png`, palette PNGs in
@@ -89,7 +89,7 @@ public struct VOCDataset: Sendable {
         }
         let palette = LabelPalette.pascalVOCColors.map { ($0.red, $0.green, $0.blue) }
         for (id, scene) in scenes {
-            try RGBImage(width: scene.width, height: scene.height, pixels: scene.rgb).write(to: root.appending(path: "PNGImages/\(id).png"))
+            try scene.image.write(to: root.appending(path: "PNGImages/\(id).png"))
             try IndexedImage(width: scene.width, height: scene.height, indices: scene.labels, palette: palette)
                 .write(to: root.appending(path: "SegmentationClass/\(id).png"))
         }

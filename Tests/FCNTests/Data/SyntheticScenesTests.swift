@@ -8,9 +8,9 @@ import Testing
 
     @Test func sameSeedSameScene() {
         let a = world.scene(5), b = world.scene(5), c = world.scene(6)
-        #expect(a.rgb == b.rgb && a.labels == b.labels)
-        #expect(a.rgb != c.rgb)
-        #expect(a.rgb.count == 96 * 80 * 3 && a.labels.count == 96 * 80)
+        #expect(a.image == b.image && a.labels == b.labels)
+        #expect(a.image != c.image)
+        #expect(a.image.pixels.count == 96 * 80 * 3 && a.labels.count == 96 * 80)
     }
 
     @Test func labelsAreClassesOrVoid() {
@@ -47,7 +47,7 @@ import Testing
             let s = world.scene(i)
             var sum = 0.0, n = 0.0
             for p in 0..<s.labels.count where s.labels[p] == UInt8(ShapeClass.disc.rawValue) {
-                sum += Double(s.rgb[3 * p]); n += 1
+                sum += Double(s.image.pixels[3 * p]); n += 1
             }
             if n > 20 { reds.append(sum / n) }
         }

@@ -17,7 +17,7 @@ import Testing
         for (id, scene) in scenes {
             let back = try voc.scene(id)
             #expect(back.width == 24 && back.height == 20)
-            #expect(back.rgb == scene.rgb)
+            #expect(back.image == scene.image)
             #expect(back.labels == scene.labels)
             #expect(back.labels.contains(ShapeClass.void))
         }

@@ -32,7 +32,7 @@ import Testing
         let net = try EmbeddedModels.network(.fcn32s)
         #expect(throws: SegmentationError.tooManyClasses(classes: 300)) {
             _ = try SegmentationEvaluation.evaluate(net, classes: 300, count: 1) { _ in
-                LabeledScene(width: 1, height: 1, rgb: [0, 0, 0], labels: [0])
+                LabeledScene(image: RGBImage(width: 1, height: 1, pixels: [0, 0, 0]), labels: [0])
             }
         }
     }
