@@ -56,6 +56,8 @@ public struct StageTrainer {
     public let inherited: Set<String>
     var sgd: SGD
     let rules: [String: LearningRule]
+    /// The parameters that learn in this stage (not frozen): the only ones backward computes for.
+    let learning: Set<String>
     let loss: SoftmaxCrossEntropy
     private var order: (epoch: Int, permutation: [Int]) = (-1, [])
 
@@ -74,6 +76,7 @@ public struct StageTrainer {
         inherited = start.inherited
         network = try Network(description, parameters: start.parameters)
         rules = stage.rules(for: try description.parameterShapes(inputShape: shape))
+        learning = Set(rules.filter { $0.value.learningRateMultiplier != 0 }.keys)
         sgd = SGD(learningRate: hyperparameters.learningRate, momentum: hyperparameters.momentum, weightDecay: hyperparameters.weightDecay)
         loss = SoftmaxCrossEntropy(ignoreLabel: Int(ShapeClass.void), normalization: hyperparameters.averagesLoss ? .validPixels : .none)
     }
@@ -159,9 +162,8 @@ public struct StageTrainer {
         let trace = try network.trainingForward(["data": x], using: &rng)
         let raw = trace[output]!
         let scores = raw.rank == 2 ? raw.reshaped([raw.shape[0], raw.shape[1], 1, 1]) : raw     // [N, K, H, W]
-        let value = loss.forward(scores: scores, labels: labels)
-        let dScores = loss.backward(scores: scores, labels: labels)                          // [N, K, H, W]
-        let gradients = network.backward(trace, outputGradients: [output: dScores.reshaped(raw.shape)])
+        let (value, dScores) = loss.lossAndGradient(scores: scores, labels: labels)          // one sweep; [N, K, H, W]
+        let gradients = network.backward(trace, outputGradients: [output: dScores.reshaped(raw.shape)], parameters: learning)
         let (correct, counted) = Self.hits(scores, labels)
         return (gradients, value, correct, counted)
     }

@@ -151,6 +151,9 @@ struct StepContext {
     /// Inference or training: training's forward pass keeps the kernels its backward pass
     /// differentiates (see ``Convolution/kernel(for:purpose:)``).
     var purpose: ConvolutionPurpose = .inference
+    /// Which gradients the backward pass must return (training computes no gradient nobody
+    /// reads: not the image's, not a frozen kernel's).
+    var needs = GradientNeeds.all
 
     /// The layer's weight tensor.
     var weight: Tensor { parameters["\(layer.name).weight"]! }
@@ -158,6 +161,25 @@ struct StepContext {
     func bias(_ present: Bool) -> Tensor? { present ? parameters["\(layer.name).bias"]! : nil }
     /// This crop's offset.
     var cropOffset: Size2 { cropOffsets[layer.name]! }
+}
+
+/// Which gradients a step's backward pass must compute.
+///
+/// The chain rule only needs ∂L/∂x where x depends on something that learns: nothing upstream of
+/// the image does, so conv1_1 need not scatter its output gradient onto the pixels; and a frozen
+/// parameter (FCN's fixed bilinear upsampling, the backbone of FCN-32s-fixed) needs no ∂L/∂w.
+/// Layers without weights may ignore `parameters`; a layer may always return more than asked.
+struct GradientNeeds: Sendable {
+    /// Per bottom, whether its gradient is read.
+    var inputs: [Bool]?
+    /// Whether the layer's weight and bias gradients are read.
+    var parameters: Bool
+
+    /// Everything (the default, and what the public backward passes compute).
+    static let all = GradientNeeds(inputs: nil, parameters: true)
+
+    /// Whether bottom `i`'s gradient is read.
+    func input(_ i: Int) -> Bool { inputs?[i] ?? true }
 }
 
 /// What a training forward pass decided at a non-smooth layer, kept for its backward pass.
@@ -179,6 +201,14 @@ struct StepGradients {
 
     /// Gradients for the bottoms only.
     init(inputs: [Tensor?]) { self.inputs = inputs }
+
+    /// The gradients of a one-bottom layer with a weight and an optional bias, named for
+    /// `layer`; `nil` where they were not asked for.
+    init(layer: String, input: Tensor?, weight: Tensor?, bias: Tensor?) {
+        inputs = [input]
+        if let weight { parameters["\(layer).weight"] = weight }
+        if let bias { parameters["\(layer).bias"] = bias }
+    }
 
     /// The gradients of a one-bottom layer with a weight and an optional bias, named for `layer`.
     init(layer: String, _ g: LayerGradients) {

@@ -85,6 +85,8 @@ extension ConvolutionParameters: WindowedLayerParameters, FilterLayerParameters 
     }
 
     func backward(_ x: [Tensor], outputGradient dy: Tensor, decisions: Decisions?, _ step: StepContext) -> StepGradients {
-        StepGradients(layer: step.layer.name, operation(with: step).backward(input: x[0], outputGradient: dy))
+        let g = operation(with: step).gradients(input: x[0], outputGradient: dy,
+                                                input: step.needs.input(0), parameters: step.needs.parameters)
+        return StepGradients(layer: step.layer.name, input: g.input, weight: g.weight, bias: g.bias)
     }
 }

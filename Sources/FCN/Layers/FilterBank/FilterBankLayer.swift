@@ -140,20 +140,29 @@ extension FilterBankLayer {
 
     /// Both backward passes: the table at the top of this file.
     private func gradients(input x: Tensor, outputGradient dy: Tensor, reference: Bool) -> LayerGradients {
+        let g = gradients(input: x, outputGradient: dy, reference: reference, input: true, parameters: true)
+        return LayerGradients(input: g.input!, weight: g.weight!, bias: g.bias)
+    }
+
+    /// The backward pass computing only the gradients asked for (training's: see `GradientNeeds`).
+    func gradients(input x: Tensor, outputGradient dy: Tensor, reference: Bool = false,
+                   input wantsInput: Bool, parameters wantsParameters: Bool) -> (input: Tensor?, weight: Tensor?, bias: Tensor?) {
         let (d, out) = checkedForward(x)
         checkOutputGradient("\(Self.self)", dy, expected: [d.n, outputChannels, out.height, out.width])
         let inputSize = Size2(height: d.h, width: d.w)
         let (image, grid) = Self.inputSide == .image ? (x, dy) : (dy, x)
-        let inputGradient: Tensor
-        switch (Self.inputSide, reference) {
-        case (.image, true): inputGradient = filters.referenceScatter(dy, image: inputSize)
-        case (.image, false): inputGradient = filters.scatter(dy, image: inputSize)
-        case (.grid, true): inputGradient = filters.referenceGather(dy, grid: inputSize)
-        case (.grid, false): inputGradient = filters.gather(dy, grid: inputSize)
+        var inputGradient: Tensor?
+        if wantsInput {
+            switch (Self.inputSide, reference) {
+            case (.image, true): inputGradient = filters.referenceScatter(dy, image: inputSize)
+            case (.image, false): inputGradient = filters.scatter(dy, image: inputSize)
+            case (.grid, true): inputGradient = filters.referenceGather(dy, grid: inputSize)
+            case (.grid, false): inputGradient = filters.gather(dy, grid: inputSize)
+            }
         }
-        return LayerGradients(input: inputGradient,
-                              weight: reference ? filters.referenceWeightGradient(image: image, grid: grid)
-                                                : filters.weightGradient(image: image, grid: grid),
-                              bias: bias == nil ? nil : (reference ? referenceChannelSums(dy) : channelSums(dy)))
+        guard wantsParameters else { return (inputGradient, nil, nil) }
+        return (inputGradient,
+                reference ? filters.referenceWeightGradient(image: image, grid: grid) : filters.weightGradient(image: image, grid: grid),
+                bias == nil ? nil : (reference ? referenceChannelSums(dy) : channelSums(dy)))
     }
 }

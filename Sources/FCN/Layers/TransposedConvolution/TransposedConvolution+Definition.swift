@@ -102,6 +102,8 @@ extension TransposedConvolutionParameters: WindowedLayerParameters, FilterLayerP
     func forward(_ x: [Tensor], _ step: StepContext) throws -> Tensor { operation(with: step).forward(x[0]) }
 
     func backward(_ x: [Tensor], outputGradient dy: Tensor, decisions: Decisions?, _ step: StepContext) -> StepGradients {
-        StepGradients(layer: step.layer.name, operation(with: step).backward(input: x[0], outputGradient: dy))
+        let g = operation(with: step).gradients(input: x[0], outputGradient: dy,
+                                                input: step.needs.input(0), parameters: step.needs.parameters)
+        return StepGradients(layer: step.layer.name, input: g.input, weight: g.weight, bias: g.bias)
     }
 }

@@ -1,0 +1,58 @@
+// GradientNeedsTests.swift — backward computes only what is read, and nothing it computes changes.
+import Testing
+@testable import FCN
+
+@Suite struct GradientNeedsTests {
+    /// A small FCN-like graph: two convolutions, a learnable upsampling, a skip, a loss.
+    static let description = NetworkDescription(name: "needs", inputs: ["data", "label"], layers: [
+        LayerDescription("conv1", .convolution(.init(outputs: 4, kernel: 3, padding: 2)), bottom: "data"),
+        LayerDescription("relu1", .relu, bottom: "conv1", top: "conv1"),
+        LayerDescription("pool1", .maxPooling(.init(kernel: 2, stride: 2)), bottom: "conv1"),
+        LayerDescription("conv2", .convolution(.init(outputs: 3, kernel: 3, padding: 1)), bottom: "pool1"),
+        LayerDescription("up", .transposedConvolution(.init(outputs: 3, kernel: 4, stride: 2, kernelKind: .learnable)), bottom: "conv2"),
+        LayerDescription("score_skip", .convolution(.init(outputs: 3, kernel: 1)), bottom: "conv1"),
+        LayerDescription("upc", .crop(.init(offset: 1)), bottoms: ["up", "score_skip"]),
+        LayerDescription("fuse", .sum(coefficients: [1, 1]), bottoms: ["upc", "score_skip"]),
+        LayerDescription("score", .crop(.init(offset: 1)), bottoms: ["fuse", "data"]),
+        LayerDescription("loss", .softmaxCrossEntropy(.init(ignoreLabel: 255, normalize: true)), bottoms: ["score", "label"]),
+    ])
+
+    func gradients(wanted: Set<String>?) throws -> (all: [String: Tensor], parameters: [String: Tensor]) {
+        var rng = SeededRandom(seed: 5)
+        let parameters = try Network.initialParameters(for: Self.description, inputShape: [1, 2, 7, 6], using: &rng)
+        let net = try Network(Self.description, parameters: parameters, inputChannels: 2)
+        let inputs = ["data": Tensor(randomUniform: [1, 2, 7, 6], in: -1...1, using: &rng),
+                      "label": Tensor(shape: [1, 1, 7, 6]) { i in Float((i[2] + 2 * i[3]) % 3) }]
+        var r = SeededRandom(seed: 1)
+        let trace = try net.trainingForward(inputs, using: &r)
+        return (net.backward(trace, outputGradients: ["loss": Tensor(shape: [1], scalars: [1])], parameters: wanted), parameters)
+    }
+
+    @Test func frozenParametersGetNoGradientAndTheRestAreUnchanged() throws {
+        let (all, parameters) = try gradients(wanted: nil)
+        #expect(Set(all.keys) == Set(parameters.keys))
+        // Freeze the first layer and the upsampling, as FCN-32s-fixed and fixed bilinear kernels do.
+        let learning: Set<String> = ["conv2.weight", "conv2.bias", "score_skip.weight", "score_skip.bias"]
+        let (some, _) = try gradients(wanted: learning)
+        #expect(Set(some.keys) == learning)
+        for name in learning { #expect(some[name] == all[name], "\(name): skipping other gradients changed it") }
+    }
+
+    @Test func onlyTheLastLayerLearning() throws {
+        let (all, _) = try gradients(wanted: nil)
+        let (some, _) = try gradients(wanted: ["score_skip.weight"])
+        #expect(Set(some.keys) == ["score_skip.weight"])
+        #expect(some["score_skip.weight"] == all["score_skip.weight"])
+    }
+
+    @Test func theNeedsFollowTheGraph() throws {
+        var rng = SeededRandom(seed: 5)
+        let net = try Network(Self.description, parameters: try Network.initialParameters(for: Self.description, inputShape: [1, 2, 7, 6], using: &rng),
+                              inputChannels: 2)
+        // Learning only conv2: pool1, conv1 and the skip lie upstream or aside; nothing there needs a gradient.
+        let needs = net.gradientNeeds(["conv2.weight"])
+        #expect(needs["conv2"]?.parameters == true && needs["conv2"]?.input(0) == false)
+        #expect(needs["up"]?.parameters == false && needs["up"]?.input(0) == true)
+        #expect(needs["conv1"] == nil && needs["score_skip"] == nil && needs["pool1"] == nil)
+    }
+}
