@@ -3,19 +3,9 @@ import Testing
 @testable import FCN
 
 @Suite struct GradientNeedsTests {
-    /// A small FCN-like graph: two convolutions, a learnable upsampling, a skip, a loss.
-    static let description = NetworkDescription(name: "needs", inputs: ["data", "label"], layers: [
-        LayerDescription("conv1", .convolution(.init(outputs: 4, kernel: 3, padding: 2)), bottom: "data"),
-        LayerDescription("relu1", .relu, bottom: "conv1", top: "conv1"),
-        LayerDescription("pool1", .maxPooling(.init(kernel: 2, stride: 2)), bottom: "conv1"),
-        LayerDescription("conv2", .convolution(.init(outputs: 3, kernel: 3, padding: 1)), bottom: "pool1"),
-        LayerDescription("up", .transposedConvolution(.init(outputs: 3, kernel: 4, stride: 2, kernelKind: .learnable)), bottom: "conv2"),
-        LayerDescription("score_skip", .convolution(.init(outputs: 3, kernel: 1)), bottom: "conv1"),
-        LayerDescription("upc", .crop(.init(offset: 1)), bottoms: ["up", "score_skip"]),
-        LayerDescription("fuse", .sum(coefficients: [1, 1]), bottoms: ["upc", "score_skip"]),
-        LayerDescription("score", .crop(.init(offset: 1)), bottoms: ["fuse", "data"]),
-        LayerDescription("loss", .softmaxCrossEntropy(.init(ignoreLabel: 255, normalize: true)), bottoms: ["score", "label"]),
-    ])
+    /// The DAG of the finite-difference check: convolutions, LRN, pooling, dropout, a learnable
+    /// upsampling, a skip, a loss.
+    static let description = BackpropagationTests.dag
 
     func gradients(wanted: Set<String>?) throws -> (all: [String: Tensor], parameters: [String: Tensor]) {
         var rng = SeededRandom(seed: 5)
@@ -49,10 +39,12 @@ import Testing
         var rng = SeededRandom(seed: 5)
         let net = try Network(Self.description, parameters: try Network.initialParameters(for: Self.description, inputShape: [1, 2, 7, 6], using: &rng),
                               inputChannels: 2)
-        // Learning only conv2: pool1, conv1 and the skip lie upstream or aside; nothing there needs a gradient.
+        // Learning only conv2: conv1, norm1, pool1 and the skip lie upstream or aside; nothing
+        // there needs a gradient, and conv2 need not pass one to pool1.
         let needs = net.gradientNeeds(["conv2.weight"])
         #expect(needs["conv2"]?.parameters == true && needs["conv2"]?.input(0) == false)
         #expect(needs["up"]?.parameters == false && needs["up"]?.input(0) == true)
-        #expect(needs["conv1"] == nil && needs["score_skip"] == nil && needs["pool1"] == nil)
+        #expect(needs["fuse"]?.input(0) == true && needs["fuse"]?.input(1) == false)
+        #expect(needs["conv1"] == nil && needs["norm1"] == nil && needs["score_skip"] == nil && needs["pool1"] == nil)
     }
 }

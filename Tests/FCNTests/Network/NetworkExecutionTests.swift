@@ -140,25 +140,28 @@ import Testing
 }
 
 @Suite struct BackpropagationTests {
+    /// A DAG with every kind of layer, input `[1, 2, 7, 6]` with labels `[1, 1, 7, 6]`.
+    static let dag = NetworkDescription(name: "dag", inputs: ["data", "label"], layers: [
+        LayerDescription("conv1", .convolution(.init(outputs: 4, kernel: 3, padding: 2)), bottom: "data"),
+        LayerDescription("relu1", .relu, bottom: "conv1", top: "conv1"),
+        LayerDescription("norm1", .localResponseNormalization(.init(size: 3, alpha: 0.5, beta: 0.75, k: 2)), bottom: "conv1"),
+        LayerDescription("pool1", .maxPooling(.init(kernel: 2, stride: 2)), bottom: "norm1"),
+        LayerDescription("drop1", .dropout(ratio: 0.25), bottom: "pool1", top: "pool1"),
+        LayerDescription("conv2", .convolution(.init(outputs: 3, kernel: 3, padding: 1)), bottom: "pool1"),
+        LayerDescription("up", .transposedConvolution(.init(outputs: 3, kernel: 4, stride: 2, kernelKind: .learnable)), bottom: "conv2"),
+        LayerDescription("score_skip", .convolution(.init(outputs: 3, kernel: 1)), bottom: "norm1"),
+        // Sizes: data 7×6 → conv1 9×8 → pool1 5×4 → conv2 5×4 → up 12×10; the skip is 9×8.
+        LayerDescription("upc", .crop(.init(offset: 1)), bottoms: ["up", "score_skip"]),
+        LayerDescription("fuse", .sum(coefficients: [1, 0.5]), bottoms: ["upc", "score_skip"]),
+        LayerDescription("score", .crop(.init(offset: 1)), bottoms: ["fuse", "data"]),
+        LayerDescription("loss", .softmaxCrossEntropy(.init(ignoreLabel: 255, normalize: true)), bottoms: ["score", "label"]),
+    ])
+
     /// Backpropagation through a DAG with every kind of layer — convolution, ReLU, pooling,
     /// LRN, dropout, transposed convolution, crop, a two-way skip sum and the per-pixel loss —
     /// agrees with finite differences of the loss for sampled parameters of every layer.
     @Test func wholeNetworkGradientsMatchFiniteDifferences() throws {
-        let description = NetworkDescription(name: "dag", inputs: ["data", "label"], layers: [
-            LayerDescription("conv1", .convolution(.init(outputs: 4, kernel: 3, padding: 2)), bottom: "data"),
-            LayerDescription("relu1", .relu, bottom: "conv1", top: "conv1"),
-            LayerDescription("norm1", .localResponseNormalization(.init(size: 3, alpha: 0.5, beta: 0.75, k: 2)), bottom: "conv1"),
-            LayerDescription("pool1", .maxPooling(.init(kernel: 2, stride: 2)), bottom: "norm1"),
-            LayerDescription("drop1", .dropout(ratio: 0.25), bottom: "pool1", top: "pool1"),
-            LayerDescription("conv2", .convolution(.init(outputs: 3, kernel: 3, padding: 1)), bottom: "pool1"),
-            LayerDescription("up", .transposedConvolution(.init(outputs: 3, kernel: 4, stride: 2, kernelKind: .learnable)), bottom: "conv2"),
-            LayerDescription("score_skip", .convolution(.init(outputs: 3, kernel: 1)), bottom: "norm1"),
-            // Sizes: data 7×6 → conv1 9×8 → pool1 5×4 → conv2 5×4 → up 12×10; the skip is 9×8.
-            LayerDescription("upc", .crop(.init(offset: 1)), bottoms: ["up", "score_skip"]),
-            LayerDescription("fuse", .sum(coefficients: [1, 0.5]), bottoms: ["upc", "score_skip"]),
-            LayerDescription("score", .crop(.init(offset: 1)), bottoms: ["fuse", "data"]),
-            LayerDescription("loss", .softmaxCrossEntropy(.init(ignoreLabel: 255, normalize: true)), bottoms: ["score", "label"]),
-        ])
+        let description = BackpropagationTests.dag
         var rng = SeededRandom(seed: 9)
         var parameters = try Network.initialParameters(for: description, inputShape: [1, 2, 7, 6], using: &rng)
         // Sorted: a dictionary's order changes from process to process (per-process hash seeds),
