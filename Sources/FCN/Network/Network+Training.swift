@@ -72,7 +72,7 @@ extension Network {
     ///   - outputGradients: ∂L/∂blob for the blobs the loss depends on, by blob name (their
     ///     final values). For a network that ends in its own loss layer pass
     ///     `["loss": Tensor(shape: [1], scalars: [1])]`.
-    ///   - parameters: the parameters whose gradients are wanted (the learnable ones of a
+    ///   - wanted: the parameters whose gradients are wanted (the learnable ones of a
     ///     training stage), or `nil` for every parameter. Nothing is computed that only a frozen
     ///     parameter or the input image would receive.
     ///   - configuration: threads (the backward kernels do not depend on the policy yet).
