@@ -26,7 +26,7 @@ PyTorch is optional: without it (and without --install) the script says so, stil
 times swift-fcn, and exits 0. `--install` installs it with pip; see install_torch() for what
 works on a machine that can reach only PyPI.
 """
-import argparse, json, os, statistics, struct, subprocess, sys, tempfile, time
+import argparse, json, os, shutil, statistics, struct, subprocess, sys, tempfile, time
 
 import numpy as np
 
@@ -259,7 +259,7 @@ def parity(export_dir, threads):
         dg = rel(ours_grads[n], g)
         w0 = before[n].numpy()
         ours_w1, torch_w1 = ours_updated[n], params[n].detach().numpy()
-        dw = float(np.max(np.abs(ours_w1.astype(np.float64) - torch_w1) / np.spacing(np.abs(w0))))
+        dw = float(np.max(np.abs(ours_w1.astype(np.float64) - torch_w1) / np.spacing(np.maximum(np.abs(w0), np.abs(torch_w1)))))
         du = rel(ours_w1 - w0, torch_w1 - w0)
         worst_g, worst_w, worst_u = max(worst_g, (dg, n)), max(worst_w, (dw, n)), max(worst_u, (du, n))
         print(f"{n:22} {np.linalg.norm(g):13.4e} {dg:14.2e} {dw:14.1f} {du:16.2e}")
@@ -314,6 +314,7 @@ def main():
     ap.add_argument("--fcn-profile", default=os.path.join(ROOT, ".build/release/fcn-profile"))
     ap.add_argument("--install", action="store_true", help="pip-install torch if it is missing (also: FCN_INSTALL_TORCH=1)")
     ap.add_argument("--breakdown", action="store_true", help="finally print swift-fcn's per-layer breakdown and steps/s of every stage")
+    ap.add_argument("--keep", action="store_true", help="keep the exported files (printed directory)")
     ap.add_argument("--torch-worker", metavar="DIR", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.torch_worker:
@@ -366,6 +367,8 @@ def main():
         print(f"ratio swift/torch (one training step, {args.stage}, {args.size}x{args.size}, {args.threads} threads): "
               f"median {s_med / t_med:.3f}, min {s_min / t_min:.3f} (per round: {', '.join(f'{v:.3f}' for v in per_round)}; "
               f"range {min(per_round):.3f}-{max(per_round):.3f}); with scene generation (advance): {a_med / t_med:.3f}")
+    if not args.keep:
+        shutil.rmtree(export_dir, ignore_errors=True)
     if args.breakdown:
         print("\nswift-fcn breakdown (fcn-profile train-step --stages):", flush=True)
         subprocess.run(base + ["--steps", str(args.steps), "--warmup", str(args.warmup), "--stages"])
