@@ -127,7 +127,7 @@ let package = Package(
         // kernels through their package-level APIs.
         .executableTarget(
             name: "fcn-profile",
-            dependencies: ["FCN", "FCNKernels"],
+            dependencies: ["FCN", "FCNKernels", "FCNTraining"],
             path: "Benchmarks/Sources/fcn-profile"
         ),
         .testTarget(

@@ -1,4 +1,5 @@
-// main.swift — fcn-profile: times FCN inference (`Network.forward`) layer by layer.
+// main.swift — fcn-profile: times FCN inference (`Network.forward`) layer by layer; with
+// `train-step` (TrainStep.swift), training steps of the shipped VGG-mini nets.
 //
 // Not part of the paper: a tool for making the §4 inference pass fast. It loads an FCN's
 // weights from a safetensors file (the layout `scripts/bench_vs_onnxruntime.py` writes), runs
@@ -41,6 +42,7 @@ func usage() -> Never {
                            [--threads T] [--repeat N] [--timing-json] [--kernels fastest|portable|reference]
                            [--no-allocator-tuning]
                fcn-profile --layers [--threads T] [--repeat N] [--cpu-time]   (FCN-8s 500×500 conv shapes, im2col vs Winograd)
+               fcn-profile train-step [--stage fcn8s] [--size 128] [--steps N] [--json] …   (training steps, TrainStep.swift)
 
         """.utf8))
     exit(2)
@@ -90,6 +92,12 @@ func median(_ values: [Double]) -> Double {
 }
 
 func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+// `fcn-profile train-step …`: training steps instead (TrainStep.swift).
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "train-step" {
+    do { try runTrainStep(Array(CommandLine.arguments.dropFirst(2))) } catch { log("fcn-profile train-step: \(error)"); exit(1) }
+    exit(0)
+}
 
 let options = parseOptions()
 if options.keepMemory { AllocatorTuning.keepFreedMemoryForReuse() }   // as `fcn segment` should

@@ -32,7 +32,8 @@ public struct Network: Sendable {
     public private(set) var parameters: [String: Tensor]
     /// The channel count of the (first) input blob the parameters were checked against.
     public let inputChannels: Int
-    let plan: ExecutionPlan
+    /// The compiled steps (`var` only so that `timingSteps(into:)` can wrap them; nothing else changes it).
+    var plan: ExecutionPlan
 
     /// Binds `parameters` to `description`, checking that every tensor the layers need is there
     /// with the right shape and that there is nothing else.
