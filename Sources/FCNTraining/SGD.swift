@@ -73,9 +73,19 @@ public struct SGD: Sendable {
             var v = history[name] ?? Tensor(zeros: w.shape)
             let rate = learningRate * rule.learningRateMultiplier
             let decay = weightDecay * rule.decayMultiplier
-            for i in 0..<w.count {
-                v.scalars[i] = momentum * v.scalars[i] + rate * (g.scalars[i] + decay * w.scalars[i])
-                w.scalars[i] -= v.scalars[i]
+            // v ← μ·v + η·(g + λ·w);  w ← w − v, element by element, on the raw buffers (the
+            // same arithmetic as subscripting each tensor, without a bounds and count check per
+            // element, which made this loop a tenth of a training step).
+            let m = momentum
+            g.scalars.withUnsafeBufferPointer { gs in
+                v.scalars.withUnsafeMutableBufferPointer { vs in
+                    w.scalars.withUnsafeMutableBufferPointer { ws in
+                        for i in 0..<ws.count {
+                            vs[i] = m * vs[i] + rate * (gs[i] + decay * ws[i])
+                            ws[i] -= vs[i]
+                        }
+                    }
+                }
             }
             history[name] = v
             parameters[name] = w

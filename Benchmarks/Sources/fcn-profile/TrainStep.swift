@@ -2,7 +2,7 @@
 // nets takes, and where the time goes (issue #19, training).
 //
 // One step is what `StageTrainer.advance()` does (FCNTraining/StageTrainer.swift): draw the
-// step's scene, `Network.trainingForward`, softmax cross-entropy forward and backward (void
+// step's scene, `Network.trainingForward`, softmax cross-entropy loss and gradient in one sweep (void
 // ignored, summed over the pixels), `Network.backward`, count the arg-max hits, SGD with momentum
 // and the stage's per-parameter rules, `Network.update`. This mode prints
 //
@@ -100,6 +100,8 @@ struct StageSetup {
     let parameters: [String: Tensor]
     let hyperparameters: StageHyperparameters
     let rules: [String: LearningRule]
+    /// The parameters that learn (StageTrainer's `learning`).
+    let learning: Set<String>
     let data: SyntheticData
     var output: String { stage == .classifier ? "fc8" : "score" }
     var datasetSize: Int { stage == .classifier ? 20000 : 2000 }       // TrainingPipeline's defaults
@@ -111,6 +113,7 @@ struct StageSetup {
         parameters = try EmbeddedModels.parameters(stage)
         hyperparameters = .defaults(for: stage, sceneSize: sceneSize)
         rules = stage.rules(for: try description.parameterShapes(inputShape: inputShape))
+        learning = Set(rules.filter { $0.value.learningRateMultiplier != 0 }.keys)
         data = SyntheticData(seed: 1, sceneSize: sceneSize, exampleSize: model.exampleSize)
     }
 
@@ -179,10 +182,12 @@ struct StepReplica {
             }
             let raw = trace[setup.output]!
             let scores = raw.rank == 2 ? raw.reshaped([raw.shape[0], raw.shape[1], 1, 1]) : raw
-            total += phases.time("loss forward") { loss.forward(scores: scores, labels: labels) }
-            let dScores = phases.time("loss backward") { loss.backward(scores: scores, labels: labels) }
+            // As StageTrainer: loss and ∂L/∂scores in one sweep, gradients only for what learns.
+            let (value, dScores) = phases.time("loss") { loss.lossAndGradient(scores: scores, labels: labels) }
+            total += value
             let g = phases.time("backward") {
-                network.backward(trace, outputGradients: [setup.output: dScores.reshaped(raw.shape)], configuration: configuration)
+                network.backward(trace, outputGradients: [setup.output: dScores.reshaped(raw.shape)],
+                                 parameters: setup.learning, configuration: configuration)
             }
             phases.time("gradient sums") {
                 for (name, t) in g { if gradients[name] == nil { gradients[name] = t } else { gradients[name]!.add(t) } }
@@ -454,7 +459,7 @@ func breakdown(_ setup: StageSetup, images: [(input: Tensor, labels: Tensor)], o
     log(pad("(executor)", 31) + "  " + ms(forwardPass - forwardSum) + "    " + ms(backwardPass - backwardSum)
         + "                (the passes minus their steps; shape inference alone: \(ms(shapeInference).trimmingCharacters(in: .whitespaces)) ms)")
     log("\nphases of the step:")
-    let phaseNames = ["training forward", "loss forward", "loss backward", "backward", "gradient sums", "SGD step"]
+    let phaseNames = ["training forward", "loss", "backward", "gradient sums", "SGD step"]
     var accounted = 0.0
     for p in phaseNames where phase[p] != nil {
         accounted += phase[p]!

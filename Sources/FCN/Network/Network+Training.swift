@@ -18,6 +18,7 @@
 // and a step none of whose inputs or parameters learn is not run backwards at all.
 
 import FCNCore
+import FCNKernels
 
 /// Everything a training forward pass computed, for ``Network/backward(_:outputGradients:parameters:configuration:)``.
 public struct ForwardTrace: Sendable {
@@ -136,4 +137,12 @@ extension Network {
         }
         return parameterGradients
     }
+}
+
+extension EngineConfiguration {
+    /// The configuration in force for the current call (what `apply` bound; `.automatic` outside
+    /// any): for code of this package that calls the engine's entry points again from inside one,
+    /// such as a training step under `fcn train --threads N`, so that the inner call keeps the
+    /// outer call's threads instead of falling back to the default.
+    package static var inForce: EngineConfiguration { current }
 }

@@ -12,7 +12,9 @@
 // convolution's forward pass (gather) and a transposed convolution's forward pass (scatter) are
 // one GEMM each plus a data movement, and so are their backward passes.
 //
-// Two refinements:
+// Three refinements:
+// - A channel-wise bank (each channel linked with itself only, as FCN's fixed bilinear
+//   upsampling is) skips the product altogether: `FilterBank+Channelwise.swift`.
 // - A 1×1 filter bank with stride 1 and no padding already *is* a matrix product on the image's
 //   [L, H·W] layout (its column matrix would be a copy of the image), so it skips im2col and
 //   col2im. FCN's score layers (score_fr, score_pool3, score_pool4) are of this kind, and so is
@@ -50,6 +52,9 @@ extension FilterBank {
     ///   - relu: clamp at zero after the bias.
     /// - Returns: `[N, S, GH, GW]`.
     func gather(_ image: Tensor, grid: Size2, bias: [Float]? = nil, relu: Bool = false) -> Tensor {
+        if let kernels = channelwiseKernels {                           // bilinear upsampling's adjoint
+            return channelwiseGather(image, grid: grid, kernels: kernels, bias: bias, relu: relu)
+        }
         let d = image.nchw
         let S = gridChannels, G = groups, Sg = S / G, Lg = imageChannels / G
         let HW = d.h * d.w, P = grid.height * grid.width
@@ -102,6 +107,9 @@ extension FilterBank {
     ///   - image: H×W.
     /// - Returns: `[N, L, H, W]`.
     func scatter(_ grid: Tensor, image: Size2) -> Tensor {
+        if let kernels = channelwiseKernels {                           // bilinear upsampling
+            return channelwiseScatter(grid, image: image, kernels: kernels)
+        }
         let d = grid.nchw
         let L = imageChannels, G = groups, Sg = gridChannels / G, Lg = L / G
         let HW = image.height * image.width, P = d.h * d.w
