@@ -53,8 +53,8 @@ extension Convolution {
     ///    input channels make the 36 products too thin. Fused (AVX-512) up to C·O = 256·256, the
     ///    OpenBLAS products beyond (see ``WinogradConvolution/prefersFusedKernel``).
     ///    Training does not use Winograd: its rounding differs from im2col's by ~1e-6 relative,
-    ///    and the shipped models were trained with the direct and im2col kernels; keeping that so
-    ///    lets `scripts/train-embedded-models` reproduce their bytes.
+    ///    and the shipped models were trained with the direct and im2col kernels (a change of
+    ///    training's kernels changes the trained bytes, as the channel-wise upsampling path did).
     /// 4. Everything else: im2col + sgemm.
     public func kernel(for policy: KernelPolicy, purpose: ConvolutionPurpose = .inference) -> ConvolutionKernel {
         if policy == .reference { return .reference }
