@@ -57,30 +57,19 @@ extension FilterBank {
     /// - Returns: `[N, S, H, W]`.
     func channelwiseScatter(_ grid: Tensor, image: Size2, kernels: [Float]) -> Tensor {
         let d = grid.nchw, KH = kernelSize.height, KW = kernelSize.width
-        let HW = image.height * image.width, P = d.h * d.w
-        var x = [Float](repeating: 0, count: d.n * d.c * HW)           // [N, S, H, W]
-        withBuffers(reading: [grid.scalars, kernels], writing: &x) { read, xs in
-            let ys = read[0], ks = read[1]
-            parallelFor(d.n * d.c) { plane in                            // task writes its own plane
-                let s = plane % d.c
-                let y = ys + plane * P, out = xs + plane * HW, k = ks + s * KH * KW
-                for i in 0..<d.h {
-                    for u in 0..<KH {
-                        let h = i * stride.height - padding.top + u * dilation.height
-                        if h < 0 || h >= image.height { continue }
-                        let row = out + h * image.width, taps = k + u * KW
-                        for j in 0..<d.w {
-                            let value = y[i * d.w + j]
-                            let (first, end) = tapRange(j, kernel: KW, limit: image.width)
-                            let start = j * stride.width - padding.left
-                            // One kernel row stamped onto one image row.
-                            axpy(value, taps, row + start, first..<end, step: dilation.width)
-                        }
+        return byPlane(grid, kernels: kernels, output: image) { y, out, k in
+            for i in 0..<d.h {
+                for u in 0..<KH {
+                    let h = i * stride.height - padding.top + u * dilation.height
+                    if h < 0 || h >= image.height { continue }
+                    let row = out + h * image.width, taps = k + u * KW
+                    for j in 0..<d.w {                                   // one kernel row stamped onto one image row
+                        let (first, end) = tapRange(j, kernel: KW, limit: image.width)
+                        axpy(y[i * d.w + j], taps, row + j * stride.width - padding.left, first..<end, step: dilation.width)
                     }
                 }
             }
         }
-        return Tensor(shape: [d.n, d.c, image.height, image.width], scalars: x)
     }
 
     /// The gather of a channel-wise bank, plane by plane, then the bias and ReLU epilogue.
@@ -94,30 +83,41 @@ extension FilterBank {
     /// - Returns: `[N, S, GH, GW]`.
     func channelwiseGather(_ image: Tensor, grid: Size2, kernels: [Float], bias: [Float]?, relu: Bool) -> Tensor {
         let d = image.nchw, KH = kernelSize.height, KW = kernelSize.width
-        let HW = d.h * d.w, P = grid.height * grid.width
-        var y = [Float](repeating: 0, count: d.n * d.c * P)            // [N, S, GH, GW]
-        withBuffers(reading: [image.scalars, kernels], writing: &y) { read, ys in
-            let xs = read[0], ks = read[1]
-            parallelFor(d.n * d.c) { plane in                            // task writes its own plane
-                let s = plane % d.c
-                let x = xs + plane * HW, out = ys + plane * P, k = ks + s * KH * KW
-                for i in 0..<grid.height {
-                    for j in 0..<grid.width {
-                        let (first, end) = tapRange(j, kernel: KW, limit: d.w)
-                        let start = j * stride.width - padding.left
-                        var sum: Float = 0
-                        for u in 0..<KH {
-                            let h = i * stride.height - padding.top + u * dilation.height
-                            if h < 0 || h >= d.h { continue }
-                            sum += dot(k + u * KW, x + h * d.w + start, first..<end, step: dilation.width)
-                        }
-                        out[i * grid.width + j] = sum
+        var y = byPlane(image, kernels: kernels, output: grid) { x, out, k in
+            for i in 0..<grid.height {
+                for j in 0..<grid.width {
+                    let (first, end) = tapRange(j, kernel: KW, limit: d.w)
+                    var sum: Float = 0
+                    for u in 0..<KH {
+                        let h = i * stride.height - padding.top + u * dilation.height
+                        if h < 0 || h >= d.h { continue }
+                        sum += dot(k + u * KW, x + h * d.w + j * stride.width - padding.left, first..<end, step: dilation.width)
                     }
+                    out[i * grid.width + j] = sum
                 }
             }
-            biasReLUEpilogue(ys, batch: d.n, channels: d.c, planeSize: P, bias: bias, relu: relu)
         }
-        return Tensor(shape: [d.n, d.c, grid.height, grid.width], scalars: y)
+        y.scalars.withUnsafeMutableBufferPointer { ys in
+            guard let ys = ys.baseAddress else { return }
+            biasReLUEpilogue(ys, batch: d.n, channels: d.c, planeSize: grid.height * grid.width, bias: bias, relu: relu)
+        }
+        return y
+    }
+
+    /// Runs `pass(source plane, zeroed output plane, the plane's kernel)` for every plane (n, s)
+    /// of `source` `[N, S, ·, ·]`, spread over the cores (each task writes its own plane), into a
+    /// new `[N, S, output]` tensor.
+    private func byPlane(_ source: Tensor, kernels: [Float], output: Size2,
+                         _ pass: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>) -> Void) -> Tensor {
+        let d = source.nchw, taps = kernelSize.height * kernelSize.width
+        let inPlane = d.h * d.w, outPlane = output.height * output.width
+        var result = [Float](repeating: 0, count: d.n * d.c * outPlane)
+        withBuffers(reading: [source.scalars, kernels], writing: &result) { read, out in
+            parallelFor(d.n * d.c) { plane in
+                pass(read[0] + plane * inPlane, out + plane * outPlane, read[1] + (plane % d.c) * taps)
+            }
+        }
+        return Tensor(shape: [d.n, d.c, output.height, output.width], scalars: result)
     }
 
     /// The taps `v` of grid column `j` whose image column `j·SW − padLeft + v·DW` lies in `0..<limit`.
