@@ -121,6 +121,7 @@ extension FilterBank {
     }
 
     /// The taps `v` of grid column `j` whose image column `j·SW − padLeft + v·DW` lies in `0..<limit`.
+    @inline(__always)
     private func tapRange(_ j: Int, kernel KW: Int, limit: Int) -> (first: Int, end: Int) {
         let start = j * stride.width - padding.left, d = dilation.width
         let first = start >= 0 ? 0 : (-start + d - 1) / d                  // first v with start + v·d ≥ 0
@@ -130,6 +131,7 @@ extension FilterBank {
 }
 
 /// `Σ_{v in taps} k[v] · x[v·step]`, in SIMD8 lanes where the run is contiguous.
+@inline(__always)
 private func dot(_ k: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ taps: Range<Int>, step: Int) -> Float {
     var v = taps.lowerBound, sum: Float = 0
     if step == 1 {
@@ -146,6 +148,7 @@ private func dot(_ k: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ taps: R
 }
 
 /// `y[v·step] += a · k[v]` for `v in taps`, in SIMD8 lanes where the run is contiguous.
+@inline(__always)
 private func axpy(_ a: Float, _ k: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ taps: Range<Int>, step: Int) {
     var v = taps.lowerBound
     if step == 1 {
