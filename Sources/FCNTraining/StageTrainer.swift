@@ -171,7 +171,7 @@ public struct StageTrainer {
     }
 
     /// Pixels (not void) whose arg-max class equals the label, and pixels counted.
-    static func hits(_ scores: Tensor, _ labels: Tensor) -> (correct: Int, counted: Int) {
+    package static func hits(_ scores: Tensor, _ labels: Tensor) -> (correct: Int, counted: Int) {
         let d = scores.nchw, plane = d.h * d.w
         var correct = 0, counted = 0
         for n in 0..<d.n {

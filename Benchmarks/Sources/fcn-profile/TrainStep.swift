@@ -205,22 +205,6 @@ struct StepReplica {
     }
 }
 
-/// `StageTrainer.hits`, replicated (it is internal): arg-max hits on the counted pixels.
-func argmaxHits(_ scores: Tensor, _ labels: Tensor) -> (correct: Int, counted: Int) {
-    let d = scores.nchw, plane = d.h * d.w
-    var correct = 0, counted = 0
-    for n in 0..<d.n {
-        for p in 0..<plane {
-            let label = Int(labels.scalars[n * plane + p])
-            guard label >= 0 && label < d.c else { continue }
-            var best = 0
-            for c in 1..<d.c where scores.scalars[(n * d.c + c) * plane + p] > scores.scalars[(n * d.c + best) * plane + p] { best = c }
-            counted += 1
-            if best == label { correct += 1 }
-        }
-    }
-    return (correct, counted)
-}
 
 /// The parts of one convolution's backward pass, seconds: the calls of `Convolution.backward`.
 struct ConvolutionBackwardSplit {
@@ -414,7 +398,7 @@ func breakdown(_ setup: StageSetup, images: [(input: Tensor, labels: Tensor)], o
         // What `advance` does besides: the hit count (its scene generation is timed below).
         let raw = r.trace![setup.output]!
         let scores = raw.rank == 2 ? raw.reshaped([raw.shape[0], raw.shape[1], 1, 1]) : raw
-        _ = phases.time("arg-max hits") { argmaxHits(scores, images.last!.labels) }
+        _ = phases.time("arg-max hits") { StageTrainer.hits(scores, images.last!.labels) }
         lastTrace = r.trace
         guard k >= o.warmup else { continue }
         totals.append(total)

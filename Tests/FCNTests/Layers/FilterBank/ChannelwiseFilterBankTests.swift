@@ -14,11 +14,7 @@ import Testing
         let x = Tensor(randomNormal: [2, 3, 5, 4], using: &rng)
         let y = up.referenceForward(x)
         expectFastMatchesReference(up.forward(x), y, "forward ×\(factor)")
-        let dy = Tensor(randomNormal: y.shape, using: &rng)
-        let reference = up.referenceBackward(input: x, outputGradient: dy)
-        let fast = up.backward(input: x, outputGradient: dy)
-        expectFastMatchesReference(fast.input, reference.input, "dL/dx ×\(factor)")
-        expectFastMatchesReference(fast.weight, reference.weight, "dL/dw ×\(factor) (dense, by the matrix product)")
+        expectBackwardMatchesReference(up, x, outputShape: y.shape, using: &rng)
     }
 
     /// A depthwise convolution (groups = channels) with stride, padding, dilation, bias and ReLU.
@@ -31,11 +27,17 @@ import Testing
         let y = conv.referenceForward(x)
         expectFastMatchesReference(conv.forward(x), y, "forward")
         expectFastMatchesReference(conv.forward(x, fusingReLU: true), Tensor(shape: y.shape, scalars: y.scalars.map { max($0, 0) }), "forward + ReLU")
-        let dy = Tensor(randomNormal: y.shape, using: &rng)
-        let reference = conv.referenceBackward(input: x, outputGradient: dy)
-        let fast = conv.backward(input: x, outputGradient: dy)
-        expectFastMatchesReference(fast.input, reference.input, "dL/dx")
-        expectFastMatchesReference(fast.weight, reference.weight, "dL/dw")
+        expectBackwardMatchesReference(conv, x, outputShape: y.shape, using: &rng)
+    }
+
+    /// dL/dx (the channel-wise path) and dL/dw (dense: the matrix product) against the reference.
+    func expectBackwardMatchesReference(_ layer: some FilterBankLayer, _ x: Tensor, outputShape: [Int],
+                                        using rng: inout SeededRandom, sourceLocation: SourceLocation = #_sourceLocation) {
+        let dy = Tensor(randomNormal: outputShape, using: &rng)
+        let reference = layer.referenceBackward(input: x, outputGradient: dy)
+        let fast = layer.backward(input: x, outputGradient: dy)
+        expectFastMatchesReference(fast.input, reference.input, "dL/dx", sourceLocation: sourceLocation)
+        expectFastMatchesReference(fast.weight, reference.weight, "dL/dw", sourceLocation: sourceLocation)
     }
 
     /// One nonzero weight off the diagonal makes the bank dense again: the matrix product runs.
