@@ -159,13 +159,11 @@ public struct StageTrainer {
     /// Forward, loss, backward for one input; also counts the arg-max hits on counted pixels.
     private func learn(_ x: Tensor, _ labels: Tensor, output: String,
                        using rng: inout SeededRandom) throws -> (gradients: [String: Tensor], loss: Double, correct: Int, counted: Int) {
-        let configuration = EngineConfiguration.inForce        // e.g. `fcn train --threads 1`
-        let trace = try network.trainingForward(["data": x], using: &rng, configuration: configuration)
+        let trace = try network.trainingForward(["data": x], using: &rng)      // in the caller's configuration
         let raw = trace[output]!
         let scores = raw.rank == 2 ? raw.reshaped([raw.shape[0], raw.shape[1], 1, 1]) : raw     // [N, K, H, W]
         let (value, dScores) = loss.lossAndGradient(scores: scores, labels: labels)          // one sweep; [N, K, H, W]
-        let gradients = network.backward(trace, outputGradients: [output: dScores.reshaped(raw.shape)], parameters: learning,
-                                         configuration: configuration)
+        let gradients = network.backward(trace, outputGradients: [output: dScores.reshaped(raw.shape)], parameters: learning)
         let (correct, counted) = Self.hits(scores, labels)
         return (gradients, value, correct, counted)
     }

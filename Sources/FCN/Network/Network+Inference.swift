@@ -22,7 +22,7 @@ extension Network {
     ///   - input: `[N, C, H, W]`; for an FCN any H, W ≥ 1.
     ///   - configuration: threads and kernels (default: every core, the fastest kernels).
     /// - Returns: for FCNs the score map `[N, K, H, W]`; for classifiers `[N, K]`.
-    public func forward(_ input: Tensor, configuration: EngineConfiguration = .automatic) throws -> Tensor {
+    public func forward(_ input: Tensor, configuration: EngineConfiguration = .inForce) throws -> Tensor {
         let output = description.outputBlob ?? description.inputs[0]
         return try forward([description.inputs[0]: input], keeping: [output], configuration: configuration)[output]!
     }
@@ -37,7 +37,7 @@ extension Network {
     ///   - stepObserver: if given, called after every step with the layer's name and the
     ///     seconds it took (a fused convolution + ReLU is reported once, under the
     ///     convolution's name) — for profilers such as `Benchmarks/fcn-profile`.
-    public func forward(_ inputs: [String: Tensor], keeping: Set<String>, configuration: EngineConfiguration = .automatic,
+    public func forward(_ inputs: [String: Tensor], keeping: Set<String>, configuration: EngineConfiguration = .inForce,
                         stepObserver: ((_ layer: String, _ seconds: Double) -> Void)? = nil) throws -> [String: Tensor] {
         try configuration.apply {
             try forward(inputs, keeping: keeping, inForce: configuration, stepObserver: stepObserver)

@@ -18,7 +18,6 @@
 // and a step none of whose inputs or parameters learn is not run backwards at all.
 
 import FCNCore
-import FCNKernels
 
 /// Everything a training forward pass computed, for ``Network/backward(_:outputGradients:parameters:configuration:)``.
 public struct ForwardTrace: Sendable {
@@ -44,7 +43,7 @@ extension Network {
     ///   - configuration: threads and kernels. Convolutions use the kernels of
     ///     ``ConvolutionPurpose/training`` (no Winograd; see ``Convolution/kernel(for:purpose:)``).
     public func trainingForward(_ inputs: [String: Tensor], using rng: inout SeededRandom,
-                                configuration: EngineConfiguration = .automatic) throws -> ForwardTrace {
+                                configuration: EngineConfiguration = .inForce) throws -> ForwardTrace {
         try configuration.apply { try trainingForward(inputs, using: &rng, inForce: configuration) }
     }
 
@@ -78,7 +77,7 @@ extension Network {
     ///     parameter or the input image would receive.
     ///   - configuration: threads (the backward kernels do not depend on the policy yet).
     public func backward(_ trace: ForwardTrace, outputGradients: [String: Tensor], parameters wanted: Set<String>? = nil,
-                         configuration: EngineConfiguration = .automatic) -> [String: Tensor] {
+                         configuration: EngineConfiguration = .inForce) -> [String: Tensor] {
         configuration.apply { backwardPass(trace, outputGradients: outputGradients, wanted: wanted, inForce: configuration) }
     }
 
@@ -137,12 +136,4 @@ extension Network {
         }
         return parameterGradients
     }
-}
-
-extension EngineConfiguration {
-    /// The configuration in force for the current call (what `apply` bound; `.automatic` outside
-    /// any): for code of this package that calls the engine's entry points again from inside one,
-    /// such as a training step under `fcn train --threads N`, so that the inner call keeps the
-    /// outer call's threads instead of falling back to the default.
-    package static var inForce: EngineConfiguration { current }
 }

@@ -184,7 +184,7 @@ public enum Segmentation {
     ///   ``SegmentationError/tooManyClasses(classes:)`` beyond 256 classes.
     public static func segment(_ image: RGBImage, with network: Network, repeats: Int = 0,
                                availableBytes: Int? = nil,
-                               configuration: EngineConfiguration = .automatic) throws -> SegmentationResult {
+                               configuration: EngineConfiguration = .inForce) throws -> SegmentationResult {
         try segment(preprocessed: Input(tensor: image.caffeInput(), image: image), with: network, repeats: repeats,
                     availableBytes: availableBytes, configuration: configuration)
     }
@@ -192,7 +192,7 @@ public enum Segmentation {
     /// Segments an input already preprocessed (``readInput(_:)`` gives one from a file).
     public static func segment(preprocessed input: Input, with network: Network, repeats: Int = 0,
                                availableBytes: Int? = nil,
-                               configuration: EngineConfiguration = .automatic) throws -> SegmentationResult {
+                               configuration: EngineConfiguration = .inForce) throws -> SegmentationResult {
         if availableBytes != nil { _ = try Plan(network, inputShape: input.tensor.shape, availableBytes: availableBytes) }
         let (scores, seconds) = try forward(network, input.tensor, repeats: repeats, configuration: configuration)
         return SegmentationResult(image: input.image, scores: scores, labels: try scores.labels(), forwardSeconds: seconds)
@@ -213,7 +213,7 @@ public enum Segmentation {
     @discardableResult
     public static func run(_ network: Network, input: URL, outputs: SegmentationOutputs, repeats: Int = 0,
                            availableBytes: Int? = MemoryEstimate.availableBytes(),
-                           configuration: EngineConfiguration = .automatic) throws -> SegmentationRun {
+                           configuration: EngineConfiguration = .inForce) throws -> SegmentationRun {
         try checkWritable(outputs)
         try OutputFiles.check(outputs.all, inputs: [input])
         // An `.npy` header gives the shape: plan (shapes, memory) before reading the data. An image's

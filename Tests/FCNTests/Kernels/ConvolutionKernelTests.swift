@@ -71,6 +71,17 @@ struct ConvolutionKernelTests {
         // The configuration is in force during the call only.
         EngineConfiguration(threads: 1).apply { #expect(EngineConfiguration.current.threads == 1) }
         #expect(EngineConfiguration.current == .automatic)
+        #expect(EngineConfiguration.inForce == .automatic)
+
+        // A call that passes none keeps the one in force around it (it used to reset it to
+        // .automatic: `fcn train --threads 1` ran its steps on every core). Observable here through
+        // the kernels: inside a `.reference` call, the default gives the reference loops' bytes,
+        // which the fastest kernels do not.
+        let reference = try net.forward(image, configuration: EngineConfiguration(kernels: .reference))
+        #expect(reference != automatic, "the test needs kernels whose rounding differs")
+        let nested = try EngineConfiguration(kernels: .reference).apply { try net.forward(image) }
+        #expect(nested == reference)
+        EngineConfiguration(threads: 1).apply { #expect(EngineConfiguration.inForce.threads == 1) }
     }
 
     @Test func threadCountsAreBounded() {
