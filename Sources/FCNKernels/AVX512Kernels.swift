@@ -18,6 +18,12 @@ package enum AVX512Kernels {
     package static let winogradMaxTiles = Int(FCN_WINOGRAD_MAX_TILES)
     /// Tiles of one chunk whose transformed rows stay in L2 (the block size of shallow layers).
     package static let winogradChunkTiles = Int(FCN_WINOGRAD_CHUNK_TILES)
+    /// Floats per vector of the direct convolution kernels here: 16 (AVX-512), 8 (AVX2 + FMA), or
+    /// nil where neither may run. Unlike the Winograd block, the direct kernels are built for
+    /// both widths (`direct_kernels.h`).
+    package static let directVectorFloats: Int? =
+        CPUFeatures.avx512KernelsEnabled ? 16 : (CPUFeatures.avx2KernelsEnabled ? 8 : nil)
+
     /// Most input channels of the direct kernel.
     package static let directMaxChannels = Int(FCN_DIRECT_MAX_CHANNELS)
     /// Largest kernel height or width of the direct kernel.
@@ -94,7 +100,8 @@ package enum AVX512Kernels {
                                   padTop: Int32(padTop), padLeft: Int32(padLeft), weight: weight,
                                   outputChannels: Int32(outputChannels), kernelHeight: Int32(kernelHeight),
                                   kernelWidth: Int32(kernelWidth), bias: bias, relu: relu ? 1 : 0, output: output,
-                                  outputHeight: Int32(outputHeight), outputWidth: Int32(outputWidth))
+                                  outputHeight: Int32(outputHeight), outputWidth: Int32(outputWidth),
+                                  vectorFloats: Int32(AVX512Kernels.directVectorFloats ?? 0))
         }
     }
 
@@ -109,5 +116,58 @@ package enum AVX512Kernels {
         var l = layer.c
         let done = fcn_direct_conv_row(&l, Int32(row), scratch)
         precondition(done == 1, "fcn_direct_conv_row refused row \(row) of a \(layer.channels)-channel \(layer.kernelHeight)×\(layer.kernelWidth) layer (not built in, or outside its limits)")
+    }
+
+    /// A stride-1 convolution's weight gradient, as its C kernel sees it (one image).
+    package struct DirectGradientLayer {
+        package var input: UnsafePointer<Float>              // [C][H][W]
+        package var channels: Int, height: Int, width: Int
+        package var padTop: Int, padLeft: Int
+        package var outputGradient: UnsafePointer<Float>     // [O][OH][OW]
+        package var outputChannels: Int, outputHeight: Int, outputWidth: Int
+        package var kernelHeight: Int, kernelWidth: Int
+
+        package init(input: UnsafePointer<Float>, channels: Int, height: Int, width: Int, padTop: Int, padLeft: Int,
+                     outputGradient: UnsafePointer<Float>, outputChannels: Int, outputHeight: Int, outputWidth: Int,
+                     kernelHeight: Int, kernelWidth: Int) {
+            self.input = input; self.channels = channels; self.height = height; self.width = width
+            self.padTop = padTop; self.padLeft = padLeft; self.outputGradient = outputGradient
+            self.outputChannels = outputChannels; self.outputHeight = outputHeight; self.outputWidth = outputWidth
+            self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
+        }
+
+        var c: fcn_direct_gradient_layer {
+            fcn_direct_gradient_layer(input: input, channels: Int32(channels), height: Int32(height), width: Int32(width),
+                                      padTop: Int32(padTop), padLeft: Int32(padLeft), outputGradient: outputGradient,
+                                      outputChannels: Int32(outputChannels), outputHeight: Int32(outputHeight),
+                                      outputWidth: Int32(outputWidth), kernelHeight: Int32(kernelHeight), kernelWidth: Int32(kernelWidth),
+                                      vectorFloats: Int32(AVX512Kernels.directVectorFloats ?? 0))
+        }
+    }
+
+    /// Floats of the zero-bordered copy of one image's input that the weight-gradient calls read.
+    package static func directBorderedFloats(_ layer: DirectGradientLayer) -> Int {
+        var l = layer.c
+        return fcn_direct_bordered_floats(&l)
+    }
+
+    /// Copies `layer.input` into `bordered` with KH − 1 / KW − 1 zeros around it.
+    package static func directBorder(_ layer: DirectGradientLayer, into bordered: UnsafeMutablePointer<Float>) {
+        var l = layer.c
+        precondition(fcn_direct_border_input(&l, bordered) == 1, "fcn_direct_border_input refused a \(layer.channels)-channel layer")
+    }
+
+    /// Output channels one weight-gradient call handles for a kernel `kernelWidth` wide.
+    package static func directGradientBlockChannels(kernelWidth: Int) -> Int {
+        Int(fcn_direct_weight_gradient_block_channels(Int32(kernelWidth), Int32(directVectorFloats ?? 0)))
+    }
+
+    /// Adds the weight-gradient sums of output channels `o0 ..<` (one block), input channel `c`,
+    /// kernel row `u` to `dW` (`[O][C][KH][KW]`).
+    package static func directWeightGradient(_ layer: DirectGradientLayer, bordered: UnsafePointer<Float>,
+                                             o0: Int, c: Int, u: Int, into dW: UnsafeMutablePointer<Float>) {
+        var l = layer.c
+        let done = fcn_direct_weight_gradient(&l, bordered, Int32(o0), Int32(c), Int32(u), dW)
+        precondition(done == 1, "fcn_direct_weight_gradient refused block o0 \(o0), c \(c), u \(u) (not built in, or outside its limits)")
     }
 }

@@ -60,6 +60,13 @@ package struct CPUFeatures: Sendable, Equatable {
         fcn_kernels_built_with_avx512() == 1 && current.has("avx512f")
             && ProcessInfo.processInfo.environment["FCN_KERNELS"] != "portable"
 
+    /// Whether the AVX2 + FMA versions of the direct convolution kernels may run (x86-64
+    /// processors without AVX-512, such as AMD's Zen 2 and 3): the same conditions with `avx2`
+    /// and `fma` in place of `avx512f`.
+    package static let avx2KernelsEnabled: Bool =
+        fcn_kernels_built_with_avx512() == 1 && current.has("avx2") && current.has("fma")
+            && ProcessInfo.processInfo.environment["FCN_KERNELS"] != "portable"
+
     /// Parses the text of `/proc/cpuinfo`, keeping the first `model name` and `flags` lines
     /// (all cores of one machine report the same).
     ///

@@ -481,6 +481,12 @@ func breakdown(_ setup: StageSetup, images: [(input: Tensor, labels: Tensor)], o
     }
     log(String(format: "all convolutions: weight gradients %.2f ms, input gradients %.2f ms", weightTotal * 1000, inputTotal * 1000))
 
+    // Each convolution by each kernel that can compute it (the evidence for the kernel rules).
+    if let trace = lastTrace {
+        log("\nconvolution kernels (fastest of 5, ms; bwd im2col = both gradients, the direct columns one each):")
+        configuration.apply { for line in trainKernelTable(setup.description, parameters: replica.network.parameters, trace: trace) { log(line) } }
+    }
+
     // The largest entries.
     entries.append(("scene generation (advance only)", scene))
     entries.append(("arg-max hits (advance only)", hits))

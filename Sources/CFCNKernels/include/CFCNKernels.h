@@ -22,12 +22,12 @@ extern "C" {
 /// the two languages cannot disagree):
 /// - a Winograd block call handles at most FCN_WINOGRAD_MAX_TILES tiles (nine vectors of 16),
 ///   organised in chunks of FCN_WINOGRAD_CHUNK_TILES whose V and M rows stay in L2;
-/// - the direct kernel takes at most FCN_DIRECT_MAX_CHANNELS input channels and kernels of at
-///   most FCN_DIRECT_MAX_KERNEL × FCN_DIRECT_MAX_KERNEL taps.
+/// - the direct kernels take at most FCN_DIRECT_MAX_CHANNELS input channels and kernels of at
+///   most FCN_DIRECT_MAX_KERNEL × FCN_DIRECT_MAX_KERNEL taps (its line scratch grows with C).
 enum {
     FCN_WINOGRAD_MAX_TILES = 144,
     FCN_WINOGRAD_CHUNK_TILES = 48,
-    FCN_DIRECT_MAX_CHANNELS = 4,
+    FCN_DIRECT_MAX_CHANNELS = 1024,
     FCN_DIRECT_MAX_KERNEL = 7,
 };
 
@@ -63,7 +63,7 @@ size_t fcn_winograd_f43_scratch_floats(int channels, int outputChannels, int max
 int fcn_winograd_f43_block(const fcn_winograd_layer *layer, int firstTile, int tileCount, float *scratch);
 
 /// A direct 3×3 (or any KH×KW ≤ 7×7) stride-1 convolution with few input channels, one output
-/// row `row` of every output channel: y[o][row][j] = bias[o] + Σ_{c,u,v} w[o][c][u][v]·x[c][row+u−padTop][j+v−padLeft]
+/// row `row` of every output channel (AVX-512 or AVX2 loops, by `vectorFloats`): y[o][row][j] = bias[o] + Σ_{c,u,v} w[o][c][u][v]·x[c][row+u−padTop][j+v−padLeft]
 /// (then ReLU). `scratch` needs `fcn_direct_conv_scratch_floats` floats. Returns 0 when not built
 /// in, or when the channels, the kernel size or `row` are outside the limits.
 typedef struct {
@@ -76,10 +76,33 @@ typedef struct {
     int relu;
     float *output;             ///< [O][OH][OW]
     int outputHeight, outputWidth;
+    int vectorFloats;          ///< 16: the AVX-512 loops; 8: the AVX2 + FMA loops
 } fcn_direct_conv_layer;
 
 size_t fcn_direct_conv_scratch_floats(const fcn_direct_conv_layer *layer);
 int fcn_direct_conv_row(const fcn_direct_conv_layer *layer, int row, float *scratch);
+
+/// The weight gradient of a stride-1, undilated convolution without im2col:
+/// dW[o][c][u][v] += Σ_{i,j} dY[o][i][j]·x[c][i+u−padTop][j+v−padLeft] (0 outside x).
+/// First `fcn_direct_border_input` copies x into a zero-bordered buffer of
+/// `fcn_direct_bordered_floats` floats (shared by all calls on that image); then each call of
+/// `fcn_direct_weight_gradient` adds the sums of the output channels o0 ..< o0 + MR (MR =
+/// `fcn_direct_weight_gradient_block_channels(KW, vectorFloats)`, fewer at the end), input channel c and kernel
+/// row u to dW ([O][C][KH][KW]). Calls with different (o0, c, u) write different entries.
+typedef struct {
+    const float *input;           ///< [C][H][W]
+    int channels, height, width;
+    int padTop, padLeft;
+    const float *outputGradient;  ///< [O][OH][OW]
+    int outputChannels, outputHeight, outputWidth;
+    int kernelHeight, kernelWidth;
+    int vectorFloats;             ///< 16: the AVX-512 loops; 8: the AVX2 + FMA loops
+} fcn_direct_gradient_layer;
+
+size_t fcn_direct_bordered_floats(const fcn_direct_gradient_layer *layer);
+int fcn_direct_border_input(const fcn_direct_gradient_layer *layer, float *bordered);
+int fcn_direct_weight_gradient_block_channels(int kernelWidth, int vectorFloats);
+int fcn_direct_weight_gradient(const fcn_direct_gradient_layer *layer, const float *bordered, int o0, int c, int u, float *dW);
 
 #ifdef __cplusplus
 }

@@ -12,22 +12,24 @@ struct ConvolutionKernelTests {
     }
 
     @Test func theChoiceFollowsTheDocumentedRules() {
-        let avx512 = AVX512Kernels.isAvailable
+        let avx512 = AVX512Kernels.isAvailable, direct = DirectConvolution.isAvailable   // AVX-512, or AVX2 + FMA
         let conv1_1 = layer(3, 64, padding: 100), conv1_2 = layer(64, 64), conv4_2 = layer(512, 512)
         let score = layer(512, 21, kernel: 1, padding: 0), strided = layer(64, 64, stride: 2)
         // Fastest, inference.
-        #expect(conv1_1.kernel(for: .fastest) == (avx512 ? .direct : .im2col))
+        #expect(conv1_1.kernel(for: .fastest) == (direct ? .direct : .im2col))
         #expect(conv1_2.kernel(for: .fastest) == (avx512 ? .winogradFused : .winograd))
         #expect(conv4_2.kernel(for: .fastest) == .winograd)          // 512·512 > 256·256: OpenBLAS products
         #expect(score.kernel(for: .fastest) == .im2col)
         #expect(strided.kernel(for: .fastest) == .im2col)
         #expect(layer(32, 64).kernel(for: .fastest) == .im2col)        // fewer than 64 input channels
-        // Portable: never a hand-written AVX-512 loop.
+        // Portable: never a hand-written vector loop.
         #expect(conv1_1.kernel(for: .portable) == .im2col)
         #expect(conv1_2.kernel(for: .portable) == .winograd)
-        // Training never uses Winograd.
+        // Training never uses Winograd, and computes narrow layers directly.
         #expect(conv1_2.kernel(for: .fastest, purpose: .training) == .im2col)
-        #expect(conv1_1.kernel(for: .fastest, purpose: .training) == (avx512 ? .direct : .im2col))
+        #expect(conv1_1.kernel(for: .fastest, purpose: .training) == (direct ? .direct : .im2col))
+        #expect(layer(16, 32).kernel(for: .fastest, purpose: .training) == (direct ? .direct : .im2col))
+        #expect(layer(17, 32).kernel(for: .fastest, purpose: .training) == .im2col)
         // Reference: the loops, for every layer.
         for conv in [conv1_1, conv1_2, conv4_2, score, strided] {
             #expect(conv.kernel(for: .reference) == .reference)

@@ -85,8 +85,9 @@ extension ConvolutionParameters: WindowedLayerParameters, FilterLayerParameters 
     }
 
     func backward(_ x: [Tensor], outputGradient dy: Tensor, decisions: Decisions?, _ step: StepContext) -> StepGradients {
-        let g = operation(with: step).gradients(input: x[0], outputGradient: dy,
-                                                input: step.needs.input(0), parameters: step.needs.parameters)
+        let conv = operation(with: step)
+        let g = conv.gradients(input: x[0], outputGradient: dy, input: step.needs.input(0), parameters: step.needs.parameters,
+                               using: conv.backwardKernel(for: step.configuration.kernels))
         return StepGradients(layer: step.layer.name, input: g.input, weight: g.weight, bias: g.bias)
     }
 }

@@ -44,27 +44,45 @@ extension Convolution {
     ///
     /// The rules, in order (machine-dependent parts follow `KernelPolicy`):
     /// 1. `.reference` policy: the reference loops.
-    /// 2. A stride-1, ungrouped, undilated layer with at most 4 input channels and a kernel of at
-    ///    most 7×7 (conv1_1), when the AVX-512 kernels may run: `direct` — im2col's column matrix
-    ///    has only C·KH·KW = 27 rows there, and writing it costs more than the product.
+    /// 2. A stride-1, ungrouped, undilated layer with a kernel of at most 7×7, when the direct
+    ///    kernels may run (AVX-512, or AVX2 + FMA): `direct` for at most 4 input channels
+    ///    (conv1_1) — im2col's column matrix has only C·KH·KW = 27 rows there, and writing it costs
+    ///    more than the product (conv1_1 of the VGG-mini FCN-8s at 128×128 in training, 2 threads,
+    ///    AVX2: 0.38 ms direct, 3.22 ms im2col) — and, in training, for at most
+    ///    ``DirectConvolution/trainingChannels`` (conv2_1 8 → 16 at 163×163: 1.11 against 1.46 ms;
+    ///    from 32 channels on im2col's GEMM is as fast or faster; `fcn-profile train-step`'s kernel
+    ///    table).
     /// 3. Inference only: a 3×3 stride-1 layer with at least 64 input channels: Winograd —
     ///    1.4× faster than im2col on conv1_2 (64 → 64), 2–2.7× on the 256- and 512-channel layers
     ///    of FCN-8s at 500×500 (`fcn-profile --layers`, 2 threads); slower on conv1_1, whose 3
     ///    input channels make the 36 products too thin. Fused (AVX-512) up to C·O = 256·256, the
     ///    OpenBLAS products beyond (see ``WinogradConvolution/prefersFusedKernel``).
     ///    Training does not use Winograd: its rounding differs from im2col's by ~1e-6 relative,
-    ///    and the shipped models were trained with the direct and im2col kernels (a change of
-    ///    training's kernels changes the trained bytes, as the channel-wise upsampling path did).
+    ///    which is harmless, but for the narrow layers of the course's nets it is no faster than
+    ///    im2col (a change of training's kernels changes the trained bytes, as the direct
+    ///    kernels in training and the channel-wise upsampling path did).
     /// 4. Everything else: im2col + sgemm.
     public func kernel(for policy: KernelPolicy, purpose: ConvolutionPurpose = .inference) -> ConvolutionKernel {
         if policy == .reference { return .reference }
         let avx512 = policy == .fastest && AVX512Kernels.isAvailable
-        if avx512 && DirectConvolution.isApplicable(to: self) { return .direct }
+        if policy == .fastest && DirectConvolution.isAvailable && DirectConvolution.isApplicable(to: self)
+            && inputChannels <= (purpose == .training ? DirectConvolution.trainingChannels : DirectConvolution.fewChannels) {
+            return .direct
+        }
         if purpose == .inference && WinogradConvolution.isApplicable(to: self) && inputChannels >= 64 {
             return avx512 && WinogradConvolution.prefersFusedKernel(inputChannels: inputChannels, outputChannels: outputChannels)
                 ? .winogradFused : .winograd
         }
         return .im2col
+    }
+
+    /// The kernel training's backward pass uses for this layer under `policy`: `direct` where
+    /// the training forward pass is direct (both gradients then come from the direct kernels,
+    /// `DirectConvolution+Backward.swift`), im2col/col2im + GEMM everywhere else — also under
+    /// the `.reference` policy, whose backward pass has always been the fast one (the reference
+    /// loops are ``referenceBackward(input:outputGradient:)``, held equal by the tests).
+    public func backwardKernel(for policy: KernelPolicy) -> ConvolutionKernel {
+        kernel(for: policy, purpose: .training) == .direct ? .direct : .im2col
     }
 
     /// Whether `kernel` can compute this convolution on this machine.

@@ -12,10 +12,10 @@
 
 import FCNCore
 import FCNKernels
-import FCNKernels
 import Synchronization
 
-/// A stride-1, undilated, ungrouped convolution with at most 4 input channels, computed directly.
+/// A stride-1, undilated, ungrouped convolution computed directly (chosen for conv1_1's few input
+/// channels at inference, and for training's narrow layers).
 ///
 /// Layout: input `[N, C, H, W]`, weight `[O, C, KH, KW]`, output `[N, O, OH, OW]`, as for
 /// ``Convolution``. Runs only where ``isAvailable`` (AVX-512).
@@ -33,11 +33,21 @@ import Synchronization
 public struct DirectConvolution: Sendable {
     public let convolution: Convolution
 
-    /// Whether the AVX-512 kernel can run here (see `CPUFeatures.avx512KernelsEnabled`).
-    public static let isAvailable: Bool = CPUFeatures.avx512KernelsEnabled
+    /// Whether the kernel can run here: its AVX-512 or its AVX2 + FMA loops (see
+    /// `CPUFeatures.avx512KernelsEnabled`, `avx2KernelsEnabled`).
+    public static let isAvailable: Bool = AVX512Kernels.directVectorFloats != nil
 
-    /// Whether `conv` has the shape this kernel handles (and pays for): stride 1, dilation 1,
-    /// groups 1, C ≤ 4, kernel at most 7×7.
+    /// Input channels up to which inference always computes a layer directly (conv1_1's 3): the
+    /// im2col matrix would have only C·KH·KW ≤ 36 rows.
+    public static let fewChannels = 4
+
+    /// Input channels up to which training computes a layer directly, forward and backward: the
+    /// narrow layers of the course's VGG-mini (conv1_1's 3, conv2_1's 8, conv3_1's 16), where
+    /// im2col's column matrix costs as much as its GEMM (`fcn-profile train-step`'s kernel table).
+    public static let trainingChannels = 16
+
+    /// Whether `conv` has the shape this kernel handles: stride 1, dilation 1, groups 1,
+    /// C ≤ 1024, kernel at most 7×7. (Where it pays is decided in `ConvolutionKernel.swift`.)
     public static func isApplicable(to conv: Convolution) -> Bool {
         conv.stride == Size2(1) && conv.dilation == Size2(1) && conv.groups == 1
             && conv.inputChannels <= AVX512Kernels.directMaxChannels
@@ -45,13 +55,13 @@ public struct DirectConvolution: Sendable {
     }
 
     public init(_ conv: Convolution) {
-        precondition(Self.isApplicable(to: conv), "DirectConvolution: needs stride 1, dilation 1, groups 1, C ≤ 4, kernel ≤ 7×7")
+        precondition(Self.isApplicable(to: conv), "DirectConvolution: needs stride 1, dilation 1, groups 1, C ≤ \(AVX512Kernels.directMaxChannels), kernel ≤ 7×7")
         convolution = conv
     }
 
     /// The convolution of `x`, `[N, C, H, W]` → `[N, O, OH, OW]`, optionally followed by ReLU.
     public func forward(_ x: Tensor, fusingReLU: Bool = false) -> Tensor {
-        precondition(Self.isAvailable, "DirectConvolution: the kernel needs AVX-512")
+        precondition(Self.isAvailable, "DirectConvolution: the kernel needs AVX-512 or AVX2 + FMA")
         let conv = convolution
         let d = x.nchw
         precondition(d.c == conv.inputChannels, "DirectConvolution: input has \(d.c) channels, weight expects \(conv.inputChannels)")
