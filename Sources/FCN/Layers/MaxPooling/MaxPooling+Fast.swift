@@ -80,17 +80,23 @@ extension MaxPooling {
             guard let yBase = y.baseAddress, outputCount > 0 else { initialized = 0; return }
             x.scalars.withUnsafeBufferPointer { xBuffer in
                 let xBase = xBuffer.baseAddress!
-                // VGG's pooling — 2×2, stride 2, no padding, no argmax — takes the vector path for
-                // every window that lies wholly inside the image, and the general loop below for the
-                // clipped windows of ceil mode (last row / column when H or W is odd).
-                let pairs = argmax == nil && KH == 2 && KW == 2 && SH == 2 && SW == 2 && padTop == 0 && padLeft == 0
+                // VGG's pooling — 2×2, stride 2, no padding — takes the vector path for every window
+                // that lies wholly inside the image (with the winners' indices in training), and the
+                // general loop below for the clipped windows of ceil mode (last row / column when H
+                // or W is odd).
+                let pairs = KH == 2 && KW == 2 && SH == 2 && SW == 2 && padTop == 0 && padLeft == 0
                 let fullRows = pairs ? min(OH, H / 2) : 0, fullColumns = pairs ? min(OW, W / 2) : 0
                 parallelFor(planes) { p in
                     let xPlane = xBase + p * H * W
                     let yPlane = yBase + p * OH * OW
                     let argmaxPlane = argmax.map { $0 + p * OH * OW }
                     for i in 0..<fullRows {
-                        Self.poolPairs(xPlane + 2 * i * W, xPlane + (2 * i + 1) * W, count: fullColumns, into: yPlane + i * OW)
+                        if let argmaxPlane {
+                            Self.poolPairs(xPlane, row: 2 * i, width: W, count: fullColumns, into: yPlane + i * OW,
+                                           winners: argmaxPlane + i * OW)
+                        } else {
+                            Self.poolPairs(xPlane + 2 * i * W, xPlane + (2 * i + 1) * W, count: fullColumns, into: yPlane + i * OW)
+                        }
                     }
                     for i in 0..<OH {
                         let firstColumn = i < fullRows ? fullColumns : 0   // the vector path did the rest
@@ -150,6 +156,49 @@ extension MaxPooling {
             if r1[2 * j] > best { best = r1[2 * j] }
             if r1[2 * j + 1] > best { best = r1[2 * j + 1] }
             out[j] = best
+            j += 1
+        }
+    }
+
+    /// ``poolPairs(_:_:count:into:)`` with the winners: for the 2×2 windows of input rows `row`
+    /// and `row + 1` of `plane` (`width` columns), `out[j]` is the largest value and `winners[j]`
+    /// its in-plane index, the first of equals in the reference's order (row `row` left, right,
+    /// then row `row + 1` left, right) — what training's backward pass routes dL/dy to.
+    @inline(__always)
+    static func poolPairs(_ plane: UnsafePointer<Float>, row: Int, width: Int, count: Int,
+                          into out: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>) {
+        let r0 = plane + row * width, r1 = r0 + width
+        let floor = SIMD4<Float>(repeating: -.greatestFiniteMagnitude)
+        let lanes = SIMD4<Int32>(0, 2, 4, 6)                 // window j's left column is 2j
+        let top = Int32(row * width), bottom = Int32((row + 1) * width)
+        var j = 0
+        while j + 4 <= count {
+            let a = UnsafeRawPointer(r0 + 2 * j).loadUnaligned(as: SIMD8<Float>.self)
+            let b = UnsafeRawPointer(r1 + 2 * j).loadUnaligned(as: SIMD8<Float>.self)
+            let left = lanes &+ Int32(2 * j)
+            var best = floor
+            var winner = SIMD4<Int32>(repeating: -1)
+            @inline(__always) func consider(_ value: SIMD4<Float>, _ index: SIMD4<Int32>) {
+                let better = value .> best
+                best.replace(with: value, where: better)
+                winner.replace(with: index, where: better)
+            }
+            consider(a.evenHalf, top &+ left)
+            consider(a.oddHalf, top &+ left &+ 1)
+            consider(b.evenHalf, bottom &+ left)
+            consider(b.oddHalf, bottom &+ left &+ 1)
+            UnsafeMutableRawPointer(out + j).storeBytes(of: best, as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(winners + j).storeBytes(of: winner, as: SIMD4<Int32>.self)
+            j += 4
+        }
+        while j < count {
+            var best = -Float.greatestFiniteMagnitude
+            var winner: Int32 = -1
+            for h in row...(row + 1) {
+                for w in (2 * j)...(2 * j + 1) where plane[h * width + w] > best { best = plane[h * width + w]; winner = Int32(h * width + w) }
+            }
+            out[j] = best
+            winners[j] = winner
             j += 1
         }
     }

@@ -108,6 +108,17 @@ private func distinctValues(_ shape: [Int], using rng: inout SeededRandom) -> Te
         #expect(dx.scalars == [1, 0, 0, 1, 0])
     }
 
+    /// Ties in VGG's 2×2 windows (ReLU's zeros make them common) go to the first candidate in the
+    /// reference's order, in the vector path and its tail alike.
+    @Test func tiesGoToTheFirstCandidate() {
+        let w = 22                                                   // 11 windows: 2 vectors of 4 + 3 in the tail
+        let x = Tensor(shape: [1, 1, 2, w]) { i in i[3] % 4 == 3 ? 1 : (i[2] == 1 && i[3] % 8 == 0 ? 1 : 0) }
+        let pool = MaxPooling(kernel: Size2(2), stride: Size2(2))
+        #expect(pool.forwardWithArgmax(x).argmax == pool.referenceForward(x).argmax)
+        let zeros = Tensor(zeros: [1, 1, 2, w])
+        #expect(pool.forwardWithArgmax(zeros).argmax == (0..<11).map { Int32(2 * $0) })
+    }
+
     /// The fast passes agree with the reference on awkward shapes: odd sizes, stride > kernel,
     /// stride < kernel (overlapping windows), asymmetric kernels, padding, both roundings.
     @Test(arguments: [
@@ -117,6 +128,7 @@ private func distinctValues(_ shape: [Int], using rng: inout SeededRandom) -> Te
         (3, 1, 8, 8, Size2(height: 3, width: 2), Size2(1), Padding(vertical: 1, horizontal: 0), Rounding.floor),
         (1, 2, 13, 6, Size2(3), Size2(3), Padding(top: 2, left: 1, bottom: 0, right: 2), Rounding.ceil),
         (2, 2, 5, 7, Size2(3), Size2(2), Padding(1), Rounding.floor),
+        (1, 2, 6, 21, Size2(2), Size2(2), Padding(0), Rounding.ceil),     // VGG's 2×2: vectors of 4 windows + tail + ceil column
     ])
     func fastMatchesReference(n: Int, c: Int, h: Int, w: Int, kernel: Size2, stride: Size2, padding: Padding, rounding: Rounding) {
         var rng = SeededRandom(seed: UInt64(h * 31 + w))
