@@ -32,6 +32,6 @@ public func upsamplingSizesTable(inputSize: Int = 500) -> Figure {
     return TableRenderer(
         header: ["net", "layer", "stride s", "kernel k", "cells n", "s·(n−1)+k", "crop offset", "kept"],
         rows: rows, alignments: [.left, .left] + Array(repeating: .right, count: 6),
-        title: "FCN's upsampling on VGG16, \(inputSize)×\(inputSize) input: the crop offset comes from the coordinate maps, and the kept size is the input's"
+        title: "FCN's upsampling on VGG16, \(inputSize)×\(inputSize) input: the crop keeps the input's size"
     ).figure()
 }
