@@ -26,6 +26,12 @@ import FCNCourse
         let r = try chapter02(&lesson, setup: Chapter02Setup())
         print("Chapter02 full: P(class) on \(r.probabilityOnClass), elsewhere \(r.probabilityElsewhere)")
         #expect(r.probabilityOnClass > r.probabilityElsewhere + 0.10, "on \(r.probabilityOnClass), elsewhere \(r.probabilityElsewhere)")
+        // Every class's map, averaged over the classes present under some cell: higher on the class.
+        let present = r.perClass.filter { $0.cellsOn > 0 }
+        print("Chapter02 every class: \(present.map { "\($0.shape.name) \($0.meanOn) vs \($0.meanOff) (\($0.cellsOn))" })")
+        #expect(present.count >= 2)
+        let gap = present.map { $0.meanOn - $0.meanOff }.reduce(0, +) / Double(present.count)
+        #expect(gap > 0.10, "mean on − off over classes \(gap)")
     }
 
     @Test func softmaxSumsToOne() throws {
