@@ -47,6 +47,7 @@ struct Chapter01Result {
     var paddedRelativeDifferences: [Float]
     var multiplyAddRatio: Double
     var patchSeconds: Double, denseSeconds: Double
+    var argmaxAgreement: Double = 0
 }
 
 func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup()) throws -> Chapter01Result {
@@ -105,6 +106,9 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
         padded.append(cell.relativeDifference(to: Tensor(shape: [1, map.shape[1]], scalars: patchScores[i * grid + j])))
     } }
     lesson.value("relative difference, cells vs windows", "\(show(padded.min()!)) … \(show(padded.max()!))")
+    let agreement = argmaxAgreement(map: map, patchScores: patchScores, grid: grid)      // ArgmaxAgreement.swift
+    lesson.value("cells whose arg-max class is the window's", "\(percent(agreement))% of \(grid * grid)")
+    if agreement < 1 { lesson.say("  The border differences below change some ANSWERS, not only the numbers.") }
     lesson.say("  Not zero: VGG pads every 3×3 convolution by 1. A window classified alone sees zeros")
     lesson.say("  beyond its border; inside the big image the same pixel's neighbours are real pixels.")
     lesson.say("  Every padded convolution carries that border difference deeper into the cells.")
@@ -155,7 +159,8 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
     lesson.say("  3. Why does the measured speed-up differ from the multiply-add ratio?")
     return Chapter01Result(gridSize: grid, denseShape: map.shape, validMaxRelativeDifference: worst,
                            paddedRelativeDifferences: padded, multiplyAddRatio: ratio,
-                           patchSeconds: patchTime.inSeconds, denseSeconds: denseTime.inSeconds)
+                           patchSeconds: patchTime.inSeconds, denseSeconds: denseTime.inSeconds,
+                           argmaxAgreement: agreement)
 }
 
 /// The `size`×`size` window of `x` `[1, C, H, W]` at (`top`, `left`).
