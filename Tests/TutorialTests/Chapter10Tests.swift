@@ -34,4 +34,19 @@ import FCNCourse
         #expect(throws: (any Error).self) { try Chapter10Command.parse(["--split", "a/b"]) }
         #expect(throws: Never.self) { try Chapter10Command.parse([]) }
     }
+
+    /// As executables: a missing file is a usage error (exit 2, the option named, nothing run);
+    /// without files the chapters run and exit 0. (ChapterOptionSweepTests covers chapters 1–9.)
+    @Test func exitStatuses() throws {
+        for (chapter, arguments, option) in [("Chapter10", ["--weights", "/nonexistent/fcn8s.caffemodel"], "--weights"),
+                                             ("Chapter10", ["--voc", "/nonexistent/VOC2011"], "--voc"),
+                                             ("Chapter00", ["--bogus"], "--bogus"), ("Chapter10", ["--bogus"], "--bogus")] {
+            guard let binary = builtChapter(chapter) else { Issue.record("\(chapter) was not built"); continue }
+            let r = try runChapterBinary(binary, arguments)
+            #expect(r.status == 2 && r.stderr.contains(option) && r.stdout.isEmpty, "\(chapter) \(arguments): \(r.status) \(r.stderr)")
+        }
+        guard let binary = builtChapter("Chapter10") else { Issue.record("Chapter10 was not built"); return }
+        let r = try runChapterBinary(binary, ["--no-figures"])
+        #expect(r.status == 0 && r.stdout.contains("downloads nothing"), "\(r.status) \(r.stderr)")
+    }
 }
