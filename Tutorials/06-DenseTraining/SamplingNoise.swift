@@ -55,12 +55,16 @@ func measureSamplingNoise(net: Network, image x: Tensor, labels t: Tensor, keeps
 
 /// Prints the measured noise per keep fraction, the conclusion the numbers support, and a chart.
 func showSamplingNoise(_ lesson: inout Lesson, _ noise: [SamplingNoise]) throws {
-    for n in noise {
-        let independent = ((1 - n.keep) / n.keep).squareRoot()
-        lesson.value("  p = \(show(n.keep)): mean ‖g/p − g‖/‖g‖ over \(n.draws) draws",
-                     "\(show(n.meanRelativeError)) ± \(show(n.standardDeviation))  (√((1−p)/p) = \(show(independent)))")
-    }
+    // For independent pixels the error scales like √((1 − p)/p): compare RATIOS to the largest p.
     let byKeep = noise.sorted { $0.keep > $1.keep }
+    let law = { (p: Double) in ((1 - p) / p).squareRoot() }
+    let base = byKeep.first
+    for n in noise {
+        let measuredRatio = base.map { n.meanRelativeError / $0.meanRelativeError } ?? 1
+        let lawRatio = base.map { law(n.keep) / law($0.keep) } ?? 1
+        lesson.value("  p = \(show(n.keep)): mean ‖g/p − g‖/‖g‖ over \(n.draws) draws",
+                     "\(show(n.meanRelativeError)) ± \(show(n.standardDeviation))  (×\(show(measuredRatio, digits: 3)); independent pixels: ×\(show(lawRatio, digits: 3)))")
+    }
     let growing = zip(byKeep, byKeep.dropFirst()).allSatisfy { $0.meanRelativeError < $1.meanRelativeError }
     if growing, let most = byKeep.first, let least = byKeep.last {
         lesson.say("  Measured: the error grows as p falls, from \(show(most.meanRelativeError)) at p = \(show(most.keep)) to")
@@ -70,9 +74,9 @@ func showSamplingNoise(_ lesson: inout Lesson, _ noise: [SamplingNoise]) throws 
         lesson.say("  with \(byKeep.first?.draws ?? 0) draws per p the spread is too large to order them; raise the draws.")
     }
     lesson.say("  Either way every draw costs a whole-image forward and backward pass: sampling saves nothing.")
-    try lesson.figure("sampling-noise", LineChart(title: "Loss sampling: gradient error against the kept fraction p (§3.4)",
+    try lesson.figure("sampling-noise", LineChart(title: "Loss sampling: gradient error vs kept fraction p",
         xLabel: "kept fraction p", yLabel: "‖g/p − g‖ / ‖g‖",
         series: [Series(name: "measured mean", points: byKeep.reversed().map { ($0.keep, $0.meanRelativeError) }, color: RGB.series[0]),
-                 Series(name: "√((1−p)/p)", points: byKeep.reversed().map { ($0.keep, ((1 - $0.keep) / $0.keep).squareRoot()) },
-                        color: RGB.series[1])]).figure())
+                 Series(name: "√((1−p)/p) law", points: byKeep.reversed().map { n in
+                     (n.keep, (base?.meanRelativeError ?? 0) * law(n.keep) / law(base?.keep ?? 0.5)) }, color: RGB.series[1])]).figure(width: 560, height: 300))
 }
