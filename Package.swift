@@ -23,6 +23,7 @@ import PackageDescription
 
 /// The course: one executable per chapter, `swift run ChapterNN`.
 let chapters: [(name: String, folder: String)] = [
+    ("Chapter00", "00-TheTaskAndTheData"),
     ("Chapter01", "01-WhyPatchesAreSlow"),
     ("Chapter02", "02-FullyConnectedAreConvolutions"),
     ("Chapter03", "03-ReceptiveFields"),
@@ -32,6 +33,7 @@ let chapters: [(name: String, folder: String)] = [
     ("Chapter07", "07-SkipFusion"),
     ("Chapter08", "08-FullInference"),
     ("Chapter09", "09-LimitsAndWhatCameNext"),
+    ("Chapter10", "10-ThePapersResults"),
 ]
 
 let package = Package(

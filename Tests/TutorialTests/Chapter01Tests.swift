@@ -41,5 +41,10 @@ import FCNCourse
         #expect(r.paddedRelativeDifferences.count == 36)
         #expect(r.validMaxRelativeDifference < 1e-5)
         #expect(lesson.transcript.contains { $0.contains("trained VGG-mini classifier") })
+        // The padded cells differ from the windows in their scores, yet on the trained net a
+        // majority still name the same class (measured: 26 of 36) — and not all: the border
+        // effects change answers, not only numbers.
+        print("Chapter01: arg-max agreement \(r.argmaxAgreement)")
+        #expect(r.argmaxAgreement > 0.5 && r.argmaxAgreement < 1, "\(r.argmaxAgreement)")
     }
 }

@@ -15,7 +15,23 @@ import FCNCourse
         // 176 px → pool5 ceil(176/32) = 6 → a 4×4 fc6 → 3×3 cells of 6 classifier scores.
         #expect(r.heatmapShape == [1, 6, 3, 3])
         #expect(r.heatmapClass != .background)
-        #expect((0...1).contains(r.probabilityOnClass) && (0...1).contains(r.probabilityElsewhere))
+        print("Chapter02: P(class) on \(r.probabilityOnClass), elsewhere \(r.probabilityElsewhere)")
+    }
+
+    /// Fig. 2's claim on the full-size scene: the heatmap of the shown class is higher on cells
+    /// centred on that class than on all other cells, by at least 10 points of probability.
+    @Test(.enabled(if: EmbeddedModels.available.contains(.classifier), "needs the shipped classifier"))
+    func heatmapLightsUpOnTheClass() throws {
+        var lesson = Lesson(chapter: 2, title: "test", outputFolder: nil, echo: false)
+        let r = try chapter02(&lesson, setup: Chapter02Setup())
+        print("Chapter02 full: P(class) on \(r.probabilityOnClass), elsewhere \(r.probabilityElsewhere)")
+        #expect(r.probabilityOnClass > r.probabilityElsewhere + 0.10, "on \(r.probabilityOnClass), elsewhere \(r.probabilityElsewhere)")
+        // Every class's map, averaged over the classes present under some cell: higher on the class.
+        let present = r.perClass.filter { $0.cellsOn > 0 }
+        print("Chapter02 every class: \(present.map { "\($0.shape.name) \($0.meanOn) vs \($0.meanOff) (\($0.cellsOn))" })")
+        #expect(present.count >= 2)
+        let gap = present.map { $0.meanOn - $0.meanOff }.reduce(0, +) / Double(present.count)
+        #expect(gap > 0.10, "mean on − off over classes \(gap)")
     }
 
     @Test func softmaxSumsToOne() throws {

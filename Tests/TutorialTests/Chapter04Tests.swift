@@ -14,5 +14,15 @@ import FCNCourse
         #expect(r.learnedError < r.fixedBilinearError)
         #expect(r.earlyFromBilinearError < r.earlyFromZeroError)
         #expect(lesson.transcript.contains { $0.contains("checkerboard") })
+        // The crop: VGG16's FCN-32s upsamples a 500-px image's 16 cells to 544 px and crops at the
+        // coordinate-map offset 19, keeping the INPUT's size — for every input size, although
+        // 32·cells is not the input size.
+        #expect(r.crops.first == UpsamplingCrop(input: 500, cells: 16, upsampled: 544, offset: 19, kept: 500))
+        for c in r.crops {
+            #expect(c.kept == c.input && c.offset == 19)
+            #expect(c.upsampled == 32 * (c.cells - 1) + 64)
+        }
+        #expect(r.crops.contains { 32 * $0.cells != $0.input })
+        #expect(!lesson.transcript.contains { $0.contains("(k − f)/2 from each side") })
     }
 }

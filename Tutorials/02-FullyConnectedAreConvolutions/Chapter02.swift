@@ -37,6 +37,8 @@ struct Chapter02Result {
     var heatmapClass: ShapeClass
     /// Mean probability of the class in cells whose centre is on that class vs elsewhere.
     var probabilityOnClass: Double, probabilityElsewhere: Double
+    /// The same for every class (EveryClassHeatmap.swift).
+    var perClass: [ClassHeat] = []
 }
 
 func chapter02(_ lesson: inout Lesson, setup: Chapter02Setup = Chapter02Setup()) throws -> Chapter02Result {
@@ -121,6 +123,8 @@ func chapter02(_ lesson: inout Lesson, setup: Chapter02Setup = Chapter02Setup())
     lesson.say("  every cell must name a shape (no background class): FCN's new score layer fixes both.")
     try lesson.figure("heatmap", heatmapFigure(scene, heat: heat, gridHeight: gh, gridWidth: gw, stride: stride,
                                                offset: offset, shown: shown))
+    let perClass = try showEveryClassHeatmap(&lesson, scene: scene, probabilities: probabilities.tensor,
+                                             stride: stride, offset: offset)   // EveryClassHeatmap.swift
 
     lesson.section("Summary and exercises")
     lesson.say("  Reshaping fc weights into kernels changes no number and no score; the net now slides.")
@@ -129,7 +133,8 @@ func chapter02(_ lesson: inout Lesson, setup: Chapter02Setup = Chapter02Setup())
     lesson.say("  2. Make the scene 336 px: predict the grid size, then run it.")
     lesson.say("  3. Show the heatmap of another class: which cells light up wrongly, and why?")
     return Chapter02Result(maxScoreDifference: worst, parameterCountBefore: before, parameterCountAfter: after,
-                           heatmapShape: scores.shape, heatmapClass: shown, probabilityOnClass: meanOn, probabilityElsewhere: meanOff)
+                           heatmapShape: scores.shape, heatmapClass: shown, probabilityOnClass: meanOn, probabilityElsewhere: meanOff,
+                           perClass: perClass)
 }
 
 /// Fig. 2, right half: the scene, the score grid of one class, and the grid laid over the scene

@@ -50,7 +50,7 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
 
     lesson.section("Table 1: FCN-AlexNet and FCN-VGG16")
     let alex = try ArchitectureAnalysis(ModelSpec.fcnAlexNet.description(), inputShape: [1, 3, 500, 500])
-    lesson.say("                       FCN-AlexNet   FCN-VGG16   (paper: 355 / 404, 32 / 32, 57M / 134M, 8 / 16)")
+    lesson.say("                       FCN-AlexNet   FCN-VGG16   (CVPR 2015 Table 1: 355 / 404, 32 / 32, 57M / 134M, 8 / 16)")
     lesson.say("  rf size              \(column("\(alex.receptiveField)", 13)) \(vgg.receptiveField)")
     lesson.say("  max stride           \(column("\(alex.outputStride)", 13)) \(vgg.outputStride)")
     lesson.say("  parameters           \(column(showCount(alex.learnableParameters), 13)) \(showCount(vgg.learnableParameters))")

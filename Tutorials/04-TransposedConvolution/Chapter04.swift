@@ -1,4 +1,4 @@
-// Chapter 4 — Upsampling by transposed convolution (paper §3.3).
+// Chapter 4 — Upsampling by transposed convolution (paper §3.3, CVPR 2015 and PAMI 2016).
 //
 //   "Another way to connect coarse outputs to dense pixels is interpolation. … In a sense,
 //    upsampling with factor f is convolution with a fractional input stride of 1/f. So long as
@@ -25,17 +25,12 @@ struct Chapter04Result {
     var learnedFromZeroError: Double
     var earlyFromBilinearError: Double
     var earlyFromZeroError: Double
+    var crops: [UpsamplingCrop] = []
 }
 
 func chapter04(_ lesson: inout Lesson) throws -> Chapter04Result {
-    lesson.section("Output size: s·(n − 1) + k, then crop")
-    lesson.say("  FCN upsamples by f with a kernel of k = 2f and crops (k − f)/2 from each side,")
-    lesson.say("  leaving exactly f·n pixels aligned with the input:")
-    for (n, f) in [(16, 2), (16, 8), (16, 32)] {
-        let k = bilinearKernelSize(factor: f)
-        let full = transposedConvolutionOutputLength(input: n, kernel: k, stride: f, padBefore: 0, padAfter: 0)
-        lesson.value("n = \(n), f = \(f), k = \(k)", "\(full) pixels, crop \((k - f) / 2) each side → \(full - (k - f)) = f·n")
-    }
+    lesson.section("Output size: s·(n − 1) + k, then a crop to the input (§3.3, §4.2 CVPR)")
+    let crops = try showUpsamplingAndCrop(&lesson)                                     // CropToInput.swift
     try lesson.figure("transposed-convolution-arithmetic", convolutionArithmetic())
 
     lesson.section("\"Backwards convolution\": the adjoint of a strided convolution")
@@ -81,7 +76,7 @@ func chapter04(_ lesson: inout Lesson) throws -> Chapter04Result {
     lesson.say("  A constant input comes out as a pattern of \(boardValues.sorted().map { show($0) }.joined(separator: ", ")): the")
     lesson.say("  checkerboard artefact. With k = 2s every pixel gets the same total weight.")
 
-    lesson.section("Fixed or learned? (§3.3: \"the deconvolution filter … can be learned\")")
+    lesson.section("Fixed or learned? (CVPR §3.3: \"the deconvolution filter … can be learned\")")
     lesson.say("  Reconstruct a smooth 24×24 signal from its 2×2 averages with a learned 4×4 kernel:")
     let fitted = fitUpsampling(steps: 150, earlyStep: 5)
     lesson.value("mean squared error, fixed bilinear", show(fitted.fixed))
@@ -91,11 +86,17 @@ func chapter04(_ lesson: inout Lesson) throws -> Chapter04Result {
     lesson.value("after 150 steps, from zero", show(fitted.fromZero))
     lesson.say("  Bilinear is already a good upsampler; learning adapts it to the signal. Starting from")
     lesson.say("  bilinear is a head start (far lower error early), not a different end point here.")
+    lesson.say("  What the paper and the reference code did: CVPR 2015 §4.3 fixes the FINAL upsampling to")
+    lesson.say("  bilinear and initialises the intermediate 2× layers (FCN-16s/8s) to bilinear, then learns")
+    lesson.say("  them (§4.2). Berkeley's reference nets (the PAMI 2016 models) fix every upsampling layer")
+    lesson.say("  (lr_mult 0): their FAQ reports no significant difference in accuracy and a slight speed-up.")
+    lesson.say("  This library's FCNs follow the reference code: all upsampling kernels are fixed bilinear.")
 
     return Chapter04Result(adjointRelativeGap: gap, bilinearConstantRange: constantRange, rampStepRange: stepRange,
                            checkerboardValues: boardValues, fixedBilinearError: fitted.fixed,
                            learnedError: fitted.learned, learnedFromZeroError: fitted.fromZero,
-                           earlyFromBilinearError: fitted.earlyFromBilinear, earlyFromZeroError: fitted.earlyFromZero)
+                           earlyFromBilinearError: fitted.earlyFromBilinear, earlyFromZeroError: fitted.earlyFromZero,
+                           crops: crops)
 }
 
 /// Values of a [1, 1, H, W] map away from a `margin`-wide border.

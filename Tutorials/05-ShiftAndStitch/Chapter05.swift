@@ -93,7 +93,7 @@ func chapter05(_ lesson: inout Lesson, inputSize: Int = 16) throws -> Chapter05R
     lesson.say("  Rarefaction is cheaper (early layers run once) but both grow ~f²: a stride-1 output costs")
     lesson.say("  \(show(passes, digits: 3)) ordinary passes even rarefied. And, §3.2: rarefied filters \"are prohibited from accessing")
     lesson.say("  information at a finer scale than their original design\". FCN instead upsamples the")
-    lesson.say("  stride-32 scores with a learned deconvolution (Chapter 4) — \(show(Double(upscore) / Double(onePass) * 100, digits: 2))% of one pass —")
+    lesson.say("  stride-32 scores with a fixed bilinear deconvolution (Chapter 4) — \(show(Double(upscore) / Double(onePass) * 100, digits: 2))% of one pass —")
     lesson.say("  and recovers detail with skips from pool4 and pool3 (§4.2).")
 
     lesson.section("Summary and exercises")

@@ -1,5 +1,5 @@
 // Chapter 6 — Dense training: the per-pixel loss, loss sampling and a short training run
-// (paper §3, §3.4 "Patchwise training is loss sampling", §4.3 "Optimization", §4 "Metrics").
+// (paper §3, §3.4 "Patchwise training is loss sampling", §4.3 "Optimization", §5 "Metrics"; CVPR 2015 numbering).
 //
 //   "… if the loss function is a sum over the spatial dimensions of the final layer,
 //    ℓ(x; θ) = Σ_ij ℓ'(x_ij; θ), its gradient will be a sum over the gradients of each of its
@@ -17,8 +17,8 @@
 // (1) The loss on a 2×2 image with 3 classes, by hand and by `SoftmaxCrossEntropy`: void pixels
 // (255) add nothing to it or its gradient. (2) Keeping a random fraction p of the pixels in the
 // loss (patch sampling) gives, on average, p times the whole-image gradient — at the cost of a
-// whole-image pass, and the fewer pixels kept the noisier it is. (3) A short FCN-32s run from
-// the trained classifier with `StageTrainer`, a live progress bar, and the four metrics of §4 on
+// whole-image pass; how noisy it is at each p is measured over many draws (SamplingNoise.swift). (3) A short FCN-32s run from
+// the trained classifier with `StageTrainer`, a live progress bar, and the four metrics of §5 on
 // held-out scenes before and after (and for the shipped FCN-32s).
 //
 // Dimension letters: K classes, H×W the image.
@@ -39,7 +39,8 @@ struct Chapter06Setup {
     var validationScenes = 20
     #endif
     var keepFractions = [0.5, 0.1, 0.02]      // loss sampling: fraction of pixels kept
-    static let quick = Chapter06Setup(sceneSize: 64, steps: 8, validationScenes: 3)
+    var noiseDraws = 12                       // draws per fraction for the sampling-noise estimate
+    static let quick = Chapter06Setup(sceneSize: 64, steps: 8, validationScenes: 3, noiseDraws: 6)
 }
 
 /// What the chapter measured, for the tests.
@@ -47,6 +48,7 @@ struct Chapter06Result {
     var tinyLoss: Double, tinyLossByHand: Double
     var voidGradient: [Float]
     var samplingDifferences: [Double]             // relative difference to the whole-image gradient, per entry of `keepFractions`
+    var samplingNoise: [SamplingNoise] = []       // mean over many draws, per entry of `keepFractions`
     var firstLossPerPixel: Double
     var losses: [Double]
     var before: SegmentationScores, after: SegmentationScores
@@ -106,11 +108,14 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
         let masked = Tensor(shape: t.shape, scalars: t.scalars.map { Double.random(in: 0..<1, using: &rng) < keep ? $0 : 255 })
         let estimate = Float(1 / keep) * (try scoreGradient(masked))                       // unbiased: E = whole
         differences.append(Double(estimate.relativeDifference(to: whole)))
-        lesson.value("  p = \(show(keep)): ~\(Int(keep * Double(t.count))) pixels, ‖g/p − g_whole‖ / ‖g_whole‖", show(differences.last!))
+        lesson.value("  one draw, p = \(show(keep)): ~\(Int(keep * Double(t.count))) pixels, ‖g/p − g_whole‖ / ‖g_whole‖", show(differences.last!))
     }
-    lesson.say("  Fewer sampled pixels, a noisier gradient — and every draw still costs a whole-image forward")
-    lesson.say("  and backward pass. The paper found no faster convergence with sampling (§4.3, Fig. 5) and")
-    lesson.say("  trains on whole images.")
+    lesson.say("  One draw per p is one sample of a random error: a single row can go either way.")
+    lesson.say("  Over many draws (one forward pass reused; only the choice of pixels varies):")
+    let noise = try measureSamplingNoise(net: fcn32s, image: x, labels: t, keeps: setup.keepFractions, draws: setup.noiseDraws)
+    try showSamplingNoise(&lesson, noise)                                                 // SamplingNoise.swift
+    lesson.say("  The paper found no faster convergence with sampling (CVPR §4.3, Fig. 5) and trains on")
+    lesson.say("  whole images.")
 
     lesson.section("A short training run: FCN-32s from the trained classifier (§4.1, §4.3)")
     let hyper = StageHyperparameters.defaults(for: .fcn32s, sceneSize: setup.sceneSize)
@@ -140,7 +145,7 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
     lesson.value("mean loss per pixel, first \(quarter) steps", show(losses.prefix(quarter).reduce(0, +) / Double(quarter)))
     lesson.value("mean loss per pixel, last \(quarter) steps", show(losses.suffix(quarter).reduce(0, +) / Double(quarter)))
 
-    lesson.section("The four metrics (§4), \(setup.validationScenes) held-out scenes")
+    lesson.section("The four metrics (§5), \(setup.validationScenes) held-out scenes")
     lesson.say("  " + column("", 24) + column("pixel acc.", 12) + column("mean acc.", 12) + column("mean IU", 12) + "f.w. IU")
     for (name, s) in [("before (score_fr = 0)", before), ("after \(setup.steps) steps", after), ("shipped FCN-32s", shipped)] {
         lesson.say("  " + column(name, 24) + [s.pixelAccuracy, s.meanAccuracy, s.meanIU].map { column(percent($0), 12) }.joined()
@@ -159,7 +164,7 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
     lesson.say("  1. Average several draws at p = 0.1: how many match one draw at p = 0.5? What does each cost?")
     lesson.say("  2. Set the loss to average over pixels (averagesLoss) and keep the rate: what happens?")
     lesson.say("  3. Train FCN-32s-fixed instead (only score_fr learns): compare the loss after as many steps.")
-    return Chapter06Result(tinyLoss: loss, tinyLossByHand: byHand, voidGradient: voidGradient, samplingDifferences: differences,
+    return Chapter06Result(tinyLoss: loss, tinyLossByHand: byHand, voidGradient: voidGradient, samplingDifferences: differences, samplingNoise: noise,
                            firstLossPerPixel: firstLoss, losses: losses, before: before, after: after)
 }
 

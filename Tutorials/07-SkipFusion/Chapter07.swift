@@ -1,4 +1,5 @@
-// Chapter 7 — Skip fusion: FCN-32s → FCN-16s → FCN-8s (paper §4.2, Fig. 3, Table 2, Fig. 4).
+// Chapter 7 — Skip fusion: FCN-32s → FCN-16s → FCN-8s (paper §4.2, Fig. 3, Table 2, Fig. 4 of CVPR
+// 2015; §4.3 of PAMI 2016, which adds the at-once net).
 //
 //   "We address this by adding links that combine the final prediction layer with lower layers
 //    with finer strides. … Combining fine layers and coarse layers lets the model make local
@@ -78,6 +79,10 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
     lesson.say("  A score layer w reading s·x outputs w·s·x; its gradient is s·x·g, so one SGD step moves")
     lesson.say("  the output by lr·s²·|x|²·g: the pool4 skip learns 10⁴ and the pool3 skip 10⁸ times more")
     lesson.say("  slowly than an unscaled one — the coarse stream leads, the fine ones join late.")
+    lesson.say("  What the scales are for (PAMI 2016 §4.3, Berkeley's voc-fcn8s-atonce): in VGG16, pool3 and")
+    lesson.say("  pool4 activations are far larger than fc7's, so unscaled skips would dominate the fused")
+    lesson.say("  scores and the step sizes at the start; scaling them conditions the optimisation. Whether the")
+    lesson.say("  same constants fit this net is a question of ITS activation sizes, printed here:")
     let scene = SyntheticData.validationWorld(sceneSize: setup.sceneSize).scene(0)
     let x = SyntheticData.input(scene)                                                     // [1, 3, H, W]
     let fcn32s = try EmbeddedModels.network(.fcn32s).forward(["data": x], keeping: ["pool3", "pool4", "fc7"])
@@ -117,9 +122,11 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
     }
     lesson.value("pixels scored per net (void excluded)", pixelsScored)
     lesson.value("evaluation time", "\(show((clock.now - start).inSeconds)) s")
-    lesson.say("  The paper (PASCAL VOC 2011 val, VGG16): FCN-32s-fixed 45.4, FCN-32s 59.4, FCN-16s 62.4,")
-    lesson.say("  FCN-8s 62.7 mean IU. Compare the ORDER of our rows, not the values: a 0.3 M-parameter net")
-    lesson.say("  on synthetic shapes, trained minutes, not days.")
+    lesson.say("  CVPR 2015 Table 2 (VGG16, on seg11valid — the 736 images of PASCAL VOC 2011 val that are not in")
+    lesson.say("  SBD train, footnote 7): FCN-32s-fixed 45.4, FCN-32s 59.4, FCN-16s 62.4, FCN-8s 62.7 mean IU.")
+    lesson.say("  The Berkeley reference models of PAMI 2016 (heavy learning, same subset): FCN-32s 63.6, FCN-16s")
+    lesson.say("  65.0, FCN-8s 65.5, FCN-8s at once 65.4. Compare the ORDER of our rows, not the values: a")
+    lesson.say("  0.3 M-parameter net on synthetic shapes, trained minutes, not days.")
     try lesson.figure("table2", TableRenderer(header: ["net", "pixel acc.", "mean acc.", "mean IU", "f.w. IU"],
         rows: table.map { [$0.stage.displayName] + [$0.scores.pixelAccuracy, $0.scores.meanAccuracy, $0.scores.meanIU,
                                                     $0.scores.frequencyWeightedIU].map { percent($0) } },

@@ -1,5 +1,5 @@
 // Chapter 9 — Limits, and what came next: coarse boundaries, dilated convolutions, decoders
-// (paper §4.2; DeepLab, Chen et al. 2015; U-Net, Ronneberger et al. 2015; SegNet,
+// (paper §4.2 CVPR 2015 = §4.3 PAMI 2016; DeepLab, Chen et al. 2015; U-Net, Ronneberger et al. 2015; SegNet,
 // Badrinarayanan et al. 2015).
 //
 //   "While fully convolutionalized classifiers can be fine-tuned to segmentation …, and even
@@ -15,7 +15,7 @@
 // filter (the rarefaction of Chapter 5 — "atrous" convolution). Output stride 16 this way is
 // exact and needs no retraining; output stride 8 needs a stride-1 pool5 over a dilated grid,
 // which our pooling lacks, so we approximate it and measure what that costs. (3) Decoders and
-// attention, in words: we do not run them here.
+// attention, multi-scale context, CRFs and instance segmentation, in words: we do not run them here.
 //
 // Dimension letters: K classes, H×W the image.
 import FCNTraining
@@ -143,7 +143,16 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
     lesson.say("  upsamples with the max-pooling switches (argmax positions) the encoder recorded. Attention")
     lesson.say("  (non-local blocks, 2018; transformer segmenters such as SETR, 2021, and Mask2Former, 2022)")
     lesson.say("  gives every position the whole image as context instead of a fixed receptive field.")
-    lesson.say("  All keep FCN's core: one dense pass, a per-pixel loss, any input size.")
+    lesson.say("  The per-pixel nets (U-Net, SegNet, DeepLab, SETR) keep FCN's core: one dense pass, a")
+    lesson.say("  per-pixel loss, any input size. Mask classification does NOT: MaskFormer (2021) and")
+    lesson.say("  Mask2Former (2022) predict a set of N masks each with one class, matched to the ground-truth")
+    lesson.say("  segments by bipartite matching and trained with a per-mask classification loss plus a mask")
+    lesson.say("  loss — the label of a pixel is read off the masks afterwards.")
+    lesson.say("  Why the dilated head above is no better near edges: it evaluates the SAME trained features")
+    lesson.say("  on a finer grid. More score positions are not more evidence — each still sees what the")
+    lesson.say("  coarse net saw, and the OS 8 variant even changes pool5 without retraining. Skips add new")
+    lesson.say("  evidence (pool4's and pool3's finer features); dilation only adds resolution.")
+    try showWhatCameNext(&lesson)                                                         // WhatCameNext.swift
 
     lesson.section("Summary and exercises")
     lesson.say("  Coarse strides cost accuracy where boundaries are; skips, dilation and decoders each buy")

@@ -1,7 +1,7 @@
 // BilinearUpsampling.swift — the bilinear kernel, what it does to a map, and the checkerboard a
 // badly sized kernel leaves.
 //
-// Paper §3.3 ("a deconvolution layer … initialized to bilinear interpolation") and §4.2. The
+// Paper §3.3 ("a deconvolution layer … initialized to bilinear interpolation") and §4.2 (CVPR 2015). The
 // kernel is Berkeley's `upsample_filt` (FCN/Layers/TransposedConvolution/BilinearKernel.swift), k = 2f − f mod 2. With
 // stride f each input pixel stamps a tent; neighbouring tents overlap so that every output pixel
 // receives weights summing to 1 — a constant map stays constant. A kernel whose size is not a
@@ -37,7 +37,9 @@ public struct BilinearUpsamplingData: Sendable {
         let x = Tensor(randomUniform: [1, 1, n, n], in: 0...1, using: &rng)                    // [1, 1, n, n]
         func up(_ f: Int, _ input: Tensor) -> Tensor {
             let k = bilinearKernelSize(factor: f), crop = (k - f) / 2
-            // Padding (k − f)/2 on each side is the crop FCN's Crop layer would make: f·n outputs.
+            // Padding (k − f)/2 on each side trims the overhang to f·n outputs, centred — a choice for
+            // this picture. FCN's own crop is the coordinate-map offset and keeps the input's size
+            // (19 for VGG16's FCN-32s; Chapter 4, the upsampling-sizes figure).
             let layer = TransposedConvolution(weight: bilinearUpsamplingWeight(channels: 1, factor: f), stride: Size2(f),
                                               padding: Padding(top: crop, left: crop, bottom: k - f - crop, right: k - f - crop))
             return layer.referenceForward(input)                                                 // [1, 1, f·n, f·n]
@@ -94,7 +96,7 @@ public func bilinearUpsamplingFigure(_ data: BilinearUpsamplingData) -> Figure {
         canvas.text("pixel sum to 1: linear interpolation along each axis.", at: Point(x + 20, row1 + 68), font: .regular(10))
 
         // Row 2: a small map upsampled.
-        canvas.text("2. Upsampling a \(data.input.shape[2])×\(data.input.shape[3]) map (output cropped by (k − f)/2 per side to f·n)",
+        canvas.text("2. Upsampling a \(data.input.shape[2])×\(data.input.shape[3]) map (padded here by (k − f)/2 per side to f·n; FCN crops at the coordinate-map offset)",
                     at: Point(margin, row2), font: .bold(12))
         let inputRect = Rect(x: margin, y: row2 + 30, width: 160, height: 160)
         let range = ValueRange(0, 1)

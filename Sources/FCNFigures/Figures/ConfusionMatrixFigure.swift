@@ -1,5 +1,5 @@
 // ConfusionMatrixFigure.swift — the confusion matrix n_ij of an evaluation as a picture (paper
-// §4 "Metrics": every one of the four numbers is a ratio of its entries).
+// §5 "Metrics": every one of the four numbers is a ratio of its entries).
 //
 // Row i is the true class, column j the prediction; each row is normalised by t_i (the class's
 // pixels), so a cell shows the fraction of class i predicted as j and a perfect net is a dark

@@ -3,8 +3,10 @@
 // Paper §3.3 ("Upsampling is backwards strided convolution"). In the style of Dumoulin &
 // Visin's conv_arithmetic pictures: each input cell stamps a k×k copy of the kernel onto the
 // output, s cells further along than its neighbour's stamp; where stamps overlap their
-// contributions add. FCN uses k = 2s, so the output is s·(n−1)+k = s·(n+1) long, and Caffe's
-// Crop layer then removes (k−s)/2 on each side to leave s·n cells aligned with the input.
+// contributions add. FCN uses k = 2s, so the output is s·(n−1)+k = s·(n+1) long. The picture
+// trims (k−s)/2 on each side to show the s·n cells centred on the input cells; FCN's Crop layer
+// instead cuts at the offset where the coordinate maps meet and keeps the INPUT's size (for
+// VGG16's FCN-32s on 500 px: 544 upsampled, offset 19, 500 kept — see `upsamplingSizesTable`).
 // Every number drawn comes from `transposedConvolutionOutputLength` (FCNCore/Geometry.swift).
 import FCN
 
@@ -82,10 +84,10 @@ public func convolutionArithmetic(inputLength n: Int = 3, stride s: Int = 2, ker
         canvas.dimension(from: Point(output.x, output.y - 10), to: Point(gridRight, output.y - 10),
                          label: "s·(n−1)+k = \(s)·(\(n)−1)+\(k) = \(full)")
         canvas.dimension(from: Point(kept.minX, gridBottom + 12), to: Point(kept.maxX, gridBottom + 12),
-                         label: "after crop: \(cropped) = s·n", offset: Point(0, 4), color: cropColor)
-        canvas.text("output \(full)×\(full), cropped by (k−s)/2 = \(crop) on each side to \(cropped)×\(cropped)",
+                         label: "trimmed: \(cropped) = s·n", offset: Point(0, 4), color: cropColor)
+        canvas.text("output \(full)×\(full), trimmed here by (k−s)/2 = \(crop) per side to \(cropped)×\(cropped)",
                     at: Point(output.x, gridBottom + 46), font: .regular(11))
-        canvas.text("Caffe Deconvolution with padding 0, then Crop (paper §3.3)",
+        canvas.text("Deconvolution, padding 0 (§3.3). FCN's Crop: coordinate-map offset, input's size",
                     at: Point(output.x, gridBottom + 62), font: .regular(10), color: .grey)
 
         // Key.
@@ -104,6 +106,6 @@ public func convolutionArithmetic(inputLength n: Int = 3, stride s: Int = 2, ker
         canvas.text("k×k stamp at (s·\(hi.row), s·\(hi.column))", at: Point(keyX + 20, y + 19), font: .regular(10), baseline: .middle)
         y += 36
         canvas.dashedLine(from: Point(keyX, y + 7), to: Point(keyX + 14, y + 7), color: cropColor, lineWidth: 2, on: 4, off: 2)
-        canvas.text("kept after the crop", at: Point(keyX + 20, y + 7), font: .regular(10), baseline: .middle)
+        canvas.text("trimmed here to s·n", at: Point(keyX + 20, y + 7), font: .regular(10), baseline: .middle)
     }
 }

@@ -7,7 +7,7 @@
 // the scene), and the window is stated. Two rows: the classifier (its loss a mean over the
 // batch), then the segmentation stages (their loss summed over the pixels, drawn per pixel).
 // A run that validated (`fcn train --validate-every N`) gets a third row: mean IU and pixel
-// accuracy on held-out scenes at each validation (§4 "Metrics"), drawn as measured, unsmoothed.
+// accuracy on held-out scenes at each validation (§5 "Metrics"), drawn as measured, unsmoothed.
 // `runCurvesFigure` draws a run folder of your own (`fcn figures --run DIR`).
 import FCNTraining
 import FCN

@@ -1,7 +1,7 @@
 // TrainingTable.swift — the miniature Table 2 as a figure: each trained segmentation stage
 // scored on held-out scenes with the paper's four metrics.
 //
-// Paper §4 ("Metrics": pixel accuracy, mean accuracy, mean IU, frequency weighted IU) and
+// Paper §5 ("Metrics", CVPR 2015 and PAMI 2016: pixel accuracy, mean accuracy, mean IU, frequency weighted IU) and
 // Table 2 (FCN-32s-fixed, -32s, -16s, -8s, -8s at-once). The numbers are the run's
 // `TrainingReport` (table2.json), in percent as the paper prints them; nothing is computed here.
 import FCNTraining
@@ -27,7 +27,7 @@ public func trainingTableFigure(_ report: TrainingReport) -> Figure {
     let title = "Table 2 (miniature): VGG-mini FCNs on the synthetic shapes world"
     let note = "\(report.validationCount) held-out validation scenes of \(report.sceneSize)×\(report.sceneSize) px "
         + "(world seed 0x\(String(report.validationSeed, radix: 16, uppercase: true))); training seed \(report.seed); \(VGGMini.segmentationClasses) classes incl. background"
-    let metrics = "Metrics as in §4: pixel acc. = Σᵢ nᵢᵢ / Σᵢ tᵢ, mean acc. = (1/n_cl) Σᵢ nᵢᵢ / tᵢ, mean IU = (1/n_cl) Σᵢ nᵢᵢ / (tᵢ + Σⱼ nⱼᵢ − nᵢᵢ); void pixels not counted."
+    let metrics = "Metrics as in §5: pixel acc. = Σᵢ nᵢᵢ / Σᵢ tᵢ, mean acc. = (1/n_cl) Σᵢ nᵢᵢ / tᵢ, mean IU = (1/n_cl) Σᵢ nᵢᵢ / (tᵢ + Σⱼ nⱼᵢ − nᵢᵢ); void pixels not counted."
     let margin = 16.0
     let measured = TextMeasurer.measure { canvas in
         (table.size(on: canvas), max(canvas.measure(title, font: .bold(13)), canvas.measure(metrics, font: .regular(9)),
