@@ -22,6 +22,7 @@ import Foundation
 ///     swift run Chapter04                     figures as PNG in course-output/Chapter04/
 ///     swift run Chapter04 --out /tmp/course --formats png,pdf,svg
 ///     swift run Chapter04 --no-figures
+///     swift run Chapter04 --answers           also print the exercises' worked answers
 public struct ChapterOptions: ParsableArguments {
     /// The figure formats a chapter can write (what `Figure.write(to:)` knows by extension).
     public static let knownFormats = ["png", "pdf", "svg"]
@@ -32,8 +33,11 @@ public struct ChapterOptions: ParsableArguments {
     @Option(name: .customLong("formats"), help: ArgumentHelp("Figure formats, comma-separated: png, pdf, svg.", valueName: "list"))
     var formatList = "png"
 
-    @Flag(name: .customLong("no-figures"), help: "Print only; write no figures.")
+    @Flag(name: .customLong("no-figures"), help: "Print only; write no figures and no notebook page.")
     var noFigures = false
+
+    @Flag(name: .customLong("answers"), help: "Print each exercise's worked answer (the page always has them, collapsed).")
+    var answers = false
 
     public init() {}
 
@@ -49,11 +53,23 @@ public struct ChapterOptions: ParsableArguments {
         }
     }
 
-    /// A lesson configured by these options.
+    /// A lesson configured by these options. PNG is always among the formats when figures are
+    /// on, because the notebook page shows the PNG inline (and links the others).
     public func lesson(chapter: Int, title: String) -> Lesson {
         var lesson = Lesson(chapter: chapter, title: title, outputFolder: outputFolder)
-        lesson.formats = formats
+        lesson.formats = formats.contains("png") ? formats : ["png"] + formats
+        lesson.showsAnswers = answers
         return lesson
+    }
+
+    /// Ends a chapter's run: writes its notebook page `DIR/ChapterNN/index.html`, refreshes
+    /// `DIR/index.html` and says where the page is. `file` is the chapter's `main.swift`
+    /// (`#filePath`), from which the `Tutorials/` folder, and so the previous/next chapters, are found.
+    public func finish(_ lesson: Lesson, file: String = #filePath) throws {
+        let tutorials = URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent()
+        if let page = try CoursePages.write(lesson, tutorials: tutorials) {
+            print("\npage → \(page.path)")
+        }
     }
 }
 
