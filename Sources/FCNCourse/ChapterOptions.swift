@@ -7,6 +7,7 @@
 // option group's `validate()` refuses a value out of range, all before the chapter computes
 // anything: a mistyped option used to be ignored silently and the chapter ran with its defaults.
 import ArgumentParser
+import FCN
 import Foundation
 
 /// Options common to all chapters: where figures go and in which formats.
@@ -36,6 +37,9 @@ public struct ChapterOptions: ParsableArguments {
     @Flag(name: .customLong("no-figures"), help: "Print only; write no figures and no notebook page.")
     var noFigures = false
 
+    @Option(name: .customLong("docc-article"), help: ArgumentHelp("Also write the run as a DocC article to this .md file (scripts/docc-chapters).", valueName: "file"))
+    var doccArticle: String?
+
     @Flag(name: .customLong("answers"), help: "Print each exercise's worked answer (the page always has them, collapsed).")
     var answers = false
 
@@ -48,6 +52,7 @@ public struct ChapterOptions: ParsableArguments {
 
     public func validate() throws {
         guard !out.isEmpty else { throw ValidationError("--out: the folder name is empty") }
+        if let doccArticle, !doccArticle.hasSuffix(".md") { throw ValidationError("--docc-article: '\(doccArticle)' is not a .md file") }
         for format in formats where !Self.knownFormats.contains(format) {
             throw ValidationError("--formats: unknown format '\(format)'; choose from \(Self.knownFormats.joined(separator: ", "))")
         }
@@ -69,6 +74,14 @@ public struct ChapterOptions: ParsableArguments {
         let tutorials = URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent()
         if let page = try CoursePages.write(lesson, tutorials: tutorials) {
             print("\npage → \(page.path)")
+        }
+        if let doccArticle {
+            let url = URL(fileURLWithPath: doccArticle)
+            let command = ([URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent]
+                + CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("/") && !$0.hasSuffix(".md") && $0 != "--docc-article" && $0 != "--out" }).joined(separator: " ")
+            let markdown = DocCArticle.markdown(lesson, catalog: url.deletingLastPathComponent(), command: command)
+            try AtomicFile.write(Data(markdown.utf8), to: url)
+            print("article → \(url.path)")
         }
     }
 }

@@ -68,6 +68,28 @@ import FCNCourse
         #expect(html.components(separatedBy: "<details>").count - 1 == 3)
     }
 
+    @Test func docCArticleComesFromTheSameRun() throws {
+        let catalog = try scratch()
+        defer { try? FileManager.default.removeItem(at: catalog) }
+        try FileManager.default.createDirectory(at: catalog.appendingPathComponent("Resources"), withIntermediateDirectories: true)
+        for name in ["Chapter02-Before.md", "Chapter04-After.md", "Resources/crop-offsets.png"] {
+            FileManager.default.createFile(atPath: catalog.appendingPathComponent(name).path, contents: Data())
+        }
+        let out = try scratch()
+        defer { try? FileManager.default.removeItem(at: out) }
+        var lesson = Lesson(chapter: 3, title: "Receptive fields", outputFolder: out, echo: false)
+        let result = try chapter03(&lesson)
+        let article = DocCArticle.markdown(lesson, catalog: catalog, command: "Chapter03")
+        let source = Self.tutorials.appendingPathComponent("03-ReceptiveFields/Chapter03.swift")
+        let region = try region("Table 1", in: source).map { String($0.dropFirst(4)) }        // the function body's indent
+        let listing = try #require(article.range(of: "```swift\n" + region.joined(separator: "\n") + "\n```\n\n```\n"))
+        #expect(article[listing.upperBound...].prefix(400).contains("rf size              \(result.alexField)"))
+        #expect(article.contains("![crop-offsets](crop-offsets.png)"), "a catalog image is shown")
+        #expect(article.contains("The run draws `receptive-fields.png` here"), "an image the catalog lacks is not linked")
+        #expect(article.contains("Previous: <doc:Chapter02-Before> · Next: <doc:Chapter04-After>"))
+        #expect(article.contains("### Worked answers") && article.hasPrefix("# Chapter 3 — Receptive fields\n"))
+    }
+
     @Test func answersOnTheTerminalOnlyWhenAsked() throws {
         var quiet = Lesson(chapter: 3, title: "t", outputFolder: nil, echo: false)
         _ = try chapter03(&quiet)
