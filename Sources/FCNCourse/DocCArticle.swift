@@ -13,10 +13,11 @@ public enum DocCArticle {
     /// the images in `Resources/`); `command` is how the run was started, printed for provenance.
     public static func markdown(_ lesson: Lesson, catalog: URL, command: String,
                                 cells: (String) -> [CodeCell]? = CodeCells.read) -> String {
-        let articles = ((try? FileManager.default.contentsOfDirectory(atPath: catalog.path)) ?? [])
+        var articles = ((try? FileManager.default.contentsOfDirectory(atPath: catalog.path)) ?? [])
             .filter { $0.range(of: #"^Chapter[0-9][0-9]-.*\.md$"#, options: .regularExpression) != nil }.sorted()
         let images = Set(((try? FileManager.default.contentsOfDirectory(atPath: catalog.appendingPathComponent("Resources").path)) ?? []))
         let me = String(format: "Chapter%02d-", lesson.chapter)
+        if !articles.contains(where: { $0.hasPrefix(me) }) { articles = (articles + [me]).sorted() }   // a new chapter's first article
         let index = articles.firstIndex { $0.hasPrefix(me) }
         func link(_ i: Int) -> String? { articles.indices.contains(i) ? "<doc:\(articles[i].dropLast(3))>" : nil }
 
