@@ -9,7 +9,9 @@ import Testing
 import FCNCourse
 
 @Suite struct ChapterOptionSweepTests {
-    static let chapters = (1...9).map { String(format: "Chapter%02d", $0) }
+    /// Every chapter under Tutorials/ (NN-Name → ChapterNN), so that a new chapter is swept too.
+    static let chapters = CoursePages.chapterNames(tutorials: URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().appendingPathComponent("../../Tutorials").standardized)
 
     /// Bad command lines for every chapter: (arguments, the option the message must name).
     static let common: [([String], String)] = [
@@ -58,6 +60,7 @@ import FCNCourse
     }
 
     @Test func everyChapterRefusesBadOptions() throws {
+        #expect(Self.chapters.count >= 9 && Self.chapters.contains("Chapter09"))
         for (chapter, arguments, option) in Self.cases {
             guard let binary = builtChapter(chapter) else {
                 Issue.record("\(chapter) was not built next to the tests; run `swift build --build-tests` first")
