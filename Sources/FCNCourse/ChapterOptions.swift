@@ -7,6 +7,7 @@
 // option group's `validate()` refuses a value out of range, all before the chapter computes
 // anything: a mistyped option used to be ignored silently and the chapter ran with its defaults.
 import ArgumentParser
+import FCN
 import Foundation
 
 /// Options common to all chapters: where figures go and in which formats.
@@ -22,6 +23,7 @@ import Foundation
 ///     swift run Chapter04                     figures as PNG in course-output/Chapter04/
 ///     swift run Chapter04 --out /tmp/course --formats png,pdf,svg
 ///     swift run Chapter04 --no-figures
+///     swift run Chapter04 --answers           also print the exercises' worked answers
 public struct ChapterOptions: ParsableArguments {
     /// The figure formats a chapter can write (what `Figure.write(to:)` knows by extension).
     public static let knownFormats = ["png", "pdf", "svg"]
@@ -32,8 +34,14 @@ public struct ChapterOptions: ParsableArguments {
     @Option(name: .customLong("formats"), help: ArgumentHelp("Figure formats, comma-separated: png, pdf, svg.", valueName: "list"))
     var formatList = "png"
 
-    @Flag(name: .customLong("no-figures"), help: "Print only; write no figures.")
+    @Flag(name: .customLong("no-figures"), help: "Print only; write no figures and no notebook page.")
     var noFigures = false
+
+    @Option(name: .customLong("docc-article"), help: ArgumentHelp("Also write the run as a DocC article to this .md file (scripts/docc-chapters).", valueName: "file"))
+    var doccArticle: String?
+
+    @Flag(name: .customLong("answers"), help: "Print each exercise's worked answer (the page always has them, collapsed).")
+    var answers = false
 
     public init() {}
 
@@ -44,16 +52,37 @@ public struct ChapterOptions: ParsableArguments {
 
     public func validate() throws {
         guard !out.isEmpty else { throw ValidationError("--out: the folder name is empty") }
+        if let doccArticle, !doccArticle.hasSuffix(".md") { throw ValidationError("--docc-article: '\(doccArticle)' is not a .md file") }
         for format in formats where !Self.knownFormats.contains(format) {
             throw ValidationError("--formats: unknown format '\(format)'; choose from \(Self.knownFormats.joined(separator: ", "))")
         }
     }
 
-    /// A lesson configured by these options.
+    /// A lesson configured by these options. PNG is always among the formats when figures are
+    /// on, because the notebook page shows the PNG inline (and links the others).
     public func lesson(chapter: Int, title: String) -> Lesson {
         var lesson = Lesson(chapter: chapter, title: title, outputFolder: outputFolder)
-        lesson.formats = formats
+        lesson.formats = formats.contains("png") ? formats : ["png"] + formats
+        lesson.showsAnswers = answers
         return lesson
+    }
+
+    /// Ends a chapter's run: writes its notebook page `DIR/ChapterNN/index.html`, refreshes
+    /// `DIR/index.html` and says where the page is. `file` is the chapter's `main.swift`
+    /// (`#filePath`), from which the `Tutorials/` folder, and so the previous/next chapters, are found.
+    public func finish(_ lesson: Lesson, file: String = #filePath) throws {
+        let tutorials = URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent()
+        if let page = try CoursePages.write(lesson, tutorials: tutorials) {
+            print("\npage → \(page.path)")
+        }
+        if let doccArticle {
+            let url = URL(fileURLWithPath: doccArticle)
+            let command = ([URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent]
+                + CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("/") && !$0.hasSuffix(".md") && $0 != "--docc-article" && $0 != "--out" }).joined(separator: " ")
+            let markdown = DocCArticle.markdown(lesson, catalog: url.deletingLastPathComponent(), command: command)
+            try AtomicFile.write(Data(markdown.utf8), to: url)
+            print("article → \(url.path)")
+        }
     }
 }
 

@@ -4,6 +4,11 @@
 // the showing uniform — numbered sections, aligned "name = value" lines, figures written as PNG
 // (and PDF/SVG when asked) into one folder per chapter — so that each chapter's own file is
 // only the idea and the computation.
+//
+// Every line said and every figure written is also kept as a `LessonEvent` with the source line
+// that said it. That record is the one source of truth the three renderings share: the terminal
+// transcript (printed as it happens), the notebook page (`NotebookPage`, which puts each line
+// under the marked code cell of the chapter's source that printed it) and the DocC article.
 import FCN
 import FCNFigures
 import Foundation
@@ -27,6 +32,10 @@ public struct Lesson {
     public private(set) var transcript: [String] = []
     /// Whether to echo to standard output (off in tests).
     public var echo: Bool
+    /// Whether `exercise(_:answer:)` prints the worked answer on the terminal (`--answers`).
+    public var showsAnswers = false
+    /// Everything the lesson showed, in order, with the source line that showed it (for the page).
+    public private(set) var events: [LessonEvent] = []
     private var sectionNumber = 0
 
     public init(chapter: Int, title: String, outputFolder: URL? = URL(fileURLWithPath: "course-output"), echo: Bool = true) {
@@ -34,41 +43,86 @@ public struct Lesson {
         self.title = title
         self.echo = echo
         figureFolder = outputFolder?.appendingPathComponent(String(format: "Chapter%02d", chapter), isDirectory: true)
-        say("Chapter \(chapter) — \(title)")
-        say(String(repeating: "═", count: min(78, title.count + 13)))
+        print("Chapter \(chapter) — \(title)")
+        print(String(repeating: "═", count: min(78, title.count + 13)))
     }
 
-    /// Prints a line.
-    public mutating func say(_ line: String = "") {
-        transcript.append(line)
-        if echo { print(line) }
+    /// Prints a line. Said from inside a marked code cell it is that cell's output on the page;
+    /// said elsewhere it is the chapter's text.
+    public mutating func say(_ line: String = "", file: String = #filePath, line sourceLine: Int = #line) {
+        record(.said(line, SourceLocation(file: file, line: sourceLine)))
+        print(line)
     }
 
     /// Starts a numbered section.
-    public mutating func section(_ heading: String) {
+    public mutating func section(_ heading: String, file: String = #filePath, line: Int = #line) {
         sectionNumber += 1
-        say()
-        say("\(chapter).\(sectionNumber)  \(heading)")
-        say(String(repeating: "─", count: min(78, heading.count + 6)))
+        events.append(.section(number: "\(chapter).\(sectionNumber)", heading: heading))
+        print()
+        print("\(chapter).\(sectionNumber)  \(heading)")
+        print(String(repeating: "─", count: min(78, heading.count + 6)))
     }
 
     /// Prints `name = value`, names padded so values line up.
-    public mutating func value(_ name: String, _ value: Any) {
+    public mutating func value(_ name: String, _ value: Any, file: String = #filePath, line: Int = #line) {
         let padded = name.count < 44 ? name + String(repeating: " ", count: 44 - name.count) : name
-        say("  \(padded) \(value)")
+        say("  \(padded) \(value)", file: file, line: line)
     }
 
-    /// Writes a figure (if figures are on) and says where.
-    public mutating func figure(_ name: String, _ figure: @autoclosure () throws -> Figure) throws {
+    /// Writes a figure (if figures are on) and says where; the page shows it inline.
+    public mutating func figure(_ name: String, _ figure: @autoclosure () throws -> Figure,
+                                file: String = #filePath, line: Int = #line) throws {
         guard let folder = figureFolder else { return }
         try AtomicFile.createFolder(folder)
         let f = try figure()
+        var written: [String] = []
         for ext in formats {
             let url = folder.appendingPathComponent("\(name).\(ext)")
             try f.write(to: url)
-            say("  figure → \(url.path)")
+            written.append(url.lastPathComponent)
+            transcript.append("  figure → \(url.path)")
+            if echo { Swift.print("  figure → \(url.path)") }
         }
+        events.append(.figure(name: name, files: written, SourceLocation(file: file, line: line)))
     }
+
+    /// An exercise and its worked answer: the terminal prints the answer only with `--answers`;
+    /// the page shows it collapsed (`<details>`), for the student to open after trying.
+    public mutating func exercise(_ question: String, answer: String) {
+        exerciseNumber += 1
+        events.append(.exercise(number: exerciseNumber, question: question, answer: answer))
+        print("  \(exerciseNumber). \(question)")
+        if showsAnswers { print("     Answer: \(answer)") }
+    }
+    private var exerciseNumber = 0
+
+    /// A line for the transcript and the terminal that is not part of the page's events (the
+    /// page draws headings and exercises itself).
+    private mutating func print(_ line: String = "") {
+        transcript.append(line)
+        if echo { Swift.print(line) }
+    }
+
+    private mutating func record(_ event: LessonEvent) { events.append(event) }
+}
+
+/// Where in a chapter's source something was said: the file (`#filePath`) and line (`#line`).
+public struct SourceLocation: Sendable, Equatable {
+    public var file: String
+    public var line: Int
+    public init(file: String, line: Int) { self.file = file; self.line = line }
+}
+
+/// One thing a lesson showed, in order: what the terminal printed, and what the page draws.
+public enum LessonEvent: Sendable, Equatable {
+    /// A numbered section heading ("3.2", "Table 1 …").
+    case section(number: String, heading: String)
+    /// A printed line and the source line that printed it.
+    case said(String, SourceLocation)
+    /// A figure written in `files` (file names inside the chapter's folder, first format first).
+    case figure(name: String, files: [String], SourceLocation)
+    /// An exercise with its worked answer.
+    case exercise(number: Int, question: String, answer: String)
 }
 
 /// Formats a number for a chapter's output: up to `digits` significant digits.

@@ -9,7 +9,9 @@ import Testing
 import FCNCourse
 
 @Suite struct ChapterOptionSweepTests {
-    static let chapters = (1...9).map { String(format: "Chapter%02d", $0) }
+    /// Every chapter under Tutorials/ (NN-Name → ChapterNN), so that a new chapter is swept too.
+    static let chapters = CoursePages.chapterNames(tutorials: URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().appendingPathComponent("../../Tutorials").standardized)
 
     /// Bad command lines for every chapter: (arguments, the option the message must name).
     static let common: [([String], String)] = [
@@ -25,14 +27,31 @@ import FCNCourse
 
     /// Each chapter's own options with values they must refuse.
     static let own: [String: [([String], String)]] = [
+        "Chapter01": [(["--image-size", "100"], "--image-size"), (["--image-size", "x"], "--image-size")],
+        "Chapter02": [
+            (["--scene-size", "50"], "--scene-size"), (["--examples", "0"], "--examples"),
+            (["--class", "blob"], "--class"), (["--seed", "-3"], "--seed"),
+        ],
+        "Chapter04": [(["--steps", "0"], "--steps"), (["--steps", "10", "--early-step", "20"], "--early-step")],
+        "Chapter05": [(["--input-size", "8"], "--input-size"), (["--input-size", "15"], "--input-size")],
+        "Chapter06": [
+            (["--scene-size", "8"], "--scene-size"), (["--steps", "0"], "--steps"), (["--scenes", "0"], "--scenes"),
+            (["--keep", "0"], "--keep"), (["--keep", "0.5,1.5"], "--keep"), (["--keep", "half"], "--keep"), (["--keep", ""], "--keep"),
+        ],
         "Chapter07": [
             (["--scenes", "0"], "--scenes"), (["--scenes", "-1"], "--scenes"), (["--scenes", "10001"], "--scenes"),
             (["--scenes", "x"], "--scenes"), (["--scenes", "2.5"], "--scenes"),
             (["--scenes", "99999999999999999999"], "--scenes"), (["--scenes"], "--scenes"),
+            (["--scene-size", "8"], "--scene-size"),
         ],
         "Chapter08": [
             (["--arch", "fcn99s"], "--arch"), (["--arch", ""], "--arch"), (["--weights", ""], "--weights"),
             (["--input", ""], "--input"), (["--weights"], "--weights"),
+            (["--scene-width", "5"], "--scene-width"), (["--scene-height", "9999"], "--scene-height"),
+        ],
+        "Chapter09": [
+            (["--scenes", "0"], "--scenes"), (["--scene-size", "8"], "--scene-size"),
+            (["--bands", "4,2"], "--bands"), (["--bands", ""], "--bands"), (["--bands", "0,2"], "--bands"),
         ],
     ]
 
@@ -41,6 +60,7 @@ import FCNCourse
     }
 
     @Test func everyChapterRefusesBadOptions() throws {
+        #expect(Self.chapters.count >= 9 && Self.chapters.contains("Chapter09"))
         for (chapter, arguments, option) in Self.cases {
             guard let binary = builtChapter(chapter) else {
                 Issue.record("\(chapter) was not built next to the tests; run `swift build --build-tests` first")
@@ -58,9 +78,13 @@ import FCNCourse
             guard let binary = builtChapter(chapter) else { Issue.record("\(chapter) was not built"); continue }
             let r = try runChapterBinary(binary, ["--help"])
             #expect(r.status == 0, "\(chapter) --help exited \(r.status)")
-            for option in ["--out", "--formats", "--no-figures"] + (Self.own[chapter]?.map(\.1) ?? []) {
+            for option in ["--out", "--formats", "--no-figures", "--answers"] + (Self.own[chapter]?.map(\.1) ?? []) {
                 #expect(r.stdout.contains(option), "\(chapter) --help does not mention \(option)")
             }
+            // Every knob with a value shows its default (`--out` has one, so at least one per chapter).
+            let defaults = r.stdout.components(separatedBy: "(default: ").count - 1
+            let knobs = Set((Self.own[chapter] ?? []).map(\.1)).subtracting(["--weights", "--arch", "--input", "--class", "--scenes"])
+            #expect(defaults >= 2 + knobs.count, "\(chapter) --help shows \(defaults) defaults for \(knobs.count + 2) options with one")
         }
     }
 

@@ -58,6 +58,7 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
     lesson.say("  \"… the computation is highly amortized over the overlapping regions of those patches.\" (§3.1)")
     lesson.section("The classifier and its convolutionalized twin (§3.1, Fig. 2)")
     try lesson.figure("net-surgery", FigureCatalog.all["net-surgery"]!())
+    // cell: convolutionalize
     var rng = SeededRandom(seed: 1)
     let classifier: NetworkDescription, parameters: [String: Tensor]
     let window: Int
@@ -77,8 +78,10 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
     let dense = try Network(convolutional, parameters: NetSurgery.convolutionalParameters(parameters, convolutionalized: convolutional))
     lesson.value("fc6 weight, classifier", parameters["fc6.weight"]!.shape)
     lesson.value("fc6 weight, convolutionalized", dense.parameters["fc6.weight"]!.shape)
+    // end cell
 
     lesson.section("Naïve: one forward pass per \(window)×\(window) window")
+    // cell: naive
     let clock = ContinuousClock()
     // One untimed pass of each first: it loads OpenBLAS and warms caches and allocator.
     _ = try fc.forward(crop(image, top: 0, left: 0, size: window))
@@ -91,14 +94,18 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
     }
     lesson.value("image", "\(n)×\(n), windows every \(stride) px → \(grid)×\(grid) = \(grid * grid) passes")
     lesson.value("time (after a warm-up pass)", "\(show(patchTime.inSeconds * 1000)) ms (\(show(patchTime.inSeconds * 1000 / Double(grid * grid))) ms per window)")
+    // end cell
 
     lesson.section("Fully convolutional: one forward pass on the whole image")
+    // cell: one pass
     var map = Tensor(zeros: [0])
     let denseTime = try clock.measure { map = try dense.forward(image) }                 // [1, K, G, G]
     lesson.value("output", "\(map.shape) — one score vector per window")
     lesson.value("time (after a warm-up pass)", "\(show(denseTime.inSeconds * 1000)) ms")
     lesson.value("measured speed-up", "\(show(patchTime.inSeconds / denseTime.inSeconds, digits: 3))×")
+    // end cell
 
+    // cell: cells against windows
     // Cell (i, j) against the window at (32i, 32j).
     var padded: [Float] = []
     for i in 0..<grid { for j in 0..<grid {
@@ -109,6 +116,7 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
     let agreement = argmaxAgreement(map: map, patchScores: patchScores, grid: grid)      // ArgmaxAgreement.swift
     lesson.value("cells whose arg-max class is the window's", "\(percent(agreement))% of \(grid * grid)")
     if agreement < 1 { lesson.say("  The border differences below change some ANSWERS, not only the numbers.") }
+    // end cell
     lesson.say("  Not zero: VGG pads every 3×3 convolution by 1. A window classified alone sees zeros")
     lesson.say("  beyond its border; inside the big image the same pixel's neighbours are real pixels.")
     lesson.say("  Every padded convolution carries that border difference deeper into the cells.")
@@ -118,6 +126,7 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
     }
 
     lesson.section("Exact equality with unpadded convolutions")
+    // cell: unpadded
     let validWindow = 224, validGrid = (n - validWindow) / stride + 1                   // the unpadded classifier's input
     let valid = validClassifier(classes: setup.classes)
     let validParameters = try Network.initialParameters(for: valid, inputShape: [1, 3, validWindow, validWindow], using: &rng)
@@ -134,9 +143,11 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
     lesson.say("  Same experiment, every convolution unpadded (224 → 220 → 110 → … → 6×6 at fc6):")
     lesson.value("output", validMap.shape)
     lesson.value("worst relative difference over \(validGrid * validGrid) cells", show(worst))
+    // end cell
     lesson.say("  Equal to rounding: each cell computes exactly its window's classification.")
 
     lesson.section("Where the speed-up comes from: shared computation")
+    // cell: multiply-adds
     let perWindow = try classifier.multiplyAdds(inputShape: [1, 3, window, window]).map(\.multiplyAdds).reduce(0, +)
     let whole = try convolutional.multiplyAdds(inputShape: [1, 3, n, n]).map(\.multiplyAdds).reduce(0, +)
     let ratio = Double(perWindow * grid * grid) / Double(whole)
@@ -144,6 +155,7 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
     lesson.value("multiply-adds, \(grid * grid) windows", showCount(perWindow * grid * grid))
     lesson.value("multiply-adds, whole image once", showCount(whole))
     lesson.value("ratio (the speed-up arithmetic allows)", "\(show(ratio, digits: 3))×")
+    // end cell
     let pixelsSeen = Double(grid * grid * window * window) / Double(n * n)
     lesson.say("  Neighbouring windows overlap by \(window - stride) of \(window) pixels: the \(grid * grid) windows read")
     lesson.say("  \(show(pixelsSeen, digits: 3)) pixels per image pixel, and each conv layer recomputes the features of the")
@@ -154,10 +166,15 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
     lesson.section("Summary and exercises")
     lesson.say("  A classifier's fully connected layers are convolutions covering their whole input; as")
     lesson.say("  convolutions they slide, and one pass over a large image scores every window at stride 32.")
-    lesson.say("  1. Change the stride between windows to 16: how many passes does the naïve way need, and")
-    lesson.say("     can the convolutional net produce that grid in one pass? (Hint: §3.2.)")
-    lesson.say("  2. Make the image 608×608. Predict the grid size and the multiply-add ratio, then measure.")
-    lesson.say("  3. Why does the measured speed-up differ from the multiply-add ratio?")
+    let grid16 = (n - window) / 16 + 1
+    lesson.exercise("Change the stride between windows to 16: how many passes does the naïve way need, and can the convolutional net produce that grid in one pass? (Hint: §3.2.)",
+                    answer: "(\(n) − \(window))/16 + 1 = \(grid16), so \(grid16)×\(grid16) = \(grid16 * grid16) passes. One pass cannot: the net's output stride is fixed at \(stride) by its five pools. Shift-and-stitch (CVPR §3.2, Chapter 5) gets the stride-16 grid from 2×2 = 4 passes on shifted inputs, or from one pass with the last pool's stride set to 1 and the later filters dilated.")
+    let grid608 = (608 - window) / stride + 1
+    let whole608 = try convolutional.multiplyAdds(inputShape: [1, 3, 608, 608]).map(\.multiplyAdds).reduce(0, +)
+    lesson.exercise("Make the image 608×608 (`--image-size 608`). Predict the grid size and the multiply-add ratio, then measure.",
+                    answer: "Grid (608 − \(window))/\(stride) + 1 = \(grid608), so \(grid608 * grid608) windows of \(showCount(perWindow)) multiply-adds against \(showCount(whole608)) for the whole image once: ratio \(show(Double(perWindow * grid608 * grid608) / Double(whole608), digits: 3))× (here, at \(n)×\(n): \(show(ratio, digits: 3))×). The ratio grows with the image because more windows overlap each pixel.")
+    lesson.exercise("Why does the measured speed-up differ from the multiply-add ratio?",
+                    answer: "The ratio counts arithmetic only. The \(grid * grid) small passes also pay a fixed cost each (allocating blobs, running every layer, im2col), and their small matrix products keep the cores less busy than the one large pass; the dense pass in turn computes the features of the image's border that no window needs. This run measured \(show(patchTime.inSeconds / denseTime.inSeconds, digits: 3))× against a ratio of \(show(ratio, digits: 3))×.")
     return Chapter01Result(gridSize: grid, denseShape: map.shape, validMaxRelativeDifference: worst,
                            paddedRelativeDifferences: padded, multiplyAddRatio: ratio,
                            patchSeconds: patchTime.inSeconds, denseSeconds: denseTime.inSeconds,

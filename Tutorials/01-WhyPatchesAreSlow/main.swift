@@ -1,5 +1,6 @@
-// Chapter 1 — run it: `swift run -c release Chapter01`. The chapter itself is in Chapter01.swift.
-// Options: the common ones (ChapterOptions); anything else is refused with exit status 2.
+// Chapter 1 — run it: `swift run -c release Chapter01 [--image-size N] [--random-classifier]`.
+// The chapter itself is in Chapter01.swift.
+// Options: the common ones (ChapterOptions) and the two below; anything else is refused with exit status 2.
 import ArgumentParser
 import FCNCourse
 
@@ -7,9 +8,28 @@ struct Chapter01Command: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "Chapter01", abstract: "Why classifying patches is slow (paper §3.1).")
     @OptionGroup var options: ChapterOptions
 
+    /// At least one 224×224 window (the unpadded classifier's input); 1024 already takes minutes.
+    static let imageSizes = 224...1024
+
+    @Option(help: ArgumentHelp("Side of the square scene, in pixels (\(imageSizes.lowerBound)…\(imageSizes.upperBound)).", valueName: "n"))
+    var imageSize = Chapter01Setup().imageSize
+
+    @Flag(help: "Slide VGG16's layout with seeded random weights even when the trained VGG-mini classifier is shipped.")
+    var randomClassifier = false
+
+    func validate() throws {
+        guard Self.imageSizes.contains(imageSize) else {
+            throw ValidationError("--image-size \(imageSize) is not in \(Self.imageSizes.lowerBound)…\(Self.imageSizes.upperBound)")
+        }
+    }
+
     func run() throws {
+        var setup = Chapter01Setup()
+        setup.imageSize = imageSize
+        setup.useShippedClassifier = !randomClassifier
         var lesson = options.lesson(chapter: 1, title: "Why classifying patches is slow")
-        _ = try chapter01(&lesson)
+        _ = try chapter01(&lesson, setup: setup)
+        try options.finish(lesson)
     }
 }
 

@@ -26,6 +26,8 @@ struct Chapter02Setup {
     var sceneSize = 320                       // 320 = 112 + 6·32 + 16: a 7×7 grid of windows
     var sceneSeed: UInt64 = 4
     var checkedExamples = 8                   // classifier-size inputs compared FC vs conv
+    /// The class whose heatmap is shown (nil: the shape covering most of the scene).
+    var shownClass: ShapeClass? = nil
     static let quick = Chapter02Setup(sceneSize: 176, checkedExamples: 2)
 }
 
@@ -50,12 +52,15 @@ func chapter02(_ lesson: inout Lesson, setup: Chapter02Setup = Chapter02Setup())
     let fcNet = try Network(classifier, parameters: parameters)
 
     lesson.section("The classifier as trained: fully connected fc6, fc7, fc8")
+    // cell: classifier shapes
     let shapes = try classifier.inferShapes(input: [1, 3, s, s])
     for name in ["pool5", "fc6", "fc7", "fc8"] { lesson.value("\(name) output at \(s)×\(s)", shapes.layerOutputs[name]!) }
     for name in ["fc6", "fc7", "fc8"] { lesson.value("\(name).weight", parameters["\(name).weight"]!.shape) }
     lesson.say("  fc6 flattens pool5 row-major: input f = (c·4 + h)·4 + w, column f of its weight.")
+    // end cell
 
     lesson.section("Surgery: the same numbers, reshaped into convolution kernels")
+    // cell: surgery
     let surgery = try NetSurgery.convolutionalized(classifier, inputShape: [1, 3, s, s])
     let convParameters = try NetSurgery.convolutionalParameters(parameters, convolutionalized: surgery)
     let convNet = try Network(surgery, parameters: convParameters)
@@ -68,8 +73,10 @@ func chapter02(_ lesson: inout Lesson, setup: Chapter02Setup = Chapter02Setup())
     let before = parameters.values.map(\.count).reduce(0, +), after = convParameters.values.map(\.count).reduce(0, +)
     lesson.value("parameters, classifier", before)
     lesson.value("parameters, convolutionalized", after)
+    // end cell
 
     lesson.section("Same scores on classifier-size inputs (\(s)×\(s))")
+    // cell: same scores
     let data = SyntheticData(seed: 7, sceneSize: s, exampleSize: mini.exampleSize)
     var worst: Float = 0, agree = 0
     for i in 0..<setup.checkedExamples {
@@ -86,8 +93,10 @@ func chapter02(_ lesson: inout Lesson, setup: Chapter02Setup = Chapter02Setup())
     }
     lesson.value("max |FC − conv| over \(setup.checkedExamples) examples", show(worst))
     lesson.value("examples classified correctly", "\(agree)/\(setup.checkedExamples)")
+    // end cell
 
     lesson.section("A large scene: one pass, a map of classifications (Fig. 2)")
+    // cell: a large scene
     var world = SceneGenerator(seed: setup.sceneSeed, width: setup.sceneSize, height: setup.sceneSize)
     world.objectCount = 4...6
     world.radiusFraction = 36.0 / Double(setup.sceneSize)...56.0 / Double(setup.sceneSize)   // classifier-sized objects
@@ -99,11 +108,13 @@ func chapter02(_ lesson: inout Lesson, setup: Chapter02Setup = Chapter02Setup())
     lesson.value("scene", "\(scene.width)×\(scene.height), input \(SyntheticData.input(scene).shape)")
     lesson.value("score map", "\(scores.shape) — one classifier output per cell")
     lesson.value("cell (i, j) is centred on image pixel", "(\(show(offset)) + \(show(stride))·i, \(show(offset)) + \(show(stride))·j)")
+    // end cell
 
     // The class to show: the shape covering most of the scene — our "tabby cat".
+    // cell: heatmap
     var area = [Int](repeating: 0, count: ShapeClass.count)
     for l in scene.labels where Int(l) < ShapeClass.count { area[Int(l)] += 1 }
-    let shown = ShapeClass(rawValue: (1..<ShapeClass.count).max { area[$0] < area[$1] }!)!
+    let shown = setup.shownClass ?? ShapeClass(rawValue: (1..<ShapeClass.count).max { area[$0] < area[$1] }!)!
     let probabilities = scores.probabilities()                                          // softmax over K: [1, K, G_H, G_W]
     let heat = (0..<gh * gw).map { probabilities.tensor.scalars[(shown.rawValue - 1) * gh * gw + $0] }
     lesson.say("  P(\(shown.name)) per cell, in % (the classifier's class \(shown.rawValue - 1) of \(k)):")
@@ -118,6 +129,7 @@ func chapter02(_ lesson: inout Lesson, setup: Chapter02Setup = Chapter02Setup())
     let meanOn = on.isEmpty ? 0 : on.reduce(0, +) / Double(on.count), meanOff = off.isEmpty ? 0 : off.reduce(0, +) / Double(off.count)
     lesson.value("mean P(\(shown.name)), cells centred on a \(shown.name)", "\(show(100 * meanOn, digits: 3)) % (\(on.count) cells)")
     lesson.value("mean P(\(shown.name)), all other cells", "\(show(100 * meanOff, digits: 3)) % (\(off.count) cells)")
+    // end cell
     lesson.say("  The classifier never saw a scene: each cell answers \"which shape dominates my \(s)×\(s) window?\".")
     lesson.say("  Cells between objects, or over two of them, have no good answer — the map is coarse and")
     lesson.say("  every cell must name a shape (no background class): FCN's new score layer fixes both.")
@@ -128,10 +140,13 @@ func chapter02(_ lesson: inout Lesson, setup: Chapter02Setup = Chapter02Setup())
 
     lesson.section("Summary and exercises")
     lesson.say("  Reshaping fc weights into kernels changes no number and no score; the net now slides.")
-    lesson.say("  1. Where is the first cell centred, and why is it not at pixel \(s / 2)? (Hint: the padded")
-    lesson.say("     convolutions and the ceil pools; Chapter 3.)")
-    lesson.say("  2. Make the scene 336 px: predict the grid size, then run it.")
-    lesson.say("  3. Show the heatmap of another class: which cells light up wrongly, and why?")
+    lesson.exercise("Where is the first cell centred, and why is it not at pixel \(s / 2)? (Hint: the padded convolutions and the ceil pools; Chapter 3.)",
+                    answer: "The coordinate map of fc8 puts cell (0, 0) at pixel \(show(offset)), and cells \(show(stride)) pixels apart. A \(s)×\(s) window alone would be centred at \(show(Double(s - 1) / 2)); in the scene, the padded 3×3 convolutions and the ceil pools shift each layer's grid relative to the image, so the first cell's centre is where the composed maps put it, not the middle of a window.")
+    let grid336 = try surgery.inferShapes(input: [1, 3, 336, 336]).layerOutputs["fc8"]!
+    lesson.exercise("Make the scene 336 px (`--scene-size 336`): predict the grid size, then run it.",
+                    answer: "Each pool halves (rounding up), and fc6's \(shapes.layerOutputs["pool5"]![2])×\(shapes.layerOutputs["pool5"]![2]) kernel takes \(shapes.layerOutputs["pool5"]![2] - 1) cells off: shape inference gives \(grid336[2])×\(grid336[3]) cells for 336×336 (this run: \(gh)×\(gw) for \(setup.sceneSize)×\(setup.sceneSize)).")
+    lesson.exercise("Show the heatmap of another class (`--class ring`, say): which cells light up wrongly, and why?",
+                    answer: "Cells between objects and cells whose window holds parts of two shapes: the classifier was trained on windows holding one shape and has no background class, so every cell must name some shape and a softmax spreads its probability over the shapes it partly sees. Compare the two means the run prints: on the class \(show(100 * meanOn, digits: 3)) %, elsewhere \(show(100 * meanOff, digits: 3)) % for \(shown.name).")
     return Chapter02Result(maxScoreDifference: worst, parameterCountBefore: before, parameterCountAfter: after,
                            heatmapShape: scores.shape, heatmapClass: shown, probabilityOnClass: meanOn, probabilityElsewhere: meanOff,
                            perClass: perClass)

@@ -34,6 +34,7 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
     lesson.say("  \"Locations in higher layers correspond to the locations in the image they are")
     lesson.say("   path-connected to, which are called their receptive fields.\" (§3)")
     lesson.section("Per layer: VGG16 FCN-32s on a 500×500 image")
+    // cell: per-layer table
     let fcn32 = try ModelSpec.fcn32s.description()
     let vgg = try ArchitectureAnalysis(fcn32, inputShape: [1, 3, 500, 500])
     lesson.say("  layer        output (C×H×W)    stride   receptive field   parameters")
@@ -44,20 +45,24 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
                            column(field?.sizeDescription ?? "—", 17), showCount(row.learnableParameters)].joined(separator: " "))
     }
     let fc6 = vgg.layers.first { $0.name == "fc6" }!
+    // end cell
     lesson.say("  Each 3×3 convolution adds 2 × stride to the field, each pool doubles the stride; fc6's")
     lesson.say("  7×7 window at stride 32 adds 6·32 = 192. A score_fr pixel sees \(vgg.receptiveField) pixels, one every \(vgg.outputStride).")
     try lesson.figure("receptive-fields", FigureCatalog.all["receptive-fields"]!())
 
     lesson.section("Table 1: FCN-AlexNet and FCN-VGG16")
+    // cell: Table 1
     let alex = try ArchitectureAnalysis(ModelSpec.fcnAlexNet.description(), inputShape: [1, 3, 500, 500])
     lesson.say("                       FCN-AlexNet   FCN-VGG16   (CVPR 2015 Table 1: 355 / 404, 32 / 32, 57M / 134M, 8 / 16)")
     lesson.say("  rf size              \(column("\(alex.receptiveField)", 13)) \(vgg.receptiveField)")
     lesson.say("  max stride           \(column("\(alex.outputStride)", 13)) \(vgg.outputStride)")
     lesson.say("  parameters           \(column(showCount(alex.learnableParameters), 13)) \(showCount(vgg.learnableParameters))")
     lesson.say("  conv. layers         \(column("\(alex.convolutionLayers)", 13)) \(vgg.convolutionLayers)")
+    // end cell
     try lesson.figure("architecture-table", FigureCatalog.all["architecture-table"]!())
 
     lesson.section("Why conv1_1 pads by 100")
+    // cell: pad 1
     // The FCN trunk (conv1_1 … fc7) with VGG's own padding, 1, on conv1_1.
     let unpaddedTrunk = NetworkDescription(name: "VGG16 trunk, pad 1", layers: VGG.backbone(firstPadding: 1).layers)
     var failure: NetworkError?
@@ -75,18 +80,22 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
     do { _ = try unpaddedFCN.inferShapes(input: [1, 3, 500, 500]) } catch { cropFailure = error }
     lesson.say("  Even where fc6 fits, FCN-32s with pad 1 cannot align its output with the image:")
     lesson.say("    \(cropFailure.map { "\($0)" } ?? "(no error)")")
+    // end cell
+    // cell: pad 100
     var paddedSizes: [Int: Int] = [:]
     for n in [1, 32, 100, 224, 500] {
         let shapes = try fcn32.inferShapes(input: [1, 3, n, n])
         paddedSizes[n] = shapes.layerOutputs["fc6"]![2]
         lesson.value("pad 100, input \(n)×\(n)", "pool5 \(shapes.layerOutputs["pool5"]![2])², fc6 \(paddedSizes[n]!)², score \(shapes.layerOutputs["score"]![2])²")
     }
+    // end cell
     lesson.say("  With 100 extra pixels on each side every input ≥ 1 pixel reaches fc6 with room for")
     lesson.say("  its window: the net accepts \"input of any size\" (§3) as the paper promises.")
 
     lesson.section("The cost: outputs that no longer line up, and the crops that realign them")
     lesson.say("  Padding shifts every blob's grid relative to the image. The skips of FCN-16s/8s and the")
     lesson.say("  final score must be cut back into register; the offsets are derived from coordinate maps:")
+    // cell: crop offsets
     var offsets: [String: Int] = [:]
     for spec in [ModelSpec.fcn32s, .fcn16s, .fcn8s] {
         let net = try spec.description()
@@ -96,6 +105,7 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
             lesson.value("\(net.name): crop \(layer)", "offset \(offset)")
         }
     }
+    // end cell
     lesson.say("  19 for FCN-32s's score, 5 and 9 for the pool4 and pool3 skips, 31 for FCN-8s's score:")
     lesson.say("  the same numbers as Berkeley's prototxts (crop offsets are independent of the input size).")
     try lesson.figure("crop-offsets", FigureCatalog.all["crop-offsets"]!())
@@ -103,9 +113,17 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
     lesson.section("Summary and exercises")
     lesson.say("  A pixel of score_fr sees 404×404 image pixels and neighbours are 32 pixels apart. The")
     lesson.say("  100-pixel pad buys arbitrary input sizes at the price of crops that realign the outputs.")
-    lesson.say("  1. Compute by hand the receptive field of pool2 (stride 4), and check it in the table.")
-    lesson.say("  2. With pad 1, why does \(smallest - 1) fail and \(smallest) work? Follow the sizes through the ceil pools.")
-    lesson.say("  3. Change conv1_1's padding to 96: which crop offsets change, and are they still whole pixels?")
+    let pool2 = vgg.layers.first { $0.name == "pool2" }?.receptiveField?.sizeDescription ?? "?"
+    lesson.exercise("Compute by hand the receptive field of pool2 (stride 4), and check it in the table.",
+                    answer: "Each 3×3 convolution adds 2 × (its input's stride), each 2×2 pool adds 1 × stride and doubles it: conv1_1 3, conv1_2 5, pool1 6 (stride 2), conv2_1 10, conv2_2 14, pool2 16 (stride 4). The table's pool2 row says \(pool2).")
+    lesson.exercise("With pad 1, why does \(smallest - 1) fail and \(smallest) work? Follow the sizes through the ceil pools.",
+                    answer: "fc6 is a 7×7 window, so pool5 must be at least 7×7. With pad 1 the convolutions keep the size and each ceil pool maps n to ⌈n/2⌉: \(smallest - 1) reaches pool5 at \(try poolSize(unpaddedTrunk, smallest - 1))×\(try poolSize(unpaddedTrunk, smallest - 1)), \(smallest) at \(try poolSize(unpaddedTrunk, smallest))×\(try poolSize(unpaddedTrunk, smallest)).")
+    let offsets96 = [ModelSpec.Head.fcn32s, .fcn16s, .fcn8s].map { head in
+        let shapes = try? FCN.description(head, backbone: VGG.backbone(firstPadding: 96)).inferShapes(input: [1, 3, 500, 500])
+        return "\(head): " + (shapes.map { $0.cropOffsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.height)" }.joined(separator: ", ") } ?? "no alignment")
+    }
+    lesson.exercise("Change conv1_1's padding to 96: which crop offsets change, and are they still whole pixels?",
+                    answer: "With pad 96 the run computes \(offsets96.joined(separator: "; ")), against \(offsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) with pad 100. Padding 4 pixels less moves every blob of the trunk by the same 4 image pixels, so the skip crops, between two such blobs, keep their offsets; the final crops onto the image lose 4. All are still whole pixels, since 4 is whole.")
     return Chapter03Result(
         vggField: vgg.receptiveField.integerValue ?? -1, vggStride: vgg.outputStride.integerValue ?? -1,
         vggParameters: vgg.learnableParameters, vggConvolutionLayers: vgg.convolutionLayers,

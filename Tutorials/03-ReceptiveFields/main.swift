@@ -10,6 +10,7 @@ struct Chapter03Command: ParsableCommand {
     func run() throws {
         var lesson = options.lesson(chapter: 3, title: "Receptive fields, stride and padding")
         _ = try chapter03(&lesson)
+        try options.finish(lesson)
     }
 }
 

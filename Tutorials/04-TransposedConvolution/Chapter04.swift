@@ -28,14 +28,23 @@ struct Chapter04Result {
     var crops: [UpsamplingCrop] = []
 }
 
-func chapter04(_ lesson: inout Lesson) throws -> Chapter04Result {
+/// The knobs of the chapter's learning experiment (§3.3's "can be learned").
+struct Chapter04Setup {
+    var steps = 150                           // SGD steps fitting the 4×4 kernel
+    var earlyStep = 5                         // where the head start of bilinear initialisation is read
+}
+
+func chapter04(_ lesson: inout Lesson, setup: Chapter04Setup = Chapter04Setup()) throws -> Chapter04Result {
     lesson.section("Output size: s·(n − 1) + k, then a crop to the input (§3.3, §4.2 CVPR)")
+    // cell: output size and crop
     let crops = try showUpsamplingAndCrop(&lesson)                                     // CropToInput.swift
+    // end cell
     try lesson.figure("transposed-convolution-arithmetic", convolutionArithmetic())
 
     lesson.section("\"Backwards convolution\": the adjoint of a strided convolution")
     // A convolution with stride 2 maps x (8×8) to y (3×3); the transposed convolution with the
     // *same* weight maps back. Adjoint means ⟨conv(x), y⟩ = ⟨x, convT(y)⟩ for every x and y.
+    // cell: adjoint
     var rng = SeededRandom(seed: 4)
     let weight = Tensor(randomNormal: [2, 3, 4, 4], using: &rng)                    // [O, C, KH, KW]
     let conv = Convolution(weight: weight, stride: 2)
@@ -49,14 +58,18 @@ func chapter04(_ lesson: inout Lesson) throws -> Chapter04Result {
     lesson.value("⟨x, convT(y)⟩", show(right, digits: 8))
     lesson.value("relative gap", show(gap))
     lesson.value("convT(y) shape (back to x's size)", up.forward(y).shape)
+    // end cell
 
     lesson.section("The bilinear kernel (factor 2, k = 4)")
+    // cell: bilinear kernel
     let filter = bilinearFilter(size: 4)
     for row in filter { lesson.say("    " + row.map { show($0, digits: 4).padding(toLength: 8, withPad: " ", startingAt: 0) }.joined()) }
+    // end cell
     lesson.say("  = the outer product of (1/4, 3/4, 3/4, 1/4) with itself: each output pixel mixes")
     lesson.say("  its two nearest input pixels with weights 3/4 and 1/4 — bilinear interpolation.")
 
     // Upsample by 2 with padding 1 (= crop 1 on each side): 6 → 12 pixels.
+    // cell: bilinear upsampling
     let bilinear = TransposedConvolution(weight: bilinearUpsamplingWeight(channels: 1, factor: 2), stride: 2, padding: 1)
     let constant = bilinear.forward(Tensor(repeating: 1, shape: [1, 1, 6, 6]))
     let interior = interiorValues(constant, margin: 1)
@@ -66,24 +79,29 @@ func chapter04(_ lesson: inout Lesson) throws -> Chapter04Result {
     let stepRange = steps.min()!...steps.max()!
     lesson.value("constant 1 → interior values in", "\(show(constantRange.lowerBound)) … \(show(constantRange.upperBound))")
     lesson.value("ramp 0,1,2,… → steps between pixels", "\(show(stepRange.lowerBound)) … \(show(stepRange.upperBound)) (half a unit: a ramp)")
+    // end cell
 
     lesson.section("Checkerboard: a kernel that is not a multiple of the stride")
     // k = 3, s = 2: output pixels are covered by 1 or 2 stamps per axis, alternately.
+    // cell: checkerboard
     let box = TransposedConvolution(weight: Tensor(repeating: 1, shape: [1, 1, 3, 3]), stride: 2)
     let board = box.forward(Tensor(repeating: 1, shape: [1, 1, 5, 5]))
     for i in 2..<8 { lesson.say("    " + (2..<8).map { show(board[0, 0, i, $0]).padding(toLength: 4, withPad: " ", startingAt: 0) }.joined()) }
     let boardValues = Set(interiorValues(board, margin: 2))
+    // end cell
     lesson.say("  A constant input comes out as a pattern of \(boardValues.sorted().map { show($0) }.joined(separator: ", ")): the")
     lesson.say("  checkerboard artefact. With k = 2s every pixel gets the same total weight.")
 
     lesson.section("Fixed or learned? (CVPR §3.3: \"the deconvolution filter … can be learned\")")
     lesson.say("  Reconstruct a smooth 24×24 signal from its 2×2 averages with a learned 4×4 kernel:")
-    let fitted = fitUpsampling(steps: 150, earlyStep: 5)
+    // cell: fixed or learned
+    let fitted = fitUpsampling(steps: setup.steps, earlyStep: setup.earlyStep)
     lesson.value("mean squared error, fixed bilinear", show(fitted.fixed))
-    lesson.value("after 5 SGD steps, from bilinear", show(fitted.earlyFromBilinear))
-    lesson.value("after 5 SGD steps, from zero", show(fitted.earlyFromZero))
-    lesson.value("after 150 steps, from bilinear", show(fitted.learned))
-    lesson.value("after 150 steps, from zero", show(fitted.fromZero))
+    lesson.value("after \(setup.earlyStep) SGD steps, from bilinear", show(fitted.earlyFromBilinear))
+    lesson.value("after \(setup.earlyStep) SGD steps, from zero", show(fitted.earlyFromZero))
+    lesson.value("after \(setup.steps) steps, from bilinear", show(fitted.learned))
+    lesson.value("after \(setup.steps) steps, from zero", show(fitted.fromZero))
+    // end cell
     lesson.say("  Bilinear is already a good upsampler; learning adapts it to the signal. Starting from")
     lesson.say("  bilinear is a head start (far lower error early), not a different end point here.")
     lesson.say("  What the paper and the reference code did: CVPR 2015 §4.3 fixes the FINAL upsampling to")
@@ -91,6 +109,21 @@ func chapter04(_ lesson: inout Lesson) throws -> Chapter04Result {
     lesson.say("  them (§4.2). Berkeley's reference nets (the PAMI 2016 models) fix every upsampling layer")
     lesson.say("  (lr_mult 0): their FAQ reports no significant difference in accuracy and a slight speed-up.")
     lesson.say("  This library's FCNs follow the reference code: all upsampling kernels are fixed bilinear.")
+
+    lesson.section("Summary and exercises")
+    let by4 = TransposedConvolution(weight: bilinearUpsamplingWeight(channels: 1, factor: 4), stride: 4, padding: 2)
+    let flat4 = interiorValues(by4.forward(Tensor(repeating: 1, shape: [1, 1, 6, 6])), margin: 4)
+    lesson.exercise("Upsample a constant 6×6 input by 4 with the bilinear kernel (k = 8, padding 2). What are the interior values?",
+                    answer: "\(show(flat4.min()!)) … \(show(flat4.max()!)): with k = 2f every output pixel away from the border receives the stamps of exactly two input pixels per axis with weights summing to 1, so a constant stays constant.")
+    let flatKernels = (2...7).filter { k in
+        let t = TransposedConvolution(weight: Tensor(repeating: 1, shape: [1, 1, k, k]), stride: 2)
+        return Set(interiorValues(t.forward(Tensor(repeating: 1, shape: [1, 1, 8, 8])), margin: k)).count == 1
+    }
+    lesson.exercise("With stride 2 and a box kernel of ones, which kernel sizes from 2 to 7 give a flat (checkerboard-free) interior?",
+                    answer: "k = \(flatKernels.map(String.init).joined(separator: ", ")): the multiples of the stride. Then every output pixel is covered by k/s stamps per axis; for an odd k the count alternates between ⌊k/s⌋ and ⌈k/s⌉, the checkerboard above.")
+    let longer = fitUpsampling(steps: 4 * setup.steps, earlyStep: setup.earlyStep)
+    lesson.exercise("Fit four times longer (`--steps \(4 * setup.steps)`): does the kernel learned from zero catch up with the one learned from bilinear?",
+                    answer: "After \(4 * setup.steps) steps the error is \(show(longer.fromZero)) from zero and \(show(longer.learned)) from bilinear (fixed bilinear: \(show(longer.fixed))). The loss is a convex quadratic in the 16 kernel weights, so both starts head for the same minimum; bilinear only starts closer.")
 
     return Chapter04Result(adjointRelativeGap: gap, bilinearConstantRange: constantRange, rampStepRange: stepRange,
                            checkerboardValues: boardValues, fixedBilinearError: fitted.fixed,

@@ -39,6 +39,7 @@ func chapter05(_ lesson: inout Lesson, inputSize: Int = 16) throws -> Chapter05R
     lesson.say("   value of (x, y) ∈ {0, …, f − 1}². These f² inputs are each run through the convnet, and")
     lesson.say("   the outputs are interlaced.\" (§3.2)")
     lesson.section("Two ways to a dense output, on conv1 → 2×2 pool (stride 2) → conv2")
+    // cell: two ways
     let data = ShiftAndStitchData.compute(inputSize: inputSize)
     let c = data.input.shape[1], n = inputSize, hidden = data.hiddenChannels
     lesson.value("input", data.input.shape)
@@ -49,12 +50,14 @@ func chapter05(_ lesson: inout Lesson, inputSize: Int = 16) throws -> Chapter05R
     lesson.value("row 1, stitched", row(data.stitched))
     lesson.value("row 1, dilated", row(data.dilated))
     lesson.value("max |stitched − dilated|", show(data.maxDifference))
+    // end cell
     lesson.say("  Why dilation 2: conv2's taps were 1 coarse pixel apart, and a coarse pixel is 2 fine ones.")
     lesson.say("  Every layer is unpadded, so the shifted runs see exactly the pixels the dense run sees:")
     lesson.say("  the interleaved outputs ARE the rarefied filter's outputs, everywhere.")
     try lesson.figure("shift-and-stitch", shiftAndStitchFigure(data))
 
     lesson.section("What each costs (multiply-adds, counted from shapes)")
+    // cell: costs
     let coarse = tinyNet(channels: c, hidden: hidden, poolStride: 2, dilation: 1)
     let rarefied = tinyNet(channels: c, hidden: hidden, poolStride: 1, dilation: 2)
     var stitchCost = 0
@@ -67,10 +70,12 @@ func chapter05(_ lesson: inout Lesson, inputSize: Int = 16) throws -> Chapter05R
     let rarefiedCost = rarefiedCosts.map(\.multiplyAdds).reduce(0, +)
     lesson.value("shift-and-stitch, f² = 4 passes", showCount(stitchCost))
     lesson.value("rarefaction, one pass: conv1 + conv2", rarefiedCosts.map { showCount($0.multiplyAdds) }.joined(separator: " + ") + " = " + showCount(rarefiedCost))
+    // end cell
     lesson.say("  After the pool both do the same work (4 quarter-size maps = 1 full-size map); before it,")
     lesson.say("  shift-and-stitch recomputes conv1 on four almost identical shifted copies.")
 
     lesson.section("Generalise: VGG16 (FCN trunk to score_fr) on a 500×500 image")
+    // cell: VGG16
     let fcn = try ModelSpec.fcn32s.description()
     let trunk = NetworkDescription(name: "VGG16 to score_fr", layers: Array(fcn.layers.prefix { $0.name != "upscore" }))
     let input = [1, 3, 500, 500]
@@ -90,6 +95,7 @@ func chapter05(_ lesson: inout Lesson, inputSize: Int = 16) throws -> Chapter05R
         lesson.say("    \(column("\(f)", 3)) \(column("\(32 / f)", 8)) \(column("≈ " + showCount(sas[f]!), 30)) \(column(showCount(rare[f]!), 21)) \(size)²")
     }
     let passes = Double(rare[32]!) / Double(onePass)
+    // end cell
     lesson.say("  Rarefaction is cheaper (early layers run once) but both grow ~f²: a stride-1 output costs")
     lesson.say("  \(show(passes, digits: 3)) ordinary passes even rarefied. And, §3.2: rarefied filters \"are prohibited from accessing")
     lesson.say("  information at a finer scale than their original design\". FCN instead upsamples the")
@@ -99,9 +105,16 @@ func chapter05(_ lesson: inout Lesson, inputSize: Int = 16) throws -> Chapter05R
     lesson.section("Summary and exercises")
     lesson.say("  Shift-and-stitch with factor f = f² passes, interleaved = one pass with the pool's stride")
     lesson.say("  set to 1 and the next filters dilated by f. Same numbers, different cost; neither is cheap.")
-    lesson.say("  1. Redo section 1 with a 3×3 pool of stride 3 (f = 3): how many shifts, what dilation?")
-    lesson.say("  2. Add padding 1 to conv1: where do stitched and rarefied outputs now differ, and why?")
-    lesson.say("  3. Rarefy only pool5 (f = 2): which layers' cost grows, and by how much? Check the table.")
+    lesson.exercise("Redo section 1 with a 3×3 pool of stride 3 (f = 3): how many shifts, what dilation?",
+                    answer: "f² = 9 shifted inputs, (x, y) ∈ {0, 1, 2}². Rarefied: the pool's stride set to 1 and conv2 dilated by 3, since its taps were one coarse pixel = 3 fine pixels apart. Unpadded, the dense output of a \(n)×\(n) input is \(n) − 2 (conv1) − 2 (3×3 pool, stride 1) − 6 (conv2's 3×3 taps spread to 7×7) = \(n - 10) pixels wide.")
+    lesson.exercise("Add padding 1 to conv1: where do stitched and rarefied outputs now differ, and why?",
+                    answer: "At the top and left border only. Each shifted input is the image with its first rows/columns cut off, and padding puts zeros around that cut, inside the image, where the rarefied run sees real pixels. Outputs whose receptive field does not reach a cut edge are still equal.")
+    let pool5Only = try rarefy(trunk, lastPools: 1).multiplyAdds(inputShape: input)
+    let ordinary = try trunk.multiplyAdds(inputShape: input)
+    let grown = zip(ordinary, pool5Only).filter { $0.1.multiplyAdds > $0.0.multiplyAdds }
+        .map { "\($0.0.layer) ×\(show(Double($0.1.multiplyAdds) / Double($0.0.multiplyAdds), digits: 3))" }
+    lesson.exercise("Rarefy only pool5 (f = 2): which layers' cost grows, and by how much? Check the table.",
+                    answer: "Only the layers after pool5, which now see a map twice as large each way: \(grown.joined(separator: ", ")) (about 4 = f², a little less because the fc6 window cuts a border). Everything up to pool5 is unchanged, so the whole pass costs \(showCount(rare[2]!)) against \(showCount(onePass)), the table's f = 2 row.")
     return Chapter05Result(maxDifference: data.maxDifference, stitchedShape: data.stitched.shape, shiftCount: data.shifted.count,
                            tinyShiftAndStitch: stitchCost, tinyRarefied: rarefiedCost,
                            vggShiftAndStitch: sas, vggRarefied: rare, vggOnePass: onePass)

@@ -60,6 +60,7 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
 
     lesson.section("The per-pixel loss, and the void label 255 (§4.3)")
     // K = 3 classes on a 2×2 image: scores [1, 3, 2, 2], labels [1, 1, 2, 2].
+    // cell: per-pixel loss
     let scores = Tensor(shape: [1, 3, 2, 2], scalars: [2, 0, 1, 0,   1, 3, 0, 0,   0, 1, 1, 2])
     let labels = Tensor(shape: [1, 1, 2, 2], scalars: [0, 1, 255, 2])
     var byHand = 0.0
@@ -82,9 +83,11 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
     lesson.value("… averaged over the 3 counted pixels", show(SoftmaxCrossEntropy(normalization: .validPixels).forward(scores: scores, labels: labels)))
     lesson.value("gradient at pixel 0 (softmax − one-hot)", (0..<3).map { show(gradient.scalars[$0 * 4]) }.joined(separator: ", "))
     lesson.value("gradient at the void pixel 2", voidGradient.map { show($0) }.joined(separator: ", "))
+    // end cell
     lesson.say("  Void pixels (VOC's object borders; our scenes' 1-px band) neither count nor teach.")
 
     lesson.section("Patchwise training is loss sampling (§3.4)")
+    // cell: loss sampling
     let mini = VGGMini.standard
     let fcn32s = try Network(ModelSpec.vggMini(.fcn32s, mini).description(), parameters: EmbeddedModels.parameters(.fcn32s))
     let scene = SyntheticData.validationWorld(sceneSize: setup.sceneSize).scene(0)
@@ -110,6 +113,7 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
         differences.append(Double(estimate.relativeDifference(to: whole)))
         lesson.value("  one draw, p = \(show(keep)): ~\(Int(keep * Double(t.count))) pixels, ‖g/p − g_whole‖ / ‖g_whole‖", show(differences.last!))
     }
+    // end cell
     lesson.say("  One draw per p is one sample of a random error: a single row can go either way.")
     lesson.say("  Over many draws (one forward pass reused; only the choice of pixels varies):")
     let noise = try measureSamplingNoise(net: fcn32s, image: x, labels: t, keeps: setup.keepFractions, draws: setup.noiseDraws)
@@ -118,6 +122,7 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
     lesson.say("  whole images.")
 
     lesson.section("A short training run: FCN-32s from the trained classifier (§4.1, §4.3)")
+    // cell: training run
     let hyper = StageHyperparameters.defaults(for: .fcn32s, sceneSize: setup.sceneSize)
     var trainer = try StageTrainer(stage: .fcn32s, model: mini, seed: 6, sceneSize: setup.sceneSize, steps: setup.steps,
                                    hyperparameters: hyper, datasetSize: 200, parent: EmbeddedModels.parameters(.classifier))
@@ -144,13 +149,16 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
     lesson.value("loss per counted pixel before step 1", "\(show(firstLoss)) (ln 7 = \(show(log(7.0))): score_fr starts at 0)")
     lesson.value("mean loss per pixel, first \(quarter) steps", show(losses.prefix(quarter).reduce(0, +) / Double(quarter)))
     lesson.value("mean loss per pixel, last \(quarter) steps", show(losses.suffix(quarter).reduce(0, +) / Double(quarter)))
+    // end cell
 
     lesson.section("The four metrics (§5), \(setup.validationScenes) held-out scenes")
+    // cell: metrics
     lesson.say("  " + column("", 24) + column("pixel acc.", 12) + column("mean acc.", 12) + column("mean IU", 12) + "f.w. IU")
     for (name, s) in [("before (score_fr = 0)", before), ("after \(setup.steps) steps", after), ("shipped FCN-32s", shipped)] {
         lesson.say("  " + column(name, 24) + [s.pixelAccuracy, s.meanAccuracy, s.meanIU].map { column(percent($0), 12) }.joined()
                    + percent(s.frequencyWeightedIU))
     }
+    // end cell
     lesson.say("  Before: every score is 0, every pixel is 'background' (ties go to class 0) — pixel")
     lesson.say("  accuracy is the background's share, mean IU its IU ÷ 7. The first steps mostly learn that")
     lesson.say("  prior (the loss falls, the arg-max may not move); telling shapes apart takes hundreds of")
@@ -161,9 +169,13 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
     lesson.section("Summary and exercises")
     lesson.say("  The loss is a sum over pixels; its gradient, a sum of per-pixel gradients, trains every")
     lesson.say("  receptive field of the image at once. Sampling pixels is sampling patches, at full cost.")
-    lesson.say("  1. Average several draws at p = 0.1: how many match one draw at p = 0.5? What does each cost?")
-    lesson.say("  2. Set the loss to average over pixels (averagesLoss) and keep the rate: what happens?")
-    lesson.say("  3. Train FCN-32s-fixed instead (only score_fr learns): compare the loss after as many steps.")
+    let spread = setup.keepFractions.indices.map { "p = \(show(setup.keepFractions[$0])): \(show(differences[$0]))" }
+    lesson.exercise("Average several draws at p = 0.1: how many match one draw at p = 0.5? What does each cost?",
+                    answer: "The error of one draw shrinks roughly as 1/√(pixels kept) (this run: \(spread.joined(separator: ", "))), and averaging m independent draws divides it by √m: about 5 draws at p = 0.1 keep as many pixels as one at p = 0.5. Each draw is a whole-image forward and backward pass, so those 5 cost 5× one draw at p = 0.5, which itself costs as much as the whole image — whose gradient is exact.")
+    lesson.exercise("Set the loss to average over pixels (averagesLoss) and keep the rate: what happens?",
+                    answer: "The gradient is divided by the number of counted pixels, about \(Int(pixels)) here, while the rate \(show(Double(hyper.learningRate))) was already set for a summed loss (0.01 per pixel ÷ pixels). Each step is then ~\(Int(pixels))× too small and in \(setup.steps) steps the loss hardly moves; to average, multiply the rate by the pixel count.")
+    lesson.exercise("Train FCN-32s-fixed instead (only score_fr learns): compare the loss after as many steps.",
+                    answer: "Only the 1×1 score layer adapts, recombining fc7's features learned for whole-window classification, so the loss falls less and stops higher than when every layer is fine-tuned. The paper's Table 2 (CVPR §4.2) reports the same: FCN-32s-fixed 45.4 mean IU against 59.4 for FCN-32s.")
     return Chapter06Result(tinyLoss: loss, tinyLossByHand: byHand, voidGradient: voidGradient, samplingDifferences: differences, samplingNoise: noise,
                            firstLossPerPixel: firstLoss, losses: losses, before: before, after: after)
 }

@@ -52,18 +52,21 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
     let maps = try fcn8s.coordinateMaps()
 
     lesson.section("Three heads on one trunk, and the stride of each prediction (Fig. 3)")
+    // cell: strides
     var strides: [String: Rational] = [:]
     for blob in ["score_fr", "upscore2", "score_pool4", "fuse_pool4", "upscore_pool4", "score_pool3", "fuse_pool3", "upscore8", "score"] {
         let m = maps.layerMaps[blob]!!.vertical
         strides[blob] = m.scale
         lesson.value("  \(blob)", "stride \(m.scale) px, pixel 0 at image position \(m.shift)")
     }
+    // end cell
     lesson.say("  FCN-32s upsamples score_fr (stride 32) in one 32× step. FCN-16s adds 1×1 scores of pool4")
     lesson.say("  (stride 16) to a 2× upsampling of score_fr; FCN-8s does it again with pool3 (stride 8).")
 
     lesson.section("Crop offsets, derived from the coordinate maps (§4.1, Caffe's coord_map)")
     lesson.say("  A crop keeps from[o + y] for to[y]; both must sit at the same image position:")
     lesson.say("  a·(o + y) + b_from = a·y + b_to  ⇒  o = (b_to − b_from) / a.")
+    // cell: crop offsets
     for layer in fcn8s.layers {
         guard case .crop = layer.kind else { continue }
         let from = maps.layerMaps[producer(of: layer.bottoms[0], in: fcn8s)]!!.vertical
@@ -71,6 +74,7 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
         lesson.value("  \(layer.name): \(layer.bottoms[0]) → \(layer.bottoms[1])",
                      "(\(to.shift) − \(from.shift)) / \(to.scale) = \(maps.cropOffsets[layer.name]!.height)")
     }
+    // end cell
     lesson.say("  VGG16's are 5, 9 and 31 (Chapter 3): other widths of pad and kernels, same rule.")
 
     lesson.section("At once: pool4 × 0.01 and pool3 × 0.0001")
@@ -83,6 +87,7 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
     lesson.say("  pool4 activations are far larger than fc7's, so unscaled skips would dominate the fused")
     lesson.say("  scores and the step sizes at the start; scaling them conditions the optimisation. Whether the")
     lesson.say("  same constants fit this net is a question of ITS activation sizes, printed here:")
+    // cell: stream sizes
     let scene = SyntheticData.validationWorld(sceneSize: setup.sceneSize).scene(0)
     let x = SyntheticData.input(scene)                                                     // [1, 3, H, W]
     let fcn32s = try EmbeddedModels.network(.fcn32s).forward(["data": x], keeping: ["pool3", "pool4", "fc7"])
@@ -96,14 +101,17 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
                          "RMS \(show(rms(b[coarse]!))) | \(show(rms(b[skip]!))), spread \(show(spread(b[coarse]!))) | \(show(spread(b[skip]!)))")
         }
     }
+    // end cell
     lesson.say("  A skip whose spread is near 0 adds a per-class constant: it moves no boundary, and that net")
     lesson.say("  segments like an FCN-32s. Compare the at-once row of Table 2 below with the staged FCN-8s.")
 
     lesson.section("Miniature Table 2: \(setup.validationScenes) held-out scenes of \(setup.sceneSize)×\(setup.sceneSize)")
+    // cell: Table 2
     let world = SyntheticData.validationWorld(sceneSize: setup.sceneSize)
     let stages: [TrainingStage] = [.fcn32sFixed, .fcn32s, .fcn16s, .fcn8s, .fcn8sAtOnce]
     var table: [(stage: TrainingStage, scores: SegmentationScores)] = []
     var pixelsScored = 0
+    var classIU: [TrainingStage: [Double?]] = [:]                                          // per class, for the exercises
     let clock = ContinuousClock(), start = clock.now
     var bar = ProgressBar(total: stages.count * setup.validationScenes, label: "Table 2", unit: "img")
     for (k, stage) in stages.enumerated() {
@@ -111,6 +119,7 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
         let m = try SegmentationEvaluation.evaluate(net, classes: ShapeClass.count, count: setup.validationScenes,
                                                    progress: { bar.update(step: k * setup.validationScenes + $0) }) { world.scene($0) }
         table.append((stage, m.scores))
+        classIU[stage] = m.intersectionOverUnion
         pixelsScored = m.truthTotals.reduce(0, +)
     }
     bar.finish()
@@ -122,6 +131,7 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
     }
     lesson.value("pixels scored per net (void excluded)", pixelsScored)
     lesson.value("evaluation time", "\(show((clock.now - start).inSeconds)) s")
+    // end cell
     lesson.say("  CVPR 2015 Table 2 (VGG16, on seg11valid — the 736 images of PASCAL VOC 2011 val that are not in")
     lesson.say("  SBD train, footnote 7): FCN-32s-fixed 45.4, FCN-32s 59.4, FCN-16s 62.4, FCN-8s 62.7 mean IU.")
     lesson.say("  The Berkeley reference models of PAMI 2016 (heavy learning, same subset): FCN-32s 63.6, FCN-16s")
@@ -133,6 +143,7 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
         title: "Miniature Table 2 — \(setup.validationScenes) synthetic scenes").figure())
 
     lesson.section("Fig. 4: refining the output, 32s → 16s → 8s")
+    // cell: Fig. 4
     let nets = try [TrainingStage.fcn32s, .fcn16s, .fcn8s].map { ($0, try EmbeddedModels.network($0)) }
     var rows: [SegmentationRow] = []
     for index in setup.figureScenes {
@@ -144,15 +155,29 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
         panels.append(("ground truth", LabelMap(width: s.width, height: s.height, labels: s.labels)))
         rows.append(SegmentationRow(image: s.image, panels: panels))
     }
+    // end cell
     try lesson.figure("fig4-refinement", segmentationResultsFigure(title: "Refining fully convolutional nets by fusing information from layers with different strides (Fig. 4)",
         rows: rows, classNames: ShapeClass.allCases.map(\.name), panelSize: 150))
 
     lesson.section("Summary and exercises")
     lesson.say("  Each skip halves the output stride: score the finer pool, crop it onto the 2× upsampled")
     lesson.say("  coarse scores, add. The crops follow from the coordinate maps; nothing is hand-tuned.")
-    lesson.say("  1. Add an FCN-4s head on pool2: what is its crop offset? Check with coordinateMaps().")
-    lesson.say("  2. Which classes gain most IU from 32s to 8s? (ConfusionMatrix.intersectionOverUnion.)")
-    lesson.say("  3. Evaluate at 192×192 instead of 128: does the order of the rows hold?")
+    lesson.exercise("Add an FCN-4s head on pool2: what is its crop offset? Check with coordinateMaps().",
+                    answer: "Same recipe one level finer: score_pool2 (a 1×1 convolution on pool2, stride 4), upscore_pool3 (a 4×4 transposed convolution of fuse_pool3, stride 2), a crop of score_pool2 onto upscore_pool3, the sum, then a ×4 upsampling cropped onto the data. Each crop's offset is (b_to − b_from) / a from the two blobs' coordinate maps, as in the table above; add the layers to the description and read `coordinateMaps().cropOffsets`.")
+    let gains = (1..<ShapeClass.count).compactMap { c -> (String, Double)? in
+        guard let a = classIU[.fcn32s]?[c], let b = classIU[.fcn8s]?[c] else { return nil }
+        return (ShapeClass(rawValue: c)!.name, b - a)
+    }.sorted { $0.1 > $1.1 }
+    lesson.exercise("Which classes gain most IU from 32s to 8s? (ConfusionMatrix.intersectionOverUnion.)",
+                    answer: "On these \(setup.validationScenes) scenes, IU of FCN-8s minus FCN-32s: " + gains.map { "\($0.0) \(percent($0.1))" }.joined(separator: ", ")
+                        + " points. Shapes with much boundary for their area gain most: a stride-32 prediction cannot follow their edges, the pool3 skip can.")
+    let larger = setup.sceneSize * 3 / 2, largerWorld = SyntheticData.validationWorld(sceneSize: larger)
+    let largerIU = try [TrainingStage.fcn32s, .fcn8s].map { stage in
+        try SegmentationEvaluation.evaluate(EmbeddedModels.network(stage), classes: ShapeClass.count,
+                                            count: min(10, setup.validationScenes)) { largerWorld.scene($0) }.scores.meanIU
+    }
+    lesson.exercise("Evaluate at \(larger)×\(larger) instead of \(setup.sceneSize) (`--scene-size \(larger)`): does the order of the rows hold?",
+                    answer: "The nets are fully convolutional, so they take the larger scenes unchanged. On \(min(10, setup.validationScenes)) scenes of \(larger)×\(larger) this run measured mean IU \(percent(largerIU[0])) for FCN-32s and \(percent(largerIU[1])) for FCN-8s (at \(setup.sceneSize): \(percent(table[1].scores.meanIU)) and \(percent(table[3].scores.meanIU))); run with `--scene-size \(larger)` for the whole table.")
     return Chapter07Result(strides: strides, cropOffsets: maps.cropOffsets, table: table, pixelsScored: pixelsScored)
 }
 

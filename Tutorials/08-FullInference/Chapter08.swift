@@ -57,6 +57,7 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
     lesson.say("  Fully convolutional networks \"take input of arbitrary size and produce correspondingly-")
     lesson.say("  sized output with efficient inference and learning.\" (Abstract)")
     lesson.section("The network")
+    // cell: the network
     let clock = ContinuousClock(), start = clock.now
     let network: Network
     var random = false, embedded = false
@@ -88,8 +89,10 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
     let parameterCount = network.parameters.values.map(\.count).reduce(0, +)
     lesson.value("architecture", "\(description.name), \(description.layers.count) layers, \(showCount(parameterCount)) parameters")
     lesson.value("load time", "\(show(loadSeconds * 1000)) ms")
+    // end cell
 
     lesson.section("The image")
+    // cell: the image
     let input: Segmentation.Input
     var truth: LabelMap?
     if let url = setup.input {
@@ -116,8 +119,10 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
     let estimate = try MemoryEstimate(description, inputShape: input.tensor.shape)
     lesson.value("memory estimate: weights", "\(show(Double(estimate.parameterBytes) / 1_048_576)) MiB")
     lesson.value("memory estimate: peak activations", "\(show(Double(estimate.activationBytes) / 1_048_576)) MiB")
+    // end cell
 
     lesson.section("Forward pass and per-pixel argmax")
+    // cell: forward pass
     let result = try Segmentation.segment(preprocessed: input, with: network, repeats: 1, availableBytes: MemoryEstimate.availableBytes())
     let k = result.scores.classCount
     lesson.value("score", "\(result.scores.shape) — exactly the input's \(h)×\(w)")
@@ -139,6 +144,7 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
     for (c, count) in histogram.enumerated() where count > 0 {
         lesson.value("    \(names[c])", "\(show(100 * Double(count) / Double(labels.count), digits: 3)) %")
     }
+    // end cell
     var panels = [(title: random ? "prediction (random weights)" : "prediction", labels: result.labels)]
     if let truth { panels.append((title: "ground truth", labels: truth)) }
     try lesson.figure("segmentation", segmentationResultsFigure(
@@ -146,6 +152,7 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
         classNames: names, panelSize: 240))
 
     lesson.section("The full-size VGG16 FCN-8s, shape by shape, on 500×500")
+    // cell: VGG16 FCN-8s
     let full = try ModelSpec.fcn8s.description()
     let shapes = try full.inferShapes(input: [1, 3, 500, 500])
     for layer in full.layers where !["ReLU", "Dropout"].contains(layer.kind.caffeType) {
@@ -154,14 +161,19 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
     }
     let fullEstimate = try MemoryEstimate(full, inputShape: [1, 3, 500, 500])
     lesson.value("memory estimate (weights + activations)", "\(show(Double(fullEstimate.parameterBytes) / 1_048_576)) + \(show(Double(fullEstimate.activationBytes) / 1_048_576)) MiB")
+    // end cell
 
     lesson.section("Summary and exercises")
     lesson.say("  One forward pass gives K scores per pixel at the input's own size; the crops undo the")
     lesson.say("  100-pixel pad and the deconvolutions' overhang, the skips add pool4's and pool3's detail.")
-    lesson.say("  1. Run on a 333×211 image: which blob sizes change, and do the crop offsets?")
-    lesson.say("  2. Double the image side: how do the forward time and the activation memory scale?")
-    lesson.say("  3. With real weights (--weights fcn8s-heavy-pascal.caffemodel), compare the histogram")
-    lesson.say("     with what you see in the overlay.")
+    let odd = try full.inferShapes(input: [1, 3, 211, 333])
+    lesson.exercise("Run on a 333×211 image (`--scene-width 333 --scene-height 211`): which blob sizes change, and do the crop offsets?",
+                    answer: "Every blob's height and width change (pool5 \(odd.layerOutputs["pool5"]!) against \(shapes.layerOutputs["pool5"]!) at 500×500) and the score is again the input's size, \(odd.layerOutputs["score"]!). The crop offsets are \(odd.cropOffsets == shapes.cropOffsets ? "the same" : "DIFFERENT") — they come from the coordinate maps, which depend on the layers, not on the input size.")
+    let doubled = try MemoryEstimate(description, inputShape: [1, 3, 2 * h, 2 * w])
+    lesson.exercise("Double the image side: how do the forward time and the activation memory scale?",
+                    answer: "Both with the number of pixels, about 4×: every layer's work and blob size is proportional to its H×W. The estimate for \(2 * w)×\(2 * h) is \(show(Double(doubled.activationBytes) / 1_048_576)) MiB of peak activations against \(show(Double(estimate.activationBytes) / 1_048_576)) MiB here (\(show(Double(doubled.activationBytes) / Double(estimate.activationBytes), digits: 3))×; less than 4 where fixed-size padding and crops weigh). Time it with `--scene-width \(2 * w) --scene-height \(2 * h)`.")
+    lesson.exercise("With real weights (`--weights fcn8s-heavy-pascal.caffemodel`), compare the histogram with what you see in the overlay.",
+                    answer: "On a photograph most pixels go to background, the rest to the one or two VOC classes in the picture; the histogram's shares should match the coloured areas of overlay.png. On this synthetic scene the VOC net has never seen such shapes, so expect mostly background and scattered guesses — the labels are only as meaningful as the weights and the data they were trained on.")
     return Chapter08Result(inputSize: (h, w), scoreShape: result.scores.shape, histogram: histogram, randomWeights: random,
                            fullSizeScoreShape: shapes.layerOutputs["score"]!)
 }

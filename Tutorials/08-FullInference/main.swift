@@ -1,6 +1,6 @@
-// Chapter 8 — run it: `swift run -c release Chapter08 [--weights FILE] [--arch fcn8s] [--input IMAGE]`.
+// Chapter 8 — run it: `swift run -c release Chapter08 [--weights FILE] [--arch fcn8s] [--input IMAGE] [--scene-width W --scene-height H]`.
 // The chapter itself is in Chapter08.swift.
-// Options: the common ones (ChapterOptions) and the three below; anything else is refused with exit status 2.
+// Options: the common ones (ChapterOptions) and the five below; anything else is refused with exit status 2.
 import ArgumentParser
 import FCN
 import FCNCourse
@@ -21,9 +21,21 @@ struct Chapter08Command: ParsableCommand {
     @Option(help: ArgumentHelp("PNG or JPEG (default: a synthetic 500×375 scene).", valueName: "image"))
     var input: String?
 
+    /// At least VGG16's stride; beyond 2000 a forward pass of VGG16 needs gigabytes.
+    static let sceneSides = 32...2000
+
+    @Option(help: ArgumentHelp("Width of the synthetic scene when there is no --input (\(sceneSides.lowerBound)…\(sceneSides.upperBound)).", valueName: "w"))
+    var sceneWidth = Chapter08Setup().sceneSize.width
+
+    @Option(help: ArgumentHelp("Height of the synthetic scene when there is no --input (\(sceneSides.lowerBound)…\(sceneSides.upperBound)).", valueName: "h"))
+    var sceneHeight = Chapter08Setup().sceneSize.height
+
     func validate() throws {
         if let arch, (try? ModelSpec.Overrides(arch: arch, backbone: nil, classes: nil)) == nil {
             throw ValidationError("--arch: unknown architecture '\(arch)'; choose from \(ModelSpec.architectureNames.joined(separator: ", "))")
+        }
+        for (name, side) in [("--scene-width", sceneWidth), ("--scene-height", sceneHeight)] where !Self.sceneSides.contains(side) {
+            throw ValidationError("\(name) \(side) is not in \(Self.sceneSides.lowerBound)…\(Self.sceneSides.upperBound)")
         }
         for (name, path) in [("--weights", weights), ("--input", input)] where path?.isEmpty == true {
             throw ValidationError("\(name): the file name is empty")
@@ -34,9 +46,11 @@ struct Chapter08Command: ParsableCommand {
         var setup = Chapter08Setup()
         if let weights { setup.weights = URL(fileURLWithPath: weights) }
         if let input { setup.input = URL(fileURLWithPath: input) }
+        setup.sceneSize = (sceneWidth, sceneHeight)
         if let arch { setup.overrides = try ModelSpec.Overrides(arch: arch, backbone: nil, classes: nil) }
         var lesson = options.lesson(chapter: 8, title: "FCN-8s end to end")
         _ = try chapter08(&lesson, setup: setup)
+        try options.finish(lesson)
     }
 }
 

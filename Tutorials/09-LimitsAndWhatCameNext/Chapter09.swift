@@ -50,6 +50,7 @@ struct Chapter09Result {
 
 func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup()) throws -> Chapter09Result {
     lesson.say("  \"… their output is dissatisfyingly coarse.\" (§4.2)")
+    // cell: nets
     let mini = VGGMini.standard
     let fcn32 = try ModelSpec.vggMini(.fcn32s, mini).description()
     let parameters32 = try EmbeddedModels.parameters(.fcn32s)
@@ -61,8 +62,10 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
         nets.append((name, try Network(d, parameters: p)))
     }
     let strides = try nets.map { try outputStride($0.net.description) }
+    // end cell
 
     lesson.section("Where the errors are: accuracy by distance to the nearest boundary")
+    // cell: accuracy by distance
     let world = SyntheticData.validationWorld(sceneSize: setup.sceneSize)
     let bandNames = setup.bands.enumerated().map { "\($0.offset == 0 ? 1 : setup.bands[$0.offset - 1] + 1)–\($0.element) px" }
         + ["> \(setup.bands.last!) px"]
@@ -92,6 +95,7 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
     lesson.value("nearest band, best to worst", nearest.joined(separator: " > "))
     let gaps = accuracy.map { $0.last! - $0[0] }
     lesson.value("accuracy lost from far to nearest band", "\(percent(gaps.min()!)) … \(percent(gaps.max()!)) points")
+    // end cell
     lesson.say("  Far from edges every net is judged on what it recognises; near edges, on where it puts")
     lesson.say("  the boundary, which a score map of stride s can only interpolate between cells s px apart.")
     let bandEnds = setup.bands.map(Double.init) + [2 * Double(setup.bands.last!)]          // "> 16 px" drawn at 32
@@ -104,6 +108,7 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
     lesson.section("What came next (1): dilated — \"atrous\" — convolutions (DeepLab)")
     lesson.say("  §4.2: a stride-1 pool5 would need a 14×14 fc6 to keep its receptive field. Chapter 5's")
     lesson.say("  rarefaction needs no new weights: dilate fc6 by 2 and it reads exactly what it read before.")
+    // cell: dilated nets
     let fields = try [("FCN-32s", fcn32), ("dilated, OS 16", os16), ("dilated, OS 8", os8)].map { name, d in
         (name, try d.receptiveFields()["score_fr"]!!.vertical.size.integerValue!)
     }
@@ -121,7 +126,9 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
         lesson.value("  \(name)", "\(changed.isEmpty ? "as trained" : changed.joined(separator: ", "))")
         lesson.value("    score_fr shape, its field; whole net at \(setup.sceneSize)²", "\(try d.inferShapes(input: input).layerOutputs["score_fr"]!), \(field) px; \(showCount(cost)) mult-adds")
     }
+    // end cell
     // OS 16 is exact: its score_fr at even positions is FCN-32s's score_fr.
+    // cell: OS 16 is exact
     let x = SyntheticData.input(world.scene(0))                                            // [1, 3, H, W]
     let coarse = try nets[0].net.forward(["data": x], keeping: ["score_fr"])["score_fr"]!   // [1, K, h, w]
     let dense = try nets[3].net.forward(["data": x], keeping: ["score_fr"])["score_fr"]!    // [1, K, ~2h, ~2w]
@@ -130,6 +137,7 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
         worst = max(worst, abs(coarse[0, c, i, j] - dense[0, c, 2 * i, 2 * j]))
     } } }
     lesson.value("max |dilated OS16[2i, 2j] − FCN-32s[i, j]|", show(worst))
+    // end cell
     lesson.say("  Same weights, twice the resolution of scores, the same receptive field: the OS 16 net is")
     lesson.say("  FCN-32s evaluated by shift-and-stitch (Chapter 5). OS 8 also drops pool4's stride; pool5")
     lesson.say("  then needs a 2×2 window with gaps (dilated pooling), which the library does not have, so we")
@@ -157,11 +165,15 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
     lesson.section("Summary and exercises")
     lesson.say("  Coarse strides cost accuracy where boundaries are; skips, dilation and decoders each buy")
     lesson.say("  resolution back at a price in computation or parameters.")
-    lesson.say("  1. Fine-tune the OS 8 net for 100 steps (StageTrainer on its description): does its")
-    lesson.say("     near-boundary accuracy overtake FCN-8s's?")
-    lesson.say("  2. Why does dilating fc6 by 2 keep its receptive field, when a 4×4 kernel on a stride-16")
-    lesson.say("     grid would halve it?")
-    lesson.say("  3. Measure the OS 4 dilated net's cost at 500×500 with multiplyAdds: is it affordable?")
+    let fcn8Near = accuracy[2][0], os8Near = accuracy[4][0]
+    lesson.exercise("Fine-tune the OS 8 net for 100 steps (StageTrainer on its description): does its near-boundary accuracy overtake FCN-8s's?",
+                    answer: "Not run here (it takes a training run). Untrained, the OS 8 net scores \(percent(os8Near)) % in the nearest band against FCN-8s's \(percent(fcn8Near)) %: its 3×3 stride-1 pool5 is a different net from the one the weights were learned for. Fine-tuning lets the filters adapt to that window, which is what DeepLab does; whether 100 steps suffice is the experiment — compare the nearest-band column before and after.")
+    lesson.exercise("Why does dilating fc6 by 2 keep its receptive field, when a 4×4 kernel on a stride-16 grid would halve it?",
+                    answer: "On the stride-16 grid, taps 2 cells apart are 32 px apart — where fc6's taps were on the stride-32 grid — so the dilated fc6 reads the same pixels as before: score_fr's field is \(fields[0].1) px for FCN-32s and \(fields[1].1) px dilated (the run above). A dense kernel of half the extent on the finer grid covers half the image distance, so the field would shrink by about half of fc6's contribution.")
+    let big = [1, 3, 500, 500]
+    let costs = try [fcn32, os16, os8].map { try $0.multiplyAdds(inputShape: big).map(\.multiplyAdds).reduce(0, +) }
+    lesson.exercise("Measure the OS 4 dilated net's cost at 500×500 with multiplyAdds: is it affordable?",
+                    answer: "At 500×500 this VGG-mini costs \(showCount(costs[0])) multiply-adds as FCN-32s, \(showCount(costs[1])) at OS 16 and \(showCount(costs[2])) at OS 8 (×\(show(Double(costs[1]) / Double(costs[0]), digits: 3)), ×\(show(Double(costs[2]) / Double(costs[0]), digits: 3))). Each pool undone multiplies the work of every later layer by about 4, so OS 4 (pool3 too) multiplies conv4 onwards again by ~4: affordable for this small net, but for VGG16 it is why DeepLab stops at OS 8 and interpolates.")
     return Chapter09Result(names: nets.map(\.name), outputStrides: strides, bandAccuracy: accuracy, bandPixels: total,
                            countedPixels: total.reduce(0, +), receptiveFields: Dictionary(uniqueKeysWithValues: fields),
                            dilatedExactDifference: worst)

@@ -1,0 +1,104 @@
+// DocCArticle.swift — a chapter's run as a DocC article, from the same lesson events as the page.
+//
+// `scripts/docc-chapters` runs each chapter with `--docc-article FILE` and the article is written
+// from what the run said and drew: sections as headings, text as paragraphs, each marked code
+// cell as a `swift` listing cut from the compiled source with the printed lines under it, the
+// figures that the catalog's `Resources/` holds (kept current by `DocCImageTests`), exercises with
+// their worked answers, and previous/next links to the neighbouring chapter articles. The prose is
+// the chapter's own, so fixing a chapter's text and regenerating fixes its article.
+import Foundation
+
+public enum DocCArticle {
+    /// The article's Markdown. `catalog` is the `.docc` folder (for the neighbouring articles and
+    /// the images in `Resources/`); `command` is how the run was started, printed for provenance.
+    public static func markdown(_ lesson: Lesson, catalog: URL, command: String,
+                                cells: (String) -> [CodeCell]? = CodeCells.read) -> String {
+        var articles = ((try? FileManager.default.contentsOfDirectory(atPath: catalog.path)) ?? [])
+            .filter { $0.range(of: #"^Chapter[0-9][0-9]-.*\.md$"#, options: .regularExpression) != nil }.sorted()
+        let images = Set(((try? FileManager.default.contentsOfDirectory(atPath: catalog.appendingPathComponent("Resources").path)) ?? []))
+        let me = String(format: "Chapter%02d-", lesson.chapter)
+        if !articles.contains(where: { $0.hasPrefix(me) }) { articles = (articles + [me]).sorted() }   // a new chapter's first article
+        let index = articles.firstIndex { $0.hasPrefix(me) }
+        func link(_ i: Int) -> String? { articles.indices.contains(i) ? "<doc:\(articles[i].dropLast(3))>" : nil }
+
+        var out = "# Chapter \(lesson.chapter) — \(text(lesson.title))\n\n"
+        var fileCells: [String: [CodeCell]] = [:]
+        var current: CodeCell?
+        var shown: Set<String> = []
+        var prose: [String] = [], output: [String] = []
+        var answers: [(Int, String)] = []
+        var summaryWritten = false
+        func flush() {
+            if !output.isEmpty { out += "```\n" + output.joined(separator: "\n") + "\n```\n\n"; output = [] }
+            if !prose.isEmpty {
+                for block in prose.split(whereSeparator: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                    let tabular = block.contains { $0.trimmingCharacters(in: .whitespaces).contains("   ") }
+                    out += tabular ? "```\n" + block.joined(separator: "\n") + "\n```\n\n"
+                                   : block.map { text($0.trimmingCharacters(in: .whitespaces)) }.joined(separator: " ") + "\n\n"
+                }
+                prose = []
+            }
+        }
+        func enter(_ location: SourceLocation) {
+            if fileCells[location.file] == nil { fileCells[location.file] = cells(location.file) ?? [] }
+            let list = fileCells[location.file]!
+            let cell = list.first { $0.contains(location) }
+            if cell == current { return }
+            flush()
+            current = cell
+            guard let cell, !shown.contains(cell.name) else { return }
+            for c in list where c.lines.lowerBound <= cell.lines.lowerBound && !shown.contains(c.name) {
+                out += "```swift\n" + dedent(c.code).joined(separator: "\n") + "\n```\n\n"
+                shown.insert(c.name)
+            }
+        }
+        if !summaryWritten {
+            out += "This article is generated from a run of the chapter (`\(command)`, by `scripts/docc-chapters`): the text, the code cells from `Tutorials/` as compiled, the printed numbers and the figures are the run's. The notebook page of the same run is `course-output/Chapter\(String(format: "%02d", lesson.chapter))/index.html`.\n\n"
+            summaryWritten = true
+        }
+        for event in lesson.events {
+            switch event {
+            case let .section(number, heading):
+                flush(); current = nil
+                out += "## \(number) \(text(heading))\n\n"
+            case let .said(line, location):
+                enter(location)
+                if current != nil { output.append(line) } else { prose.append(line) }
+            case let .figure(name, _, location):
+                enter(location)
+                flush()
+                out += images.contains("\(name).png") ? "![\(text(name))](\(name).png)\n\n"
+                                                      : "The run draws `\(name).png` here; see the chapter's notebook page.\n\n"
+            case let .exercise(number, question, answer):
+                flush(); current = nil
+                out += "\(number). \(text(question))\n"
+                answers.append((number, answer))
+            }
+        }
+        flush()
+        if !answers.isEmpty {
+            out += "\n### Worked answers\n\n" + answers.map { "\($0.0). \(text($0.1))" }.joined(separator: "\n") + "\n\n"
+        }
+        let navigation = [index.flatMap { link($0 - 1) }.map { "Previous: \($0)" }, index.flatMap { link($0 + 1) }.map { "Next: \($0)" }]
+            .compactMap { $0 }
+        if !navigation.isEmpty { out += "## Previous and next\n\n" + navigation.joined(separator: " · ") + "\n" }
+        return out
+    }
+
+    /// Markdown-safe text: characters that would start emphasis, HTML or a link are escaped.
+    static func text(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            if "*_<>[]#\\".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// `lines` without the indentation they all share.
+    static func dedent(_ lines: [String]) -> [String] {
+        let indent = lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            .map { $0.prefix { $0 == " " }.count }.min() ?? 0
+        return lines.map { $0.count >= indent ? String($0.dropFirst(indent)) : $0 }
+    }
+}
