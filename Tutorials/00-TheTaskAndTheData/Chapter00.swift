@@ -87,7 +87,7 @@ func chapter00(_ lesson: inout Lesson, setup: Chapter00Setup = Chapter00Setup())
     lesson.say("  scores its share as pixel accuracy — which is why §5 also reports mean accuracy and mean IU,")
     lesson.say("  averaged over classes.")
     try lesson.figure("class-frequencies", BarChart(title: "Class frequencies (counted pixels)", yLabel: "share of pixels",
-        groups: ShapeClass.allCases.map(\.name), seriesNames: ["held-out scenes"], values: [frequencies],
+        groups: ShapeClass.allCases.map(\.name), seriesNames: ["held-out scenes"], values: frequencies.map { [$0] },
         colors: [RGB.series[0]]).figure())
 
     lesson.section("Does colour give the class away? Measured")

@@ -10,6 +10,7 @@ struct Chapter00Command: ParsableCommand {
     func run() throws {
         var lesson = options.lesson(chapter: 0, title: "The task and the data")
         _ = try chapter00(&lesson)
+        try options.finish(lesson)
     }
 }
 

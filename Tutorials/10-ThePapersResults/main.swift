@@ -36,6 +36,7 @@ struct Chapter10Command: ParsableCommand {
         var lesson = options.lesson(chapter: 10, title: "The paper's results")
         _ = try chapter10(&lesson, setup: Chapter10Setup(weights: weights.map { URL(fileURLWithPath: $0) },
                                                           voc: voc.map { URL(fileURLWithPath: $0) }, split: split))
+        try options.finish(lesson)
     }
 }
 

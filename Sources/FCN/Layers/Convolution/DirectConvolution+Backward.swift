@@ -25,7 +25,7 @@ import FCNKernels
 import Synchronization
 
 extension DirectConvolution {
-    /// Whether ``inputGradient(_:inputSize:)`` can compute dL/dx of `conv`: the adjoint's padding
+    /// Whether ``inputGradient(_:)`` can compute dL/dx of `conv`: the adjoint's padding
     /// K − 1 − p must not be negative (conv1_1's padding of 100 has none — and needs none: its
     /// input is the image).
     public static func canComputeInputGradient(of conv: Convolution) -> Bool {
