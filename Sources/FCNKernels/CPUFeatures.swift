@@ -53,19 +53,21 @@ package struct CPUFeatures: Sendable, Equatable {
         return parse(cpuinfo: text)
     }()
 
-    /// Whether the hand-written AVX-512 kernels (`Sources/CFCNKernels`) may run: the build has
-    /// them, the processor has `avx512f`, and the environment variable `FCN_KERNELS` is not
-    /// `portable` (which keeps the Swift + OpenBLAS paths, e.g. to compare the two in one run).
-    package static let avx512KernelsEnabled: Bool =
-        fcn_kernels_built_with_avx512() == 1 && current.has("avx512f")
+    /// Whether the hand-written kernels (`Sources/CFCNKernels`) may run with the instructions
+    /// `flags`: the build has them (x86-64), the processor has every flag, and the environment
+    /// variable `FCN_KERNELS` is not `portable` (which keeps the Swift + OpenBLAS paths, e.g. to
+    /// compare the two in one run).
+    private static func handWrittenKernelsMayRun(needing flags: String...) -> Bool {
+        fcn_kernels_built_with_avx512() == 1 && flags.allSatisfy(current.has)
             && ProcessInfo.processInfo.environment["FCN_KERNELS"] != "portable"
+    }
+
+    /// Whether the AVX-512 kernels (Winograd block, direct convolution at 16 floats) may run.
+    package static let avx512KernelsEnabled: Bool = handWrittenKernelsMayRun(needing: "avx512f")
 
     /// Whether the AVX2 + FMA versions of the direct convolution kernels may run (x86-64
-    /// processors without AVX-512, such as AMD's Zen 2 and 3): the same conditions with `avx2`
-    /// and `fma` in place of `avx512f`.
-    package static let avx2KernelsEnabled: Bool =
-        fcn_kernels_built_with_avx512() == 1 && current.has("avx2") && current.has("fma")
-            && ProcessInfo.processInfo.environment["FCN_KERNELS"] != "portable"
+    /// processors without AVX-512, such as AMD's Zen 2 and 3).
+    package static let avx2KernelsEnabled: Bool = handWrittenKernelsMayRun(needing: "avx2", "fma")
 
     /// Parses the text of `/proc/cpuinfo`, keeping the first `model name` and `flags` lines
     /// (all cores of one machine report the same).

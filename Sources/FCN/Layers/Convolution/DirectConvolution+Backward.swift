@@ -4,7 +4,7 @@
 // pass of the 3×3 convolutions. The im2col route (`FilterBank+Fast.swift`) writes a column
 // matrix, multiplies, and for dL/dx scatters it back with col2im; for the course's narrow
 // VGG-mini (8 … 64 channels) those passes over memory cost as much as the products. Two
-// identities let the direct AVX-512 kernels do the work instead:
+// identities let the direct kernels (AVX-512 or AVX2 + FMA) do the work instead:
 //
 //   dL/dx   a stride-1 convolution's adjoint is again a stride-1 convolution: of dL/dy, with
 //           the filters turned by 180° and input and output channels swapped

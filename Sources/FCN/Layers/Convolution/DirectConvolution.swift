@@ -1,11 +1,13 @@
 // DirectConvolution.swift — direct (no im2col) stride-1 convolution for layers with few input channels.
 //
-// Fast path for FCN's conv1_1 (paper §3; 3 → 64 channels, 3×3, padding 100). With C = 3 the
-// im2col matrix has only C·KH·KW = 27 rows, so the GEMM is thin and most of the time goes into
-// writing the column matrix and reading it back. The AVX-512 kernel
-// (`Sources/CFCNKernels/direct_convolution.c`) computes each output row straight from padded
-// copies of the input rows under it, keeping 8 channels × 48 pixels of sums in registers.
-// Output rows are shared among our threads (one per core) through a counter.
+// Fast path for FCN's conv1_1 (paper §3; 3 → 64 channels, 3×3, padding 100) and, in training,
+// for the narrow layers of the course's VGG-mini. With C = 3 the im2col matrix has only
+// C·KH·KW = 27 rows, so the GEMM is thin and most of the time goes into writing the column
+// matrix and reading it back. The C kernel (`Sources/CFCNKernels/direct_convolution.c`, AVX-512
+// or AVX2 + FMA) computes each output row straight from padded copies of the input rows under
+// it, keeping a block of channels × pixels of sums in registers (8 × 48 with AVX-512, 4 × 16
+// with AVX2). Output rows are shared among our threads (one per core) through a counter.
+// The backward passes are in `DirectConvolution+Backward.swift`.
 //
 // Dimension letters: N batch, C input channels, H×W input, O output channels, KH×KW kernel,
 // OH×OW output.
@@ -18,7 +20,7 @@ import Synchronization
 /// channels at inference, and for training's narrow layers).
 ///
 /// Layout: input `[N, C, H, W]`, weight `[O, C, KH, KW]`, output `[N, O, OH, OW]`, as for
-/// ``Convolution``. Runs only where ``isAvailable`` (AVX-512).
+/// ``Convolution``. Runs only where ``isAvailable`` (AVX-512, or AVX2 + FMA).
 ///
 /// ```swift
 /// var rng = SeededRandom(seed: 1)
