@@ -54,6 +54,8 @@ public struct StageTrainer {
     public private(set) var history: [TrainingRecord] = []
     /// The parameters that came from the parent stage.
     public let inherited: Set<String>
+    /// The paper's choices, or one of its controls (`Experiments/TrainingVariant.swift`).
+    public let variant: TrainingVariant
     var sgd: SGD
     let rules: [String: LearningRule]
     /// The parameters that learn in this stage (not frozen): the only ones backward computes for.
@@ -64,15 +66,24 @@ public struct StageTrainer {
     /// A new stage: parameters from `parent` (the parent stage's trained weights) where they
     /// exist, fresh ones elsewhere.
     public init(stage: TrainingStage, model: VGGMini, seed: UInt64, sceneSize: Int, steps: Int,
-                hyperparameters: StageHyperparameters, datasetSize: Int, parent: [String: Tensor]?) throws {
+                hyperparameters: StageHyperparameters, datasetSize: Int, parent: [String: Tensor]?,
+                variant: TrainingVariant = .paper, data: SyntheticData? = nil) throws {
         precondition(datasetSize >= hyperparameters.batchSize, "StageTrainer: the data set is smaller than a batch")
         self.stage = stage; self.model = model; self.seed = seed; self.steps = steps
         self.hyperparameters = hyperparameters; self.datasetSize = datasetSize
-        data = SyntheticData(seed: seed, sceneSize: sceneSize, exampleSize: model.exampleSize)
-        let description = try stage.description(model)
+        self.variant = variant
+        self.data = data ?? SyntheticData(seed: seed, sceneSize: sceneSize, exampleSize: model.exampleSize)
+        let description = stage == .classifier ? try stage.description(model) : variant.apply(to: try stage.description(model))
         let shape = Self.inputShape(stage, model, sceneSize)
         var rng = SeededRandom(seed: Self.mix(seed, stage, 0xA11_1417))
-        let start = try stage.initialParameters(description, inputShape: shape, model: model, parent: parent, using: &rng)
+        var start = try stage.initialParameters(description, inputShape: shape, model: model, parent: parent, using: &rng)
+        if variant.randomScoreInit && stage != .classifier {
+            // He normal, N(0, 2/fan-in), for the score layers that did not come from the parent.
+            for (name, w) in start.parameters where name.hasPrefix("score_") && name.hasSuffix(".weight") && !start.inherited.contains(name) {
+                let fanIn = Float(w.shape.dropFirst().reduce(1, *))
+                start.parameters[name] = Tensor(shape: w.shape, scalars: (0..<w.count).map { _ in rng.nextNormal() * (2 / fanIn).squareRoot() })
+            }
+        }
         inherited = start.inherited
         network = try Network(description, parameters: start.parameters)
         rules = stage.rules(for: try description.parameterShapes(inputShape: shape))
@@ -82,14 +93,20 @@ public struct StageTrainer {
     }
 
     /// Continues from `checkpoint` exactly where it stopped.
-    public init(resuming checkpoint: Checkpoint, sceneSize: Int, datasetSize: Int) throws {
+    public init(resuming checkpoint: Checkpoint, sceneSize: Int, datasetSize: Int, data: SyntheticData? = nil) throws {
         try self.init(stage: checkpoint.stage, model: checkpoint.model, seed: checkpoint.seed, sceneSize: sceneSize,
                       steps: checkpoint.steps, hyperparameters: checkpoint.hyperparameters, datasetSize: datasetSize,
-                      parent: nil)
+                      parent: nil, data: data)
         network = try Network(network.description, parameters: checkpoint.parameters)
         sgd.history = checkpoint.momentum
         step = checkpoint.step
         history = checkpoint.history
+    }
+
+    /// Sets every parameter (same names and shapes as now) and forgets the momentum.
+    mutating func replaceParameters(_ parameters: [String: Tensor]) {
+        network.update(parameters)
+        sgd.history = [:]
     }
 
     /// The state to save: continuing from it reproduces this run exactly.
@@ -140,7 +157,12 @@ public struct StageTrainer {
             let (x, t) = stage == .classifier
                 ? data.classificationBatch([index], inputSize: model.classifierInputSize)   // [1, 3, S, S], [1, 1, 1, 1]
                 : data.trainingScene(index)                                                // [1, 3, H, W], [1, 1, H, W]
-            let r = try learn(x, t, output: stage == .classifier ? "fc8" : "score", using: &rng)
+            var (input, labels) = (x, t)
+            if stage != .classifier {
+                if variant.augmentation { (input, labels) = VariantData.augment(input, labels, using: &rng) }
+                labels = VariantData.sampleCells(labels, keep: variant.lossSampling, using: &rng)
+            }
+            let r = try learn(input, labels, output: stage == .classifier ? "fc8" : "score", using: &rng)
             for (name, g) in r.gradients { if gradients[name] == nil { gradients[name] = g } else { gradients[name]!.add(g) } }
             totalLoss += r.loss; correct += r.correct; counted += r.counted
         }
@@ -162,7 +184,14 @@ public struct StageTrainer {
         let trace = try network.trainingForward(["data": x], using: &rng)      // in the caller's configuration
         let raw = trace[output]!
         let scores = raw.rank == 2 ? raw.reshaped([raw.shape[0], raw.shape[1], 1, 1]) : raw     // [N, K, H, W]
-        let (value, dScores) = loss.lossAndGradient(scores: scores, labels: labels)          // one sweep; [N, K, H, W]
+        let (value, unweighted) = loss.lossAndGradient(scores: scores, labels: labels)      // one sweep; [N, K, H, W]
+        var dScores = unweighted
+        if variant.classBalancing && raw.rank == 4 {
+            // Each pixel's gradient times its class's weight (the loss printed stays unweighted).
+            let weights = VariantData.balancingWeights(labels, classes: scores.shape[1])
+            let d = dScores.nchw, plane = d.h * d.w
+            for n in 0..<d.n { for c in 0..<d.c { for p in 0..<plane { dScores.scalars[(n * d.c + c) * plane + p] *= weights[n * plane + p] } } }
+        }
         let gradients = network.backward(trace, outputGradients: [output: dScores.reshaped(raw.shape)], parameters: learning)
         let (correct, counted) = Self.hits(scores, labels)
         return (gradients, value, correct, counted)

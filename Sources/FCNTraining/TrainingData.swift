@@ -32,6 +32,8 @@ public struct SyntheticData: Sendable {
     public let sceneSize: Int
     /// The side of a classification example, in pixels.
     public let exampleSize: Int
+    /// How the training scenes, examples and validation scenes are drawn.
+    public var drawing: SceneGenerator.Drawing = .classic
 
     /// Training data from `seed`.
     public init(seed: UInt64, sceneSize: Int, exampleSize: Int) {
@@ -39,19 +41,19 @@ public struct SyntheticData: Sendable {
         self.seed = seed; self.sceneSize = sceneSize; self.exampleSize = exampleSize
     }
 
-    /// The generator of the validation scenes of side `sceneSize`.
-    public static func validationWorld(sceneSize: Int) -> SceneGenerator {
-        SceneGenerator(seed: validationSeed, width: sceneSize, height: sceneSize)
+    /// The generator of the validation scenes of side `sceneSize`, drawn the `drawing` way.
+    public static func validationWorld(sceneSize: Int, drawing: SceneGenerator.Drawing = .classic) -> SceneGenerator {
+        SceneGenerator(seed: validationSeed, width: sceneSize, height: sceneSize, drawing: drawing)
     }
 
     /// Validation scene `index` (the held-out set is scenes 0..<count of this world).
     public func validationScene(_ index: Int) -> LabeledScene {
-        Self.validationWorld(sceneSize: sceneSize).scene(index)
+        Self.validationWorld(sceneSize: sceneSize, drawing: drawing).scene(index)
     }
 
     /// Training scene `index` as the network input `[1, 3, H, W]` and labels `[1, 1, H, W]`.
     public func trainingScene(_ index: Int) -> (input: Tensor, labels: Tensor) {
-        let world = SceneGenerator(seed: seed + Self.sceneWorldOffset, width: sceneSize, height: sceneSize)
+        let world = SceneGenerator(seed: seed + Self.sceneWorldOffset, width: sceneSize, height: sceneSize, drawing: drawing)
         let scene = world.scene(index)
         return (Self.input(scene), Self.labels(scene))
     }
@@ -59,7 +61,7 @@ public struct SyntheticData: Sendable {
     /// Classification examples `indices`, each pasted in the middle of an S×S canvas of the
     /// mean colour: input `[N, 3, S, S]`, labels `[N, 1, 1, 1]` (shape raw value − 1).
     public func classificationBatch(_ indices: [Int], inputSize: Int) -> (input: Tensor, labels: Tensor) {
-        let world = SceneGenerator(seed: seed, width: exampleSize, height: exampleSize)
+        let world = SceneGenerator(seed: seed, width: exampleSize, height: exampleSize, drawing: drawing)
         let e = exampleSize, offset = (inputSize - exampleSize) / 2
         var x = Tensor(zeros: [indices.count, 3, inputSize, inputSize])   // [N, 3, S, S], 0 = the mean colour
         var labels: [Float] = []

@@ -37,7 +37,7 @@ struct StageValidation {
         guard pipeline.validateEvery > 0, pipeline.validationCount > 0, stage != .classifier else { return nil }
         self.stage = stage
         every = pipeline.validateEvery
-        let world = SyntheticData.validationWorld(sceneSize: pipeline.sceneSize)
+        let world = SyntheticData.validationWorld(sceneSize: pipeline.sceneSize, drawing: pipeline.drawing)
         scenes = (0..<pipeline.validationCount).map { world.scene($0) }
         csv = pipeline.validationURL(stage)
         best = pipeline.bestWeightsURL(stage)

@@ -81,6 +81,16 @@ public struct TrainingPipeline: Sendable {
     public var validateEvery = 0
     /// Validation scenes scored at each validation.
     public var validationCount = 20
+    /// How the training and validation scenes are drawn (``SceneGenerator/Drawing``). Recorded
+    /// in every weights file; a checkpoint is continued with the pipeline's setting.
+    public var drawing: SceneGenerator.Drawing = .classic
+
+    /// The data a stage of this pipeline trains on.
+    func data(for model: VGGMini) -> SyntheticData {
+        var d = SyntheticData(seed: seed, sceneSize: sceneSize, exampleSize: model.exampleSize)
+        d.drawing = drawing
+        return d
+    }
 
     /// A pipeline writing into `folder`.
     public init(folder: URL, seed: UInt64) { self.folder = folder; self.seed = seed }
@@ -115,7 +125,7 @@ public struct TrainingPipeline: Sendable {
             let checkpoint = try Checkpoint(contentsOf: checkpointURL(stage))
             try check(checkpoint, stage)
             try checkpoint.validate(sceneSize: sceneSize, file: checkpointURL(stage).path)
-            trainer = try StageTrainer(resuming: checkpoint, sceneSize: sceneSize, datasetSize: datasetSize(stage))
+            trainer = try StageTrainer(resuming: checkpoint, sceneSize: sceneSize, datasetSize: datasetSize(stage), data: data(for: checkpoint.model))
         } else {
             var parent: [String: Tensor]? = nil
             if let p = stage.parent {
@@ -125,7 +135,8 @@ public struct TrainingPipeline: Sendable {
                 parent = try PretrainedWeights.readTensors(weightsURL(p))
             }
             trainer = try StageTrainer(stage: stage, model: model, seed: seed, sceneSize: sceneSize, steps: steps[stage] ?? 0,
-                                       hyperparameters: hyperparameters(for: stage), datasetSize: datasetSize(stage), parent: parent)
+                                       hyperparameters: hyperparameters(for: stage), datasetSize: datasetSize(stage), parent: parent,
+                                       data: data(for: model))
         }
 
         var bar = showsProgress ? ProgressBar(total: trainer.steps - trainer.step, label: stage.displayName,
@@ -186,7 +197,7 @@ public struct TrainingPipeline: Sendable {
                 "widths": m.widths.map(String.init).joined(separator: ","),
                 "convolutions_per_block": m.convolutionsPerBlock.map(String.init).joined(separator: ","),
                 "fully_connected": String(m.fullyConnected), "classifier_input_size": String(m.classifierInputSize),
-                "dropout": String(m.dropout),
+                "dropout": String(m.dropout), "drawing": drawing.rawValue,
                 "trained_by": "swift-fcn TrainingPipeline (fcn train)"]
     }
 

@@ -48,7 +48,7 @@ public struct TrainingReport: Codable, Sendable {
 
     /// Scores every segmentation stage whose weights file exists in the pipeline's folder.
     public static func evaluate(_ pipeline: TrainingPipeline, validationCount: Int) throws -> TrainingReport {
-        let world = SyntheticData.validationWorld(sceneSize: pipeline.sceneSize)
+        let world = SyntheticData.validationWorld(sceneSize: pipeline.sceneSize, drawing: pipeline.drawing)
         let scenes = (0..<validationCount).map { world.scene($0) }
         var rows: [TableRow] = []
         for stage in TrainingStage.segmentationStages where FileManager.default.fileExists(atPath: pipeline.weightsURL(stage).path) {

@@ -25,6 +25,7 @@ struct Evaluate: ParsableCommand {
         Examples:
           fcn evaluate --stage fcn8s
           fcn evaluate --stage fcn32s --out runs/seed1 --val-count 500
+          fcn evaluate --stage fcn8s --held-out --per-cell 4
           fcn evaluate --weights fcn8s.safetensors --arch fcn8s --voc VOCdevkit/VOC2012
           fcn evaluate --weights fcn8s-atonce.caffemodel --voc VOCdevkit/VOC2012
           fcn evaluate --export-voc synthetic-voc --val-count 200
@@ -49,11 +50,20 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Side of the synthetic validation scenes.")
     var sceneSize = 128
 
+    @Option(help: "How the synthetic validation scenes are drawn: classic or varied (see fcn train --drawing).")
+    var drawing: String = SceneGenerator.Drawing.classic.rawValue
+
     @Option(help: "A folder in PASCAL VOC's layout to score instead of the synthetic scenes.")
     var voc: String?
 
     @Option(help: "The split of --voc.")
     var split = "val"
+
+    @Flag(help: "Score on the independently drawn held-out world instead: image sizes 128² to 512² and two aspect ratios × object radii 8–100 px, plain/gradient/textured/noisy backgrounds, flat/textured shapes (a table of mean IU per size and scale).")
+    var heldOut = false
+
+    @Option(help: "With --held-out: scenes per (image size, object scale) cell.")
+    var perCell = 8
 
     @Option(help: "Write the synthetic validation set in VOC's layout to this folder, then stop.")
     var exportVoc: String?
@@ -86,6 +96,12 @@ struct Evaluate: ParsableCommand {
         if sceneSize < 1 || sceneSize > Self.maximumSceneSize {
             throw ValidationError("--scene-size must be at least 1 and at most \(Self.maximumSceneSize) (got \(sceneSize))")
         }
+        if heldOut {
+            if voc != nil || exportVoc != nil { throw ValidationError("--held-out chooses the images; leave out --voc and --export-voc") }
+            if confusion != nil { throw ValidationError("--held-out reports a table per size and scale; leave out --confusion") }
+        }
+        if perCell < 1 || perCell > 10_000 { throw ValidationError("--per-cell must be 1…10000 (got \(perCell))") }
+        if SceneGenerator.Drawing(rawValue: drawing) == nil { throw ValidationError("--drawing must be classic or varied (got '\(drawing)')") }
         if split.isEmpty || split.contains("/") { throw ValidationError("--split must be a split name such as val (got '\(split)')") }
         for (name, path) in [("--json", json), ("--confusion", confusion), ("--show-dir", showDir), ("--voc", voc), ("--export-voc", exportVoc)]
         where path?.isEmpty == true {
@@ -106,7 +122,7 @@ struct Evaluate: ParsableCommand {
 
     private func runWithConfiguration() throws {
         if let exportVoc {
-            let world = SyntheticData.validationWorld(sceneSize: sceneSize)
+            let world = SyntheticData.validationWorld(sceneSize: sceneSize, drawing: SceneGenerator.Drawing(rawValue: drawing)!)
             let scenes = (0..<valCount).map { (id: String(format: "%06d", $0), scene: world.scene($0)) }
             try VOCDataset.write(scenes, split: split, to: URL(filePath: exportVoc))
             print("\(valCount) validation scenes → \(exportVoc) (PNGImages, SegmentationClass, ImageSets/Segmentation/\(split).txt)")
@@ -124,6 +140,27 @@ struct Evaluate: ParsableCommand {
             try FileManager.default.createDirectory(at: URL(filePath: folder), withIntermediateDirectories: true)
             return ShowFolder(folder: URL(filePath: folder), palette: spec.palette)
         }
+        if heldOut {
+            var bar = ProgressBar(total: 1, label: "held-out")
+            let report = try GeneralizationReport.evaluate(network, scenesPerCell: perCell, progress: { done, total in
+                if done == 1 { bar = ProgressBar(total: total, label: "held-out") }
+                bar.update(step: done)
+            }, inspect: { name, scene, predicted in try show?.write(name: name, scene: scene, prediction: predicted) })
+            bar.finish()
+            let worst = report.worstScene
+            print("\(name) on \(report.scenes.count) held-out scenes (IndependentScenes, seed \(report.seed)): mean IU per image size × object radius")
+            print(report.table)
+            print(String(format: "worst scene: %.1f mean IU (%@, %@ objects, %@ background, %@ shapes, scene %d)", 100 * worst.meanIU,
+                         worst.size.name, worst.scale, worst.background, worst.fill, worst.index))
+            print("by background: " + report.meanIUByBackground.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f", $0.key, 100 * $0.value) }.joined(separator: ", ")
+                  + "; by fill: " + report.meanIUByFill.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f", $0.key, 100 * $0.value) }.joined(separator: ", "))
+            print("IU by class: " + ShapeClass.allCases.compactMap { c in report.iuByClass[c.name].map { String(format: "%@ %.1f", c.name, 100 * $0) } }.joined(separator: ", "))
+            if let json {
+                let encoder = JSONEncoder(); encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try AtomicFile.write(try encoder.encode(report), to: URL(filePath: json))
+            }
+            return
+        }
         var bar = ProgressBar(total: 1, label: "evaluate")
         let matrix: ConfusionMatrix
         let source: String
@@ -139,7 +176,7 @@ struct Evaluate: ParsableCommand {
             ) { try dataset.scene(ids[$0]) }
             source = "\(ids.count) images of \(voc) (\(split))"
         } else {
-            let world = SyntheticData.validationWorld(sceneSize: sceneSize)
+            let world = SyntheticData.validationWorld(sceneSize: sceneSize, drawing: SceneGenerator.Drawing(rawValue: drawing)!)
             bar = ProgressBar(total: valCount, label: "evaluate")
             matrix = try SegmentationEvaluation.evaluate(
                 network, classes: classes, count: valCount,

@@ -21,7 +21,7 @@ struct FCNTool: ParsableCommand {
           fcn convert fcn8s-heavy-pascal.caffemodel fcn8s.safetensors
         """,
         version: SwiftFCN.version,
-        subcommands: [Info.self, Segment.self, Convert.self, Train.self, Evaluate.self, FiguresCommand.self]
+        subcommands: [Info.self, Segment.self, Convert.self, Train.self, Evaluate.self, ExperimentCommand.self, FiguresCommand.self]
     )
 
     /// Parses and runs, with usage errors exiting with status 2 (ArgumentParser's default is 64).

@@ -64,6 +64,9 @@ struct Train: ParsableCommand {
     @Option(help: "Side of the synthetic training and validation scenes.")
     var sceneSize: Int?
 
+    @Option(help: "How the scenes are drawn: classic (cluttered backgrounds, outlined shapes; the shipped models) or varied (plain, gradient, patterned and noisy backgrounds, flat or textured shapes, radii 5–45 % of the side).")
+    var drawing: String = SceneGenerator.Drawing.classic.rawValue
+
     @Option(help: "Training scenes (and classification examples ×10) per epoch.")
     var datasetSize: Int?
 
@@ -88,6 +91,7 @@ struct Train: ParsableCommand {
             }
         }
         try ValidationError.require(checkpointEvery >= 1, "--checkpoint-every must be at least 1 (got \(checkpointEvery))")
+        try ValidationError.require(SceneGenerator.Drawing(rawValue: drawing) != nil, "--drawing must be classic or varied (got '\(drawing)')")
         if let sceneSize { try ValidationError.require((16...4096).contains(sceneSize), "--scene-size must be between 16 and 4096 (got \(sceneSize))") }
         if let datasetSize { try ValidationError.require((1...10_000_000).contains(datasetSize), "--dataset-size must be between 1 and 10000000 (got \(datasetSize))") }
     }
@@ -112,6 +116,7 @@ struct Train: ParsableCommand {
         pipeline.validateEvery = validateEvery
         pipeline.validationCount = valCount
         if let sceneSize { pipeline.sceneSize = sceneSize }
+        pipeline.drawing = SceneGenerator.Drawing(rawValue: drawing)!
         if let datasetSize { pipeline.trainingScenes = datasetSize; pipeline.classificationExamples = 10 * datasetSize }
         if let imagesPerStage { pipeline.steps.merge(try Self.parseSteps(imagesPerStage)) { $1 } }
         if let steps { for s in stages { pipeline.steps[s] = steps } }

@@ -54,6 +54,16 @@ import Testing
              message: "--write: unknown output 'scores'"),
         Case(arguments: ["segment", "--input", "$DIR/empty.png", "--overlay", "$DIR/o.png", "--alpha", "1.5"], status: 2,
              message: "--alpha must be between 0 and 1"),
+        // Experiments and the held-out world (issue #16).
+        Case(arguments: ["experiment", "tabel2"], status: 2, message: "no experiment 'tabel2'; choose one of table2"),
+        Case(arguments: ["experiment", "fusion", "--seeds", "1,1", "--out", "$DIR/exp"], status: 2, message: "--seeds lists a seed twice"),
+        Case(arguments: ["experiment", "fusion", "--seeds", "1,x", "--out", "$DIR/exp"], status: 2, message: "--seeds must be numbers"),
+        Case(arguments: ["experiment", "fusion", "--steps-scale", "100", "--out", "$DIR/exp"], status: 2, message: "--steps-scale must be 0.05…10"),
+        Case(arguments: ["experiment", "fusion", "--figure", "$DIR/f.gif", "--out", "$DIR/exp"], status: 2, message: "must be a .png, .pdf or .svg"),
+        Case(arguments: ["evaluate", "--held-out", "--voc", "$DIR"], status: 2, message: "--held-out chooses the images"),
+        Case(arguments: ["evaluate", "--held-out", "--per-cell", "0"], status: 2, message: "--per-cell must be 1…10000"),
+        Case(arguments: ["evaluate", "--drawing", "sketchy"], status: 2, message: "--drawing must be classic or varied"),
+        Case(arguments: ["train", "--tiny", "--drawing", "sketchy"], status: 2, message: "--drawing must be classic or varied"),
         Case(program: "Chapter08", arguments: ["--weights", "$DIR/garbage.safetensors", "--no-figures"], status: 1, message: "$DIR/garbage.safetensors"),
     ]
 
