@@ -105,9 +105,13 @@ public struct GeneralizationReport: Sendable, Codable {
                 for i in 0..<scenesPerCell {
                     let scene = world.scene(i, setting)
                     let predicted = try Segmentation.segment(scene.image, with: network).labels
+                    let name = "held-out scene \(i) at \(size.name), \(scale.name) objects"
+                    // A net of another world (21 VOC classes, say) predicts labels this one has not.
+                    guard predicted.labels.allSatisfy({ Int($0) < classes }) else {
+                        throw SegmentationError.classCountMismatch(expected: classes, scene: name)
+                    }
                     var m = ConfusionMatrix(classCount: classes)
-                    try m.accumulate(checking: scene.labels, prediction: predicted.labels, width: scene.width,
-                                     source: "held-out scene \(i) at \(size.name), \(scale.name) objects")
+                    try m.accumulate(checking: scene.labels, prediction: predicted.labels, width: scene.width, source: name)
                     let style = IndependentScenes.style(i)
                     try inspect("\(size.width)x\(size.height)-\(scale.name)-\(i)", scene, predicted)
                     all.merge(m)

@@ -141,6 +141,9 @@ struct Evaluate: ParsableCommand {
             return ShowFolder(folder: URL(filePath: folder), palette: spec.palette)
         }
         if heldOut {
+            guard classes == VGGMini.segmentationClasses else {
+                throw ValidationError("--held-out scores a net of the shapes world (\(VGGMini.segmentationClasses) classes); this one has \(classes)")
+            }
             var bar = ProgressBar(total: 1, label: "held-out")
             let report = try GeneralizationReport.evaluate(network, scenesPerCell: perCell, progress: { done, total in
                 if done == 1 { bar = ProgressBar(total: total, label: "held-out") }

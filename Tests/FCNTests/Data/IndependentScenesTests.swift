@@ -68,4 +68,17 @@ import Testing
         #expect(report.table.contains("48×24") && report.table.contains("large"))
         #expect(report.worstScene.meanIU <= report.scenes.map(\.meanIU).max()!)
     }
+
+    /// A net of another world (21 classes) is refused with the scene named, not mis-counted.
+    @Test func refusesANetOfOtherClasses() throws {
+        var rng = SeededRandom(seed: 12)
+        let d = try VGGMini.tiny.fcn(.fcn32s, classes: 21)
+        var p = try Network.initialParameters(for: d, inputShape: [1, 3, 32, 32], using: &rng)
+        p["score_fr.bias"] = Tensor(shape: [21], scalars: (0..<21).map { $0 == 20 ? 5 : 0 })     // always class 20
+        let net = try Network(d, parameters: p)
+        #expect(throws: SegmentationError.self) {
+            try GeneralizationReport.evaluate(net, scenesPerCell: 1, sizes: [.init(width: 32, height: 32)],
+                                              scales: [.init(name: "small", lower: 4, upper: 6)])
+        }
+    }
 }
