@@ -29,16 +29,17 @@ def experiments_block():
         r = json.load(open(files[name]))
         seeds = r["seeds"]
         lines += [f"**{r['title']}** (`fcn experiment {name}`; {r['validationCount']} validation scenes of {r['sceneSize']}²)", "",
-                  "| arm | " + " | ".join(f"seed {s}" for s in seeds) + " | mean IU | spread | train s |",
-                  "|---|" + "---:|" * (len(seeds) + 3)]
+                  "| arm | " + " | ".join(f"seed {s}" for s in seeds) + " | mean IU | spread | held out | train s |",
+                  "|---|" + "---:|" * (len(seeds) + 4)]
         for row in r["rows"]:
             by = {o["seed"]: o for o in row["outcomes"]}
             ius = [o["meanIU"] for o in row["outcomes"]]
             mean = sum(ius) / len(ius) if ius else None
             spread = (max(ius) - min(ius)) if ius else None
             secs = sum(o["seconds"] for o in row["outcomes"]) / max(1, len(row["outcomes"]))
+            held = [o["heldOutMeanIU"] for o in row["outcomes"] if o.get("heldOutMeanIU") is not None]
             lines.append(f"| {row['name']} | " + " | ".join(pct(by[s]["meanIU"]) if s in by else "—" for s in seeds)
-                         + f" | **{pct(mean)}** | {pct(spread)} | {secs:.0f} |")
+                         + f" | **{pct(mean)}** | {pct(spread)} | {pct(sum(held) / len(held)) if held else '—'} | {secs:.0f} |")
         lines += ["", f"Paper: {r['paper']}", ""]
     return "\n".join(lines).rstrip()
 

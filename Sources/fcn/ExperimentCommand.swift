@@ -81,7 +81,7 @@ struct ExperimentCommand: ParsableCommand {
         runner.validationCount = valCount
         runner.baseFolder = base.map { URL(filePath: $0) }
         if tiny {
-            runner.model = .tiny; runner.sceneSize = 16; runner.trainingScenes = 20; runner.curveEvery = 2; runner.curveScenes = 2
+            runner.model = .tiny; runner.sceneSize = 16; runner.trainingScenes = 20; runner.curveEvery = 2; runner.curveScenes = 2; runner.heldOutPerCell = 0
             runner.steps = runner.steps.mapValues { _ in 6 }
         }
         runner.steps = runner.steps.mapValues { max(1, Int((Double($0) * stepsScale).rounded())) }

@@ -28,6 +28,8 @@ public struct ExperimentResult: Sendable, Codable {
         public var seconds: Double
         /// The four metrics on the validation scenes (fractions).
         public var pixelAccuracy: Double, meanAccuracy: Double, meanIU: Double, frequencyWeightedIU: Double
+        /// Mean IU on the held-out grid (``IndependentScenes``), `nil` when not scored.
+        public var heldOutMeanIU: Double?
         /// The loss curve (empty unless the experiment keeps curves).
         public var curve: [CurvePoint]
 
@@ -54,6 +56,11 @@ public struct ExperimentResult: Sendable, Codable {
         public var meanIU: Double { outcomes.map(\.meanIU).reduce(0, +) / Double(max(1, outcomes.count)) }
         /// Largest minus smallest mean IU over the seeds.
         public var spread: Double { (outcomes.map(\.meanIU).max() ?? 0) - (outcomes.map(\.meanIU).min() ?? 0) }
+        /// Held-out mean IU averaged over the seeds that have one (`nil`: none).
+        public var heldOutMeanIU: Double? {
+            let v = outcomes.compactMap(\.heldOutMeanIU)
+            return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
+        }
         /// Mean training seconds over the seeds.
         public var seconds: Double { outcomes.map(\.seconds).reduce(0, +) / Double(max(1, outcomes.count)) }
     }
@@ -84,14 +91,15 @@ public struct ExperimentResult: Sendable, Codable {
         let width = max(24, (rows.map(\.name.count).max() ?? 0) + 2)
         var lines = ["\(title)", "paper: \(paper)", "",
                      "arm".padding(toLength: width, withPad: " ", startingAt: 0)
-                     + seeds.map { "seed \($0)".leftPadded(9) }.joined() + "mean IU".leftPadded(9) + "spread".leftPadded(8) + "train s".leftPadded(9)]
+                     + seeds.map { "seed \($0)".leftPadded(9) }.joined() + "mean IU".leftPadded(9) + "spread".leftPadded(8) + "held out".leftPadded(10) + "train s".leftPadded(9)]
         for r in rows {
             let bySeed = seeds.map { s in r.outcomes.first { $0.seed == s }.map { pct($0.meanIU) } ?? "—" }
             lines.append(r.name.padding(toLength: width, withPad: " ", startingAt: 0) + bySeed.map { $0.leftPadded(9) }.joined()
-                         + pct(r.meanIU).leftPadded(9) + pct(r.spread).leftPadded(8) + String(format: "%.0f", r.seconds).leftPadded(9))
+                         + pct(r.meanIU).leftPadded(9) + pct(r.spread).leftPadded(8) + (r.heldOutMeanIU.map(pct) ?? "—").leftPadded(10)
+                         + String(format: "%.0f", r.seconds).leftPadded(9))
         }
         lines.append("")
-        lines.append("(mean IU in %, the paper's metric (§5), on \(validationCount) validation scenes of \(sceneSize)²; spread = largest − smallest over the seeds: a difference smaller than it is noise)")
+        lines.append("(mean IU in %, the paper's metric (§5), on \(validationCount) validation scenes of \(sceneSize)²; spread = largest − smallest over the seeds: a difference smaller than it is noise; held out = mean IU on the independently drawn grid, averaged over the seeds)")
         return lines.joined(separator: "\n")
     }
 

@@ -11,7 +11,7 @@ import Testing
         var r = ExperimentRunner(folder: folder, seeds: [1, 2])
         r.model = .tiny; r.sceneSize = 16; r.trainingScenes = 8; r.validationCount = 2; r.curveEvery = 2; r.curveScenes = 1
         r.steps = r.steps.mapValues { _ in 3 }
-        r.showsProgress = false
+        r.showsProgress = false; r.heldOutPerCell = 0
         return r
     }
 
