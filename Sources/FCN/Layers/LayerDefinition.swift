@@ -154,6 +154,8 @@ struct StepContext {
     /// Which gradients the backward pass must return (training computes no gradient nobody
     /// reads: not the image's, not a frozen kernel's).
     var needs = GradientNeeds.all
+    /// The network's cache of weights packed for the bf16 kernels (`PackedWeights.swift`).
+    var packedWeights: PackedWeights?
 
     /// The layer's weight tensor.
     var weight: Tensor { parameters["\(layer.name).weight"]! }

@@ -9,7 +9,9 @@
 //   winograd        Winograd F(4×4, 3×3) with 36 OpenBLAS products (`WinogradConvolution.swift`);
 //   winogradFused   the same algorithm in cache-sized tile blocks by an AVX-512 kernel
 //                   (`WinogradConvolution+Fused.swift`);
-//   direct          an AVX-512 loop for few input channels, conv1_1's 3 (`DirectConvolution.swift`).
+//   direct          an AVX-512 loop for few input channels, conv1_1's 3 (`DirectConvolution.swift`);
+//   bfloat16        im2col + the AVX512-BF16 GEMM, bf16 operands and f32 sums — only when the
+//                   caller asks for `Precision.bfloat16` (`BFloat16Convolution.swift`).
 //
 // `kernel(for:purpose:)` below is the only place that chooses, from the layer's shape and the
 // caller's `KernelPolicy`; each rule carries the measurement that justified it.
@@ -29,6 +31,9 @@ public enum ConvolutionKernel: String, Sendable, Hashable, CaseIterable {
     case winogradFused
     /// The direct AVX-512 kernel for layers with at most four input channels.
     case direct
+    /// im2col + the AVX512-BF16 GEMM (``BFloat16Convolution``): equal to the definition to bf16
+    /// accuracy only, so chosen only under ``Precision/bfloat16``.
+    case bfloat16
 }
 
 /// What a forward pass is for, as far as the choice of kernel is concerned.
@@ -61,8 +66,17 @@ extension Convolution {
     ///    which is harmless, but for the narrow layers of the course's nets it is no faster than
     ///    im2col (a change of training's kernels changes the trained bytes, as the direct
     ///    kernels in training and the channel-wise upsampling path did).
-    /// 4. Everything else: im2col + sgemm.
-    public func kernel(for policy: KernelPolicy, purpose: ConvolutionPurpose = .inference) -> ConvolutionKernel {
+    /// 4. Everything else: im2col + sgemm — or, at inference under ``Precision/bfloat16`` (which
+    ///    needs the `.fastest` policy and AVX512-BF16), im2col + the bf16 GEMM: fc6, fc7 and the 1×1
+    ///    score layers (a 4096 × 25 088 × 256 product at 500×500 runs 1.6× as fast per core as
+    ///    OpenBLAS's sgemm here; `BFloat16GEMMTests`' shapes).
+    ///
+    /// - Parameters:
+    ///   - policy: how far the choice may go.
+    ///   - purpose: inference or training (training ignores `precision`).
+    ///   - precision: the number format asked for; bf16 applies where the kernel may run.
+    public func kernel(for policy: KernelPolicy, purpose: ConvolutionPurpose = .inference,
+                       precision: Precision = .float32) -> ConvolutionKernel {
         if policy == .reference { return .reference }
         let avx512 = policy == .fastest && AVX512Kernels.isAvailable
         if policy == .fastest && DirectConvolution.isAvailable && DirectConvolution.isApplicable(to: self)
@@ -72,6 +86,10 @@ extension Convolution {
         if purpose == .inference && WinogradConvolution.isApplicable(to: self) && inputChannels >= 64 {
             return avx512 && WinogradConvolution.prefersFusedKernel(inputChannels: inputChannels, outputChannels: outputChannels)
                 ? .winogradFused : .winograd
+        }
+        if purpose == .inference && precision == .bfloat16 && policy == .fastest
+            && BFloat16Convolution.isAvailable && BFloat16Convolution.isApplicable(to: self) {
+            return .bfloat16
         }
         return .im2col
     }
@@ -92,6 +110,7 @@ extension Convolution {
         case .winograd: WinogradConvolution.isApplicable(to: self)
         case .winogradFused: WinogradConvolution.isApplicable(to: self) && WinogradConvolution.isFusedKernelAvailable
         case .direct: DirectConvolution.isApplicable(to: self) && DirectConvolution.isAvailable
+        case .bfloat16: BFloat16Convolution.isApplicable(to: self) && BFloat16Convolution.isAvailable
         }
     }
 
@@ -115,6 +134,7 @@ extension Convolution {
         case .winograd: return WinogradConvolution(self).blasForward(x, fusingReLU: fusingReLU)
         case .winogradFused: return WinogradConvolution(self).fusedForward(x, fusingReLU: fusingReLU)
         case .direct: return DirectConvolution(self).forward(x, fusingReLU: fusingReLU)
+        case .bfloat16: return BFloat16Convolution(self).forward(x, fusingReLU: fusingReLU)   // packs the weight each call
         }
     }
 }
