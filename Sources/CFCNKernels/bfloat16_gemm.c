@@ -120,10 +120,11 @@ KERNEL void packB(const float *B, size_t ldb, int K, int n0, int width, int q0, 
     }
 }
 
-/// One 8 × 48 block of C: rows m0 … m0 + rows − 1, columns n … n + columns − 1 (rows ≤ 8,
-/// columns ≤ 48). `first`: start from the bias (or 0) instead of C; `last`: apply ReLU.
-KERNEL void block(const uint32_t *a, const uint32_t *b, int kc2, const fcn_bf16_gemm *g, int m0, int rows,
-                  int n, int columns, int first, int last) {
+/// One 8 × 48 block of C at `c` (row stride ldc): `rows` ≤ 8 rows, `columns` ≤ 48 columns, from
+/// an A slice `a` ([kc2][8] words) and a B micro-panel `b` (kc2 rows of 48 words, `bStride` apart).
+/// `first`: start from `bias` (or 0 when NULL) instead of C; `relu`: clamp at zero before storing.
+KERNEL void block(const uint32_t *a, const uint32_t *b, size_t bStride, int kc2, float *c, size_t ldc,
+                  int rows, int columns, const float *bias, int first, int relu) {
     __m512 acc[MR][NV];
     __mmask16 mask[NV];
     for (int v = 0; v < NV; v++) mask[v] = columns - 16 * v <= 0 ? 0 : firstLanes(columns - 16 * v);
@@ -131,17 +132,17 @@ KERNEL void block(const uint32_t *a, const uint32_t *b, int kc2, const fcn_bf16_
         if (r >= rows) {
             for (int v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_ps();
         } else if (first) {
-            __m512 bias = _mm512_set1_ps(g->bias ? g->bias[m0 + r] : 0.0f);
-            for (int v = 0; v < NV; v++) acc[r][v] = bias;
+            __m512 start = _mm512_set1_ps(bias ? bias[r] : 0.0f);
+            for (int v = 0; v < NV; v++) acc[r][v] = start;
         } else {
-            const float *c = g->output + (size_t)(m0 + r) * g->ldc + n;
-            for (int v = 0; v < NV; v++) acc[r][v] = _mm512_maskz_loadu_ps(mask[v], c + 16 * v);
+            for (int v = 0; v < NV; v++) acc[r][v] = _mm512_maskz_loadu_ps(mask[v], c + (size_t)r * ldc + 16 * v);
         }
     }
     for (int q = 0; q < kc2; q++) {
-        const __m512bh b0 = (__m512bh)_mm512_loadu_ps(b + (size_t)q * NR);
-        const __m512bh b1 = (__m512bh)_mm512_loadu_ps(b + (size_t)q * NR + 16);
-        const __m512bh b2 = (__m512bh)_mm512_loadu_ps(b + (size_t)q * NR + 32);
+        const uint32_t *row = b + (size_t)q * bStride;
+        const __m512bh b0 = (__m512bh)_mm512_loadu_ps(row);
+        const __m512bh b1 = (__m512bh)_mm512_loadu_ps(row + 16);
+        const __m512bh b2 = (__m512bh)_mm512_loadu_ps(row + 32);
         for (int r = 0; r < MR; r++) {
             const __m512bh w = (__m512bh)_mm512_set1_epi32((int)a[(size_t)q * MR + r]);
             acc[r][0] = _mm512_dpbf16_ps(acc[r][0], w, b0);
@@ -150,10 +151,9 @@ KERNEL void block(const uint32_t *a, const uint32_t *b, int kc2, const fcn_bf16_
         }
     }
     for (int r = 0; r < rows; r++) {
-        float *c = g->output + (size_t)(m0 + r) * g->ldc + n;
         for (int v = 0; v < NV; v++) {
-            __m512 value = last && g->relu ? _mm512_max_ps(acc[r][v], _mm512_setzero_ps()) : acc[r][v];
-            _mm512_mask_storeu_ps(c + 16 * v, mask[v], value);
+            __m512 value = relu ? _mm512_max_ps(acc[r][v], _mm512_setzero_ps()) : acc[r][v];
+            _mm512_mask_storeu_ps(c + (size_t)r * ldc + 16 * v, mask[v], value);
         }
     }
 }
@@ -174,11 +174,63 @@ ENTRY int fcn_bf16_gemm_block(const fcn_bf16_gemm *g, int n0, int n1, int m0, in
             const int rows = m1 - m < MR ? m1 - m : MR;
             for (int j = 0; j < width; j += NR) {
                 const int columns = width - j < NR ? width - j : NR;
-                block(a, scratch + (size_t)(j / NR) * kc2 * NR, kc2, g, m, rows, n0 + j, columns, first, last);
+                block(a, scratch + (size_t)(j / NR) * kc2 * NR, NR, kc2, g->output + (size_t)m * g->ldc + n0 + j, g->ldc,
+                      rows, columns, g->bias ? g->bias + m : NULL, first, last && g->relu);
             }
         }
     }
     return 1;
+}
+
+size_t fcn_bf16_winograd_filter_words(int channels, int outputChannels) {
+    return 36 * fcn_bf16_packed_weight_words(outputChannels, channels);
+}
+
+ENTRY int fcn_bf16_pack_winograd_filter(const float *U, int channels, int outputChannels, uint32_t *packed) {
+    const size_t words = fcn_bf16_packed_weight_words(outputChannels, channels);
+    if (words == 0) return 0;
+    for (int xi = 0; xi < 36; xi++)
+        fcn_bf16_pack_weights(U + (size_t)xi * outputChannels * channels, (size_t)channels, outputChannels, channels,
+                              packed + (size_t)xi * words);
+    return 1;
+}
+
+size_t fcn_bf16_winograd_scratch_words(int channels, int maxSlots) {
+    return (size_t)36 * (size_t)((channels + 1) / 2) * (size_t)maxSlots;
+}
+
+ENTRY void fcn_bf16_winograd_products(const uint32_t *U2, int C, int O, const float *V, int TB, int tiles,
+                                      uint32_t *V2, float *M) {
+    const int C2 = (C + 1) / 2;
+    const size_t words = fcn_bf16_packed_weight_words(O, C);
+    // V[ξ][c][slot] → V2[ξ][c/2][slot]: channel pairs (2q, 2q + 1) in one word per tile slot.
+    for (int xi = 0; xi < 36; xi++) {
+        for (int q = 0; q < C2; q++) {
+            const float *even = V + ((size_t)xi * C + 2 * q) * TB;
+            const float *odd = even + TB;
+            uint32_t *out = V2 + ((size_t)xi * C2 + q) * TB;
+            for (int t = 0; t < tiles; t += 16) {
+                const __mmask16 m = firstLanes(tiles - t);
+                __m512 e = _mm512_maskz_loadu_ps(m, even + t);
+                __m512 o = 2 * q + 1 < C ? _mm512_maskz_loadu_ps(m, odd + t) : _mm512_setzero_ps();
+                _mm512_storeu_si512(out + t, _mm512_or_si512(bf16Low(e), _mm512_slli_epi32(bf16Low(o), 16)));
+            }
+        }
+    }
+    // M[ξ] = U[ξ] · V[ξ], [O × tiles] = [O × C]·[C × tiles], in 8 × 48 register blocks; the tile
+    // blocks are the inner loop, so an 8-row slice of U[ξ] is read from memory once per call.
+    for (int xi = 0; xi < 36; xi++) {
+        const uint32_t *u = U2 + (size_t)xi * words;
+        const uint32_t *v = V2 + (size_t)xi * C2 * TB;
+        for (int o = 0; o < O; o += MR) {
+            const int rows = O - o < MR ? O - o : MR;
+            for (int t = 0; t < tiles; t += NR) {
+                const int columns = tiles - t < NR ? tiles - t : NR;
+                block(u + (size_t)(o / MR) * C2 * MR, v + t, TB, C2, M + ((size_t)xi * O + o) * TB + t, TB,
+                      rows, columns, NULL, 1, 0);
+            }
+        }
+    }
 }
 
 #else  // not x86-64: no bf16 kernel; `--precision bf16` reports that the CPU cannot run it.
@@ -191,6 +243,14 @@ int fcn_bf16_pack_weights(const float *A, size_t lda, int M, int K, uint32_t *pa
 size_t fcn_bf16_gemm_scratch_words(void) { return 0; }
 int fcn_bf16_gemm_block(const fcn_bf16_gemm *g, int n0, int n1, int m0, int m1, uint32_t *scratch) {
     (void)g; (void)n0; (void)n1; (void)m0; (void)m1; (void)scratch; return 0;
+}
+size_t fcn_bf16_winograd_filter_words(int channels, int outputChannels) { (void)channels; (void)outputChannels; return 0; }
+int fcn_bf16_pack_winograd_filter(const float *U, int channels, int outputChannels, uint32_t *packed) {
+    (void)U; (void)channels; (void)outputChannels; (void)packed; return 0;
+}
+size_t fcn_bf16_winograd_scratch_words(int channels, int maxSlots) { (void)channels; (void)maxSlots; return 0; }
+void fcn_bf16_winograd_products(const uint32_t *U2, int C, int O, const float *V, int TB, int tiles, uint32_t *V2, float *M) {
+    (void)U2; (void)C; (void)O; (void)V; (void)TB; (void)tiles; (void)V2; (void)M;
 }
 
 #endif

@@ -11,13 +11,15 @@
 //                   (`WinogradConvolution+Fused.swift`);
 //   direct          an AVX-512 loop for few input channels, conv1_1's 3 (`DirectConvolution.swift`);
 //   bfloat16        im2col + the AVX512-BF16 GEMM, bf16 operands and f32 sums — only when the
-//                   caller asks for `Precision.bfloat16` (`BFloat16Convolution.swift`).
+//                   caller asks for `Precision.bfloat16` (`BFloat16Convolution.swift`);
+//   winogradBFloat16  the fused Winograd kernel with its 36 products in bf16 (likewise).
 //
 // `kernel(for:purpose:)` below is the only place that chooses, from the layer's shape and the
 // caller's `KernelPolicy`; each rule carries the measurement that justified it.
 
 import FCNCore
 import FCNKernels
+import Foundation
 
 /// An algorithm that computes a ``Convolution``.
 public enum ConvolutionKernel: String, Sendable, Hashable, CaseIterable {
@@ -34,6 +36,9 @@ public enum ConvolutionKernel: String, Sendable, Hashable, CaseIterable {
     /// im2col + the AVX512-BF16 GEMM (``BFloat16Convolution``): equal to the definition to bf16
     /// accuracy only, so chosen only under ``Precision/bfloat16``.
     case bfloat16
+    /// Winograd F(4×4, 3×3) by the fused block kernel with U and V rounded to bf16 for the 36
+    /// products (f32 sums and transforms); only under ``Precision/bfloat16``.
+    case winogradBFloat16
 }
 
 /// What a forward pass is for, as far as the choice of kernel is concerned.
@@ -83,14 +88,13 @@ extension Convolution {
             && inputChannels <= (purpose == .training ? DirectConvolution.trainingChannels : DirectConvolution.fewChannels) {
             return .direct
         }
+        let bf16 = purpose == .inference && precision == .bfloat16 && policy == .fastest && BFloat16Convolution.isAvailable
         if purpose == .inference && WinogradConvolution.isApplicable(to: self) && inputChannels >= 64 {
+            if bf16 && avx512 && ProcessInfo.processInfo.environment["FCN_BF16_WINOGRAD"] != "0" { return .winogradBFloat16 }   // EXPERIMENT
             return avx512 && WinogradConvolution.prefersFusedKernel(inputChannels: inputChannels, outputChannels: outputChannels)
                 ? .winogradFused : .winograd
         }
-        if purpose == .inference && precision == .bfloat16 && policy == .fastest
-            && BFloat16Convolution.isAvailable && BFloat16Convolution.isApplicable(to: self) {
-            return .bfloat16
-        }
+        if bf16 && BFloat16Convolution.isApplicable(to: self) { return .bfloat16 }
         return .im2col
     }
 
@@ -111,6 +115,8 @@ extension Convolution {
         case .winogradFused: WinogradConvolution.isApplicable(to: self) && WinogradConvolution.isFusedKernelAvailable
         case .direct: DirectConvolution.isApplicable(to: self) && DirectConvolution.isAvailable
         case .bfloat16: BFloat16Convolution.isApplicable(to: self) && BFloat16Convolution.isAvailable
+        case .winogradBFloat16: WinogradConvolution.isApplicable(to: self) && WinogradConvolution.isFusedKernelAvailable
+            && BFloat16Convolution.isAvailable
         }
     }
 
@@ -135,6 +141,9 @@ extension Convolution {
         case .winogradFused: return WinogradConvolution(self).fusedForward(x, fusingReLU: fusingReLU)
         case .direct: return DirectConvolution(self).forward(x, fusingReLU: fusingReLU)
         case .bfloat16: return BFloat16Convolution(self).forward(x, fusingReLU: fusingReLU)   // packs the weight each call
+        case .winogradBFloat16:
+            let winograd = WinogradConvolution(self)
+            return winograd.fusedForward(x, fusingReLU: fusingReLU, bfloat16: BFloat16WinogradFilter(winograd.filter))
         }
     }
 }
