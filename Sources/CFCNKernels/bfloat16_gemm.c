@@ -182,57 +182,6 @@ ENTRY int fcn_bf16_gemm_block(const fcn_bf16_gemm *g, int n0, int n1, int m0, in
     return 1;
 }
 
-size_t fcn_bf16_winograd_filter_words(int channels, int outputChannels) {
-    return 36 * fcn_bf16_packed_weight_words(outputChannels, channels);
-}
-
-ENTRY int fcn_bf16_pack_winograd_filter(const float *U, int channels, int outputChannels, uint32_t *packed) {
-    const size_t words = fcn_bf16_packed_weight_words(outputChannels, channels);
-    if (words == 0) return 0;
-    for (int xi = 0; xi < 36; xi++)
-        fcn_bf16_pack_weights(U + (size_t)xi * outputChannels * channels, (size_t)channels, outputChannels, channels,
-                              packed + (size_t)xi * words);
-    return 1;
-}
-
-size_t fcn_bf16_winograd_scratch_words(int channels, int maxSlots) {
-    return (size_t)36 * (size_t)((channels + 1) / 2) * (size_t)maxSlots;
-}
-
-ENTRY void fcn_bf16_winograd_products(const uint32_t *U2, int C, int O, const float *V, int TB, int tiles,
-                                      uint32_t *V2, float *M) {
-    const int C2 = (C + 1) / 2;
-    const size_t words = fcn_bf16_packed_weight_words(O, C);
-    // V[ξ][c][slot] → V2[ξ][c/2][slot]: channel pairs (2q, 2q + 1) in one word per tile slot.
-    for (int xi = 0; xi < 36; xi++) {
-        for (int q = 0; q < C2; q++) {
-            const float *even = V + ((size_t)xi * C + 2 * q) * TB;
-            const float *odd = even + TB;
-            uint32_t *out = V2 + ((size_t)xi * C2 + q) * TB;
-            for (int t = 0; t < tiles; t += 16) {
-                const __mmask16 m = firstLanes(tiles - t);
-                __m512 e = _mm512_maskz_loadu_ps(m, even + t);
-                __m512 o = 2 * q + 1 < C ? _mm512_maskz_loadu_ps(m, odd + t) : _mm512_setzero_ps();
-                _mm512_storeu_si512(out + t, _mm512_or_si512(bf16Low(e), _mm512_slli_epi32(bf16Low(o), 16)));
-            }
-        }
-    }
-    // M[ξ] = U[ξ] · V[ξ], [O × tiles] = [O × C]·[C × tiles], in 8 × 48 register blocks; the tile
-    // blocks are the inner loop, so an 8-row slice of U[ξ] is read from memory once per call.
-    for (int xi = 0; xi < 36; xi++) {
-        const uint32_t *u = U2 + (size_t)xi * words;
-        const uint32_t *v = V2 + (size_t)xi * C2 * TB;
-        for (int o = 0; o < O; o += MR) {
-            const int rows = O - o < MR ? O - o : MR;
-            for (int t = 0; t < tiles; t += NR) {
-                const int columns = tiles - t < NR ? tiles - t : NR;
-                block(u + (size_t)(o / MR) * C2 * MR, v + t, TB, C2, M + ((size_t)xi * O + o) * TB + t, TB,
-                      rows, columns, NULL, 1, 0);
-            }
-        }
-    }
-}
-
 #else  // not x86-64: no bf16 kernel; `--precision bf16` reports that the CPU cannot run it.
 
 int fcn_kernels_built_with_avx512bf16(void) { return 0; }
@@ -243,14 +192,6 @@ int fcn_bf16_pack_weights(const float *A, size_t lda, int M, int K, uint32_t *pa
 size_t fcn_bf16_gemm_scratch_words(void) { return 0; }
 int fcn_bf16_gemm_block(const fcn_bf16_gemm *g, int n0, int n1, int m0, int m1, uint32_t *scratch) {
     (void)g; (void)n0; (void)n1; (void)m0; (void)m1; (void)scratch; return 0;
-}
-size_t fcn_bf16_winograd_filter_words(int channels, int outputChannels) { (void)channels; (void)outputChannels; return 0; }
-int fcn_bf16_pack_winograd_filter(const float *U, int channels, int outputChannels, uint32_t *packed) {
-    (void)U; (void)channels; (void)outputChannels; (void)packed; return 0;
-}
-size_t fcn_bf16_winograd_scratch_words(int channels, int maxSlots) { (void)channels; (void)maxSlots; return 0; }
-void fcn_bf16_winograd_products(const uint32_t *U2, int C, int O, const float *V, int TB, int tiles, uint32_t *V2, float *M) {
-    (void)U2; (void)C; (void)O; (void)V; (void)TB; (void)tiles; (void)V2; (void)M;
 }
 
 #endif

@@ -305,8 +305,7 @@ ENTRY int fcn_winograd_f43_block(const fcn_winograd_layer *L, int firstTile, int
         segCount[g] = segments(firstTile + 16 * g, n, Q, seg[g]);
         transformInputGroup(L, seg[g], segCount[g], V, TB, 16 * g, staging);
     }
-    if (L->filterBF16) fcn_bf16_winograd_products(L->filterBF16, C, O, V, TB, 16 * groups, (uint32_t *)(staging + 2 * 80), M);
-    else multiplyAll(L, V, M, TB, groups);   // (bf16 products: `--precision bf16`, bfloat16_gemm.c)
+    multiplyAll(L, V, M, TB, groups);
     for (int g = 0; g < groups; g++) transformOutputGroup(L, seg[g], segCount[g], M, TB, 16 * g, staging);
     return 1;
 }

@@ -50,7 +50,8 @@ public struct EngineConfiguration: Sendable, Hashable {
     /// values, less memory; tests use a budget of 1 to exercise the banded loops on small images.
     public var columnBudget: Int?
     /// The number format of the convolutions' products at inference: `.float32` (the default and
-    /// the reference) or `.bfloat16` — operands rounded to bf16, sums in f32 (see ``Precision``).
+    /// the reference) or `.bfloat16` — fc6, fc7 and the score layers with operands rounded to
+    /// bf16 and sums in f32 (see ``Precision``).
     /// bf16 needs the `.fastest` kernels and a CPU with AVX512-BF16; elsewhere `Network.forward`
     /// throws ``UnsupportedPrecisionError`` rather than quietly running f32. Training ignores it.
     public var precision: Precision

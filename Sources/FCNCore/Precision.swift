@@ -23,6 +23,12 @@
 // runs in bf16, then reused for every image (`Network` keeps them); the activations are rounded
 // while the kernel packs them for each product. Half the bytes per weight also halves the memory
 // traffic of the weight-heavy layers (fc6 holds 103 M of FCN-8s's 134 M parameters).
+//
+// Which layers. bf16 runs the products of the im2col convolutions: fc6 and fc7 after §3.1's
+// net surgery, and the 1×1 score layers of §4.2's skips — 82 % of FCN-8s's weights and about
+// a third of its f32 time at 500×500. The 3×3 layers keep their f32 kernels (Winograd, direct):
+// measured, bf16 made them slower (im2col) or too inaccurate (Winograd's transforms amplify the
+// rounding); `Convolution.kernel(for:purpose:precision:)` gives the numbers.
 
 /// The number format of the engine's matrix products at inference.
 ///
@@ -36,8 +42,9 @@
 public enum Precision: String, Sendable, Hashable, CaseIterable, Codable {
     /// IEEE single precision everywhere: the default and the reference.
     case float32
-    /// Convolution products with operands rounded to bf16 (8-bit exponent, 7-bit mantissa) and
-    /// f32 sums, on AVX512-BF16. Inference only; training always runs in f32.
+    /// The im2col convolutions' products (fc6, fc7, the score layers) with operands rounded to
+    /// bf16 (8-bit exponent, 7-bit mantissa) and f32 sums, on AVX512-BF16; the 3×3 layers stay
+    /// f32. Inference only; training always runs in f32.
     case bfloat16
 
     /// The spelling of `--precision`: `f32`, `bf16`.

@@ -41,16 +41,14 @@ package enum AVX512Kernels {
         package var output: UnsafeMutablePointer<Float>  // [O][OH][OW]
         package var outputHeight: Int, outputWidth: Int
         package var tileColumns: Int                     // ⌈OW / 4⌉
-        package var filterBF16: UnsafePointer<UInt32>?   // U in bf16 (`BFloat16WinogradFilter`), or nil: f32 products
 
         package init(input: UnsafePointer<Float>, channels: Int, height: Int, width: Int, padTop: Int, padLeft: Int,
                      filter: UnsafePointer<Float>, outputChannels: Int, bias: UnsafePointer<Float>, relu: Bool,
-                     output: UnsafeMutablePointer<Float>, outputHeight: Int, outputWidth: Int, tileColumns: Int,
-                     filterBF16: UnsafePointer<UInt32>? = nil) {
+                     output: UnsafeMutablePointer<Float>, outputHeight: Int, outputWidth: Int, tileColumns: Int) {
             self.input = input; self.channels = channels; self.height = height; self.width = width
             self.padTop = padTop; self.padLeft = padLeft; self.filter = filter; self.outputChannels = outputChannels
             self.bias = bias; self.relu = relu; self.output = output; self.outputHeight = outputHeight
-            self.outputWidth = outputWidth; self.tileColumns = tileColumns; self.filterBF16 = filterBF16
+            self.outputWidth = outputWidth; self.tileColumns = tileColumns
         }
 
         var c: fcn_winograd_layer {
@@ -58,7 +56,7 @@ package enum AVX512Kernels {
                                padTop: Int32(padTop), padLeft: Int32(padLeft), filter: filter,
                                outputChannels: Int32(outputChannels), bias: bias, relu: relu ? 1 : 0, output: output,
                                outputHeight: Int32(outputHeight), outputWidth: Int32(outputWidth),
-                               tileColumns: Int32(tileColumns), filterBF16: filterBF16)
+                               tileColumns: Int32(tileColumns))
         }
     }
 

@@ -166,38 +166,3 @@ package enum BFloat16GEMM {
     }
 }
 
-/// The transformed weights of a Winograd F(4×4, 3×3) layer, U = G g Gᵀ (`WinogradFilter`), rounded
-/// to bf16 once and packed as 36 weight matrices O×C for the fused block kernel's bf16 products.
-///
-/// U is transformed in f32 first and rounded afterwards, so the rounding error is that of one
-/// bf16 rounding of each U entry, as for any other weight.
-package struct BFloat16WinogradFilter: Sendable {
-    /// O.
-    package let outputChannels: Int
-    /// C.
-    package let inputChannels: Int
-    /// 36 packed O×C matrices, back to back.
-    package let words: [UInt32]
-
-    /// Rounds and packs `filter`. Precondition: ``BFloat16/isAvailable``.
-    package init(_ filter: WinogradFilter) {
-        precondition(BFloat16.isAvailable, "BFloat16WinogradFilter: the AVX512-BF16 kernel cannot run here")
-        let C = filter.inputChannels, O = filter.outputChannels
-        let count = fcn_bf16_winograd_filter_words(Int32(C), Int32(O))
-        words = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
-            filter.scalars.withUnsafeBufferPointer { U in
-                precondition(fcn_bf16_pack_winograd_filter(U.baseAddress!, Int32(C), Int32(O), buffer.baseAddress!) == 1,
-                             "fcn_bf16_pack_winograd_filter refused a \(O)×\(C) filter")
-            }
-            initialized = count
-        }
-        outputChannels = O
-        inputChannels = C
-    }
-
-    /// Extra 32-bit words of scratch a fused block of at most `maxTiles` tiles needs for the bf16 V.
-    package static func scratchWords(channels: Int, maxTiles: Int) -> Int {
-        let slots = 48 * ((min(maxTiles, 144) + 47) / 48)
-        return fcn_bf16_winograd_scratch_words(Int32(channels), Int32(slots))
-    }
-}

@@ -54,9 +54,6 @@ typedef struct {
     float *output;             ///< [O][OH][OW]
     int outputHeight, outputWidth;
     int tileColumns;           ///< ceil(OW / 4)
-    const uint32_t *filterBF16; ///< NULL, or U in bf16 (`fcn_bf16_pack_winograd_filter`): the 36
-                               ///< products then run in bf16 with f32 sums, and the scratch needs
-                               ///< `fcn_bf16_winograd_scratch_words` more words after the f32 part
 } fcn_winograd_layer;
 
 /// Floats of scratch a call of `fcn_winograd_f43_block` with at most `maxTiles` (≤ 144) tiles needs.
@@ -139,17 +136,6 @@ size_t fcn_bf16_gemm_scratch_words(void);
 /// n0 ..< n1 (at most FCN_BF16_GEMM_MAX_COLUMNS of them). Calls on disjoint blocks may run on
 /// different threads. Returns 0 when not built in or a range is outside the matrix.
 int fcn_bf16_gemm_block(const fcn_bf16_gemm *gemm, int n0, int n1, int m0, int m1, uint32_t *scratch);
-
-/// Winograd F(4×4, 3×3) with bf16 products (`--precision bf16`): U (`WinogradFilter`'s [36][O][C])
-/// rounded and packed as 36 weight matrices of O×C; words of that, and the packing.
-size_t fcn_bf16_winograd_filter_words(int channels, int outputChannels);
-int fcn_bf16_pack_winograd_filter(const float *U, int channels, int outputChannels, uint32_t *packed);
-/// Words of the bf16 copy of V a block of `maxSlots` (≤ 144) tile slots needs.
-size_t fcn_bf16_winograd_scratch_words(int channels, int maxSlots);
-/// Step 2 of a fused block in bf16 (called by `fcn_winograd_f43_block` when `filterBF16` is set):
-/// rounds V [36][C][TB] into V2 [36][⌈C/2⌉][TB] (channel pairs), then M[ξ] = U[ξ]·V2[ξ] for the
-/// first `tiles` slots, sums in f32.
-void fcn_bf16_winograd_products(const uint32_t *U2, int C, int O, const float *V, int TB, int tiles, uint32_t *V2, float *M);
 
 #ifdef __cplusplus
 }

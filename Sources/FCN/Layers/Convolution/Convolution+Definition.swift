@@ -87,12 +87,6 @@ extension ConvolutionParameters: WindowedLayerParameters, FilterLayerParameters 
             let packed = cache.value("\(step.layer.name).weight/bf16") { BFloat16Convolution.pack(conv.weight) }
             return BFloat16Convolution(conv, packed: packed).forward(x[0], fusingReLU: step.fusingReLU)
         }
-        if kernel == .winogradBFloat16, let cache = step.packedWeights {
-            let packed = cache.value("\(step.layer.name).weight/bf16-winograd") {
-                BFloat16WinogradFilter(WinogradFilter(weight: conv.weight))          // U = G g Gᵀ in f32, then rounded once
-            }
-            return WinogradConvolution.bfloat16Forward(x[0], conv, filter: packed, fusingReLU: step.fusingReLU)
-        }
         return conv.forward(x[0], fusingReLU: step.fusingReLU, using: kernel)
     }
 

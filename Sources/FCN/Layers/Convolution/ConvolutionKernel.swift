@@ -11,15 +11,13 @@
 //                   (`WinogradConvolution+Fused.swift`);
 //   direct          an AVX-512 loop for few input channels, conv1_1's 3 (`DirectConvolution.swift`);
 //   bfloat16        im2col + the AVX512-BF16 GEMM, bf16 operands and f32 sums — only when the
-//                   caller asks for `Precision.bfloat16` (`BFloat16Convolution.swift`);
-//   winogradBFloat16  the fused Winograd kernel with its 36 products in bf16 (likewise).
+//                   caller asks for `Precision.bfloat16` (`BFloat16Convolution.swift`).
 //
 // `kernel(for:purpose:)` below is the only place that chooses, from the layer's shape and the
 // caller's `KernelPolicy`; each rule carries the measurement that justified it.
 
 import FCNCore
 import FCNKernels
-import Foundation
 
 /// An algorithm that computes a ``Convolution``.
 public enum ConvolutionKernel: String, Sendable, Hashable, CaseIterable {
@@ -36,9 +34,6 @@ public enum ConvolutionKernel: String, Sendable, Hashable, CaseIterable {
     /// im2col + the AVX512-BF16 GEMM (``BFloat16Convolution``): equal to the definition to bf16
     /// accuracy only, so chosen only under ``Precision/bfloat16``.
     case bfloat16
-    /// Winograd F(4×4, 3×3) by the fused block kernel with U and V rounded to bf16 for the 36
-    /// products (f32 sums and transforms); only under ``Precision/bfloat16``.
-    case winogradBFloat16
 }
 
 /// What a forward pass is for, as far as the choice of kernel is concerned.
@@ -73,8 +68,16 @@ extension Convolution {
     ///    kernels in training and the channel-wise upsampling path did).
     /// 4. Everything else: im2col + sgemm — or, at inference under ``Precision/bfloat16`` (which
     ///    needs the `.fastest` policy and AVX512-BF16), im2col + the bf16 GEMM: fc6, fc7 and the 1×1
-    ///    score layers (a 4096 × 25 088 × 256 product at 500×500 runs 1.6× as fast per core as
-    ///    OpenBLAS's sgemm here; `BFloat16GEMMTests`' shapes).
+    ///    score layers. fc6 of FCN-8s at 500×500 (a 4096 × 25 088 × 256 product): 344 ms against
+    ///    715 ms with sgemm (`fcn-profile --precision bf16`, 2 threads, AMD EPYC with AVX512-BF16,
+    ///    2 December 2026, load average 4). The 3×3 layers keep their f32 kernels (rules 2–3) under
+    ///    bf16, for two measured reasons (same run, FCN-8s VGG16 random weights, 500×500):
+    ///    im2col + bf16 GEMM does 4× Winograd's multiplications at only 2× the rate, and took
+    ///    2.2–4.2× Winograd's time per layer; and Winograd with its 36 products in bf16 (tried
+    ///    in the fused kernel, commit "bf16 experiment") was hardly faster (conv4_2 182 against
+    ///    206 ms) while its rounding, made after the transforms that amplify it, cost too much
+    ///    accuracy — 3.9e-2 relative error and 98.85 % argmax agreement with f32, against
+    ///    5.5e-3 and 99.78 % with f32 Winograd and bf16 fc layers.
     ///
     /// - Parameters:
     ///   - policy: how far the choice may go.
@@ -90,7 +93,6 @@ extension Convolution {
         }
         let bf16 = purpose == .inference && precision == .bfloat16 && policy == .fastest && BFloat16Convolution.isAvailable
         if purpose == .inference && WinogradConvolution.isApplicable(to: self) && inputChannels >= 64 {
-            if bf16 && avx512 && ProcessInfo.processInfo.environment["FCN_BF16_WINOGRAD"] != "0" { return .winogradBFloat16 }   // EXPERIMENT
             return avx512 && WinogradConvolution.prefersFusedKernel(inputChannels: inputChannels, outputChannels: outputChannels)
                 ? .winogradFused : .winograd
         }
@@ -115,8 +117,6 @@ extension Convolution {
         case .winogradFused: WinogradConvolution.isApplicable(to: self) && WinogradConvolution.isFusedKernelAvailable
         case .direct: DirectConvolution.isApplicable(to: self) && DirectConvolution.isAvailable
         case .bfloat16: BFloat16Convolution.isApplicable(to: self) && BFloat16Convolution.isAvailable
-        case .winogradBFloat16: WinogradConvolution.isApplicable(to: self) && WinogradConvolution.isFusedKernelAvailable
-            && BFloat16Convolution.isAvailable
         }
     }
 
@@ -141,9 +141,6 @@ extension Convolution {
         case .winogradFused: return WinogradConvolution(self).fusedForward(x, fusingReLU: fusingReLU)
         case .direct: return DirectConvolution(self).forward(x, fusingReLU: fusingReLU)
         case .bfloat16: return BFloat16Convolution(self).forward(x, fusingReLU: fusingReLU)   // packs the weight each call
-        case .winogradBFloat16:
-            let winograd = WinogradConvolution(self)
-            return winograd.fusedForward(x, fusingReLU: fusingReLU, bfloat16: BFloat16WinogradFilter(winograd.filter))
         }
     }
 }

@@ -51,29 +51,11 @@ extension WinogradConvolution {
     /// The convolution of `x` (`[N, C, H, W]` → `[N, O, OH, OW]`, optionally + ReLU) by the fused
     /// block kernel. Precondition: ``isFusedKernelAvailable``.
     ///
-    /// - Parameters:
-    ///   - blockTiles: tiles per kernel call (1…144); nil chooses by size.
-    ///   - bfloat16: U rounded to bf16 (``BFloat16WinogradFilter``), or nil: with it the 36 products
-    ///     run in bf16 with f32 sums (`--precision bf16`), the transforms stay f32.
-    func fusedForward(_ x: Tensor, fusingReLU: Bool, blockTiles: Int? = nil, bfloat16: BFloat16WinogradFilter? = nil) -> Tensor {
-        Self.fusedForward(x, channels: filter.inputChannels, outputChannels: filter.outputChannels, filter: filter.scalars,
-                          bias: bias, padding: padding, fusingReLU: fusingReLU, blockTiles: blockTiles, bfloat16: bfloat16)
-    }
-
-    /// The convolution of `x` with bf16 products from a packed U alone (no f32 U is kept: the
-    /// network's cache holds only `bfloat16`, made once). `conv` gives the bias and padding.
-    static func bfloat16Forward(_ x: Tensor, _ conv: Convolution, filter bfloat16: BFloat16WinogradFilter, fusingReLU: Bool) -> Tensor {
-        fusedForward(x, channels: bfloat16.inputChannels, outputChannels: bfloat16.outputChannels, filter: [0],
-                     bias: conv.bias, padding: conv.padding, fusingReLU: fusingReLU, blockTiles: nil, bfloat16: bfloat16)
-    }
-
-    /// ``fusedForward(_:fusingReLU:blockTiles:bfloat16:)`` with the layer given part by part
-    /// (`filter`, U in f32, is not read when `bfloat16` is given).
-    private static func fusedForward(_ x: Tensor, channels C: Int, outputChannels O: Int, filter: [Float], bias: Tensor?,
-                                     padding: Padding, fusingReLU: Bool, blockTiles: Int?,
-                                     bfloat16: BFloat16WinogradFilter?) -> Tensor {
+    /// - Parameter blockTiles: tiles per kernel call (1…144); nil chooses by size.
+    func fusedForward(_ x: Tensor, fusingReLU: Bool, blockTiles: Int? = nil) -> Tensor {
         precondition(Self.isFusedKernelAvailable, "WinogradConvolution: the fused kernel needs AVX-512")
         let d = x.nchw
+        let C = filter.inputChannels, O = filter.outputChannels
         precondition(d.c == C, "WinogradConvolution: input has \(d.c) channels, weight expects \(C)")
         let H = d.h, W = d.w
         let OH = convolutionOutputLength(input: H, kernel: 3, stride: 1, padBefore: padding.top, padAfter: padding.bottom)
@@ -99,12 +81,9 @@ extension WinogradConvolution {
         if y.isEmpty { return Tensor(shape: [d.n, O, OH, OW], scalars: y) }
         let biasValues = bias?.scalars ?? [Float](repeating: 0, count: O)
         let scratchFloats = AVX512Kernels.winogradScratchFloats(channels: C, outputChannels: O, maxTiles: block)
-            + (bfloat16 == nil ? 0 : BFloat16WinogradFilter.scratchWords(channels: C, maxTiles: block))
         let next = Atomic<Int>(0)                                // the next unclaimed block
-        let packedWords = bfloat16?.words ?? []
-        packedWords.withUnsafeBufferPointer { packed in
         x.scalars.withUnsafeBufferPointer { xAll in
-        filter.withUnsafeBufferPointer { U in
+        filter.scalars.withUnsafeBufferPointer { U in
         biasValues.withUnsafeBufferPointer { biasValues in
         y.withUnsafeMutableBufferPointer { yAll in
             let (xAll, U, biasValues, yAll) = (xAll.baseAddress!, U.baseAddress!, biasValues.baseAddress!, yAll.baseAddress!)
@@ -120,12 +99,11 @@ extension WinogradConvolution {
                         input: xAll + n * C * H * W, channels: C, height: H, width: W,
                         padTop: padding.top, padLeft: padding.left,
                         filter: U, outputChannels: O, bias: biasValues, relu: fusingReLU,
-                        output: yAll + n * O * OH * OW, outputHeight: OH, outputWidth: OW, tileColumns: Q,
-                        filterBF16: bfloat16 == nil ? nil : packed.baseAddress)
+                        output: yAll + n * O * OH * OW, outputHeight: OH, outputWidth: OW, tileColumns: Q)
                     AVX512Kernels.winogradBlock(layer, firstTile: first, tileCount: min(block, T - first), scratch: floats)
                 }
             }
-        }}}}}
+        }}}}
         return Tensor(shape: [d.n, O, OH, OW], scalars: y)
     }
 }
