@@ -20,7 +20,7 @@
 /// Which implementations of a layer the engine may choose from.
 ///
 /// The choice itself is made in one place per layer kind (for convolutions,
-/// `Convolution.kernel(for:purpose:)` in `FCN`); this only says how far it may go.
+/// `Convolution.kernel(for:purpose:precision:)` in `FCN`); this only says how far it may go.
 public enum KernelPolicy: String, Sendable, Hashable, CaseIterable, Codable {
     /// The fastest kernels this processor runs: AVX-512 loops where the CPU has them, Winograd
     /// F(4×4, 3×3) for wide 3×3 layers, im2col + sgemm elsewhere.

@@ -149,7 +149,7 @@ struct StepContext {
     /// Threads and kernel policy, already in force (`EngineConfiguration.apply`) when a step runs.
     var configuration: EngineConfiguration = .automatic
     /// Inference or training: training's forward pass keeps the kernels its backward pass
-    /// differentiates (see ``Convolution/kernel(for:purpose:)``).
+    /// differentiates (see ``Convolution/kernel(for:purpose:precision:)``).
     var purpose: ConvolutionPurpose = .inference
     /// Which gradients the backward pass must return (training computes no gradient nobody
     /// reads: not the image's, not a frozen kernel's).

@@ -5,7 +5,7 @@
 //   1. gather the step's input values;
 //   2. ask the step's layer definition (`Layers/<Kind>/<Kind>+Definition.swift`) for its output,
 //      with the kernels the caller's `EngineConfiguration` allows (for a convolution,
-//      `Convolution.kernel(for:purpose:)` chooses: Winograd for wide 3×3 layers, a direct kernel
+//      `Convolution.kernel(for:purpose:precision:)` chooses: Winograd for wide 3×3 layers, a direct kernel
 //      for conv1_1's 3 input channels, im2col + sgemm otherwise), ReLU fused into the
 //      convolution that feeds it;
 //   3. drop every value that no later step reads — peak memory is then a few activations, not
@@ -22,7 +22,7 @@ extension Network {
     ///   - input: `[N, C, H, W]`; for an FCN any H, W ≥ 1.
     ///   - configuration: threads, kernels and precision (default: every core, the fastest kernels, f32).
     /// - Returns: for FCNs the score map `[N, K, H, W]`; for classifiers `[N, K]`.
-    /// - Throws: ``UnsupportedPrecisionError`` for bf16 on a CPU without AVX512-BF16 (or under
+    /// - Throws: `UnsupportedPrecisionError` for bf16 on a CPU without AVX512-BF16 (or under
     ///   the portable or reference kernels); shape errors for an input the network cannot take.
     public func forward(_ input: Tensor, configuration: EngineConfiguration = .inForce) throws -> Tensor {
         let output = description.outputBlob ?? description.inputs[0]

@@ -9,7 +9,7 @@
 //   weights          weight [O, C/G, KH, KW], bias [O]
 //   multiply-adds    N·O·OH·OW · C/G·KH·KW
 //   workspace        one im2col band, C/G·KH·KW × OH·OW floats at most `ColumnGeometry.defaultBudget`
-// The executor runs the kernel `Convolution.kernel(for:purpose:)` chooses (`ConvolutionKernel.swift`:
+// The executor runs the kernel `Convolution.kernel(for:purpose:precision:)` chooses (`ConvolutionKernel.swift`:
 // direct for conv1_1's 3 channels, Winograd for wide 3×3 layers at inference, im2col + sgemm
 // otherwise) and fuses the ReLU that follows.
 

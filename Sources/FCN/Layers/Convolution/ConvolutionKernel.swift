@@ -13,7 +13,7 @@
 //   bfloat16        im2col + the AVX512-BF16 GEMM, bf16 operands and f32 sums — only when the
 //                   caller asks for `Precision.bfloat16` (`BFloat16Convolution.swift`).
 //
-// `kernel(for:purpose:)` below is the only place that chooses, from the layer's shape and the
+// `kernel(for:purpose:precision:)` below is the only place that chooses, from the layer's shape and the
 // caller's `KernelPolicy`; each rule carries the measurement that justified it.
 
 import FCNCore
@@ -32,7 +32,7 @@ public enum ConvolutionKernel: String, Sendable, Hashable, CaseIterable {
     /// The direct AVX-512 kernel for layers with at most four input channels.
     case direct
     /// im2col + the AVX512-BF16 GEMM (``BFloat16Convolution``): equal to the definition to bf16
-    /// accuracy only, so chosen only under ``Precision/bfloat16``.
+    /// accuracy only, so chosen only under `Precision.bfloat16`.
     case bfloat16
 }
 
@@ -66,7 +66,7 @@ extension Convolution {
     ///    which is harmless, but for the narrow layers of the course's nets it is no faster than
     ///    im2col (a change of training's kernels changes the trained bytes, as the direct
     ///    kernels in training and the channel-wise upsampling path did).
-    /// 4. Everything else: im2col + sgemm — or, at inference under ``Precision/bfloat16`` (which
+    /// 4. Everything else: im2col + sgemm — or, at inference under `Precision.bfloat16` (which
     ///    needs the `.fastest` policy and AVX512-BF16), im2col + the bf16 GEMM: fc6, fc7 and the 1×1
     ///    score layers. fc6 of FCN-8s at 500×500 (a 4096 × 25 088 × 256 product): 344 ms against
     ///    715 ms with sgemm (`fcn-profile --precision bf16`, 2 threads, AMD EPYC with AVX512-BF16,
