@@ -28,6 +28,9 @@
 // feed 24 `vdpbf16ps`. Blocking: for each chunk of KC2 = 128 k-pairs, the B chunk of the call's
 // columns (≤ 128 × 192 words = 96 KB) stays in L2 while every row panel's A slice (4 KB, L1)
 // runs across it. C is written after the first chunk and re-read by the next ones.
+// Measured with one thread (AMD EPYC with AVX512-BF16, 2026-12-02, load 0.4, a C harness over
+// 512×2048×4608, 4096×256×4096, 256×4096×2304): 137–141 GFLOP/s, 0.57–0.64× OpenBLAS sgemm's time
+// on the same shapes, and 94 % of a loop of independent `vdpbf16ps` on registers (150 GFLOP/s).
 //
 // Rounding: `vcvtneps2bf16` rounds to nearest even and flushes subnormal inputs to zero; the
 // dot product also treats subnormal bf16 inputs as zero and flushes subnormal results. The
