@@ -71,11 +71,11 @@ extension Convolution {
     ///    score layers. fc6 of FCN-8s at 500×500 (a 4096 × 25 088 × 256 product): 344 ms against
     ///    715 ms with sgemm (`fcn-profile --precision bf16`, 2 threads, AMD EPYC with AVX512-BF16,
     ///    2 December 2026, load average 4). The 3×3 layers keep their f32 kernels (rules 2–3) under
-    ///    bf16, for two measured reasons (same run, FCN-8s VGG16 random weights, 500×500):
-    ///    im2col + bf16 GEMM does 4× Winograd's multiplications at only 2× the rate, and took
-    ///    2.2–4.2× Winograd's time per layer; and Winograd with its 36 products in bf16 (tried
-    ///    in the fused kernel, commit "bf16 experiment") was hardly faster (conv4_2 182 against
-    ///    206 ms) while its rounding, made after the transforms that amplify it, cost too much
+    ///    bf16, for two measured reasons (same day and machine, FCN-8s VGG16 random weights,
+    ///    500×500, runs minutes apart at load 4–7): im2col + bf16 GEMM does 4× Winograd's
+    ///    multiplications at only 2× the rate, and took 1.5–4.5× Winograd's time per layer; and
+    ///    Winograd with its 36 products in bf16 (tried in the fused kernel, commit "bf16
+    ///    experiment") was hardly faster (conv4_2 189 against 206 ms) while its rounding, made after the transforms that amplify it, cost too much
     ///    accuracy — 3.9e-2 relative error and 98.85 % argmax agreement with f32, against
     ///    5.5e-3 and 99.78 % with f32 Winograd and bf16 fc layers.
     ///
