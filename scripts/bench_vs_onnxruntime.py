@@ -13,6 +13,14 @@ What it does, in order:
    absolute error relative to ONNX Runtime's largest score, and per-pixel argmax agreement.
 
 Only numpy, onnx and onnxruntime are needed (the wrapper script installs them if missing).
+
+With --precision bf16 (a CPU with AVX512-BF16 or AMX) it times instead, in interleaved rounds
+(each round: ONNX Runtime f32, OpenVINO bf16, swift-fcn bf16, swift-fcn f32, each in a fresh
+process that warms up and then times --runs passes): swift-fcn with `--precision bf16` against
+OpenVINO with INFERENCE_PRECISION_HINT=bf16, with ONNX Runtime f32 as the common reference of
+time and of accuracy. It prints the per-round ratios and their medians, both bf16 engines' error
+and argmax agreement against f32, and what OpenVINO says it compiled: its precision hint and the
+runtime precision of its convolution nodes (whether it really ran bf16). Needs openvino too.
 """
 import argparse, json, os, resource, struct, subprocess, sys, tempfile, time
 
@@ -189,6 +197,35 @@ def ort_worker(args):
     print(json.dumps({"forwardSeconds": times}))
 
 
+def ov_worker(args):
+    """OpenVINO on the CPU with the bf16 precision hint, one stream, --threads threads."""
+    import openvino as ov
+    core = ov.Core()
+    config = {"INFERENCE_PRECISION_HINT": "bf16", "INFERENCE_NUM_THREADS": args.threads,
+              "NUM_STREAMS": 1, "PERFORMANCE_HINT": "LATENCY"}
+    compiled = core.compile_model(core.read_model(args.model), "CPU", config)
+    request = compiled.create_infer_request()
+    x = np.load(args.input)
+    out = request.infer({0: x})[compiled.output(0)]          # warm-up
+    times = []
+    for _ in range(args.runs):
+        t0 = time.perf_counter()
+        out = request.infer({0: x})[compiled.output(0)]
+        times.append(time.perf_counter() - t0)
+    np.save(args.output, np.asarray(out, dtype=np.float32))
+    # What it compiled: the hint it kept, and each convolution node's runtime precision.
+    precisions = {}
+    for op in compiled.get_runtime_model().get_ops():
+        info = op.get_rt_info()
+        def field(key):
+            return info[key].astype(str) if key in info else "?"
+        if field("layerType") in ("Convolution", "Deconvolution"):
+            key = f"{field('layerType')} {field('runtimePrecision')} ({field('primitiveType')})"
+            precisions[key] = precisions.get(key, 0) + 1
+    print(json.dumps({"forwardSeconds": times, "hint": compiled.get_property("INFERENCE_PRECISION_HINT").to_string(),
+                      "convolutionPrecisions": precisions}))
+
+
 def measure(cmd):
     """Runs cmd in a child of a fresh interpreter so ru_maxrss belongs to cmd alone."""
     probe = (
@@ -235,11 +272,17 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--fcn", default=".build/release/fcn", help="the swift-fcn binary")
     ap.add_argument("--workdir", default=None)
+    ap.add_argument("--precision", default="f32", choices=["f32", "bf16"],
+                    help="bf16: swift-fcn bf16 against OpenVINO bf16, ONNX Runtime f32 as reference (see above)")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the bf16 comparison")
     ap.add_argument("--ort-worker", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--ov-worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--model"); ap.add_argument("--input"); ap.add_argument("--output")
     args = ap.parse_args()
     if args.ort_worker:
         return ort_worker(args)
+    if args.ov_worker:
+        return ov_worker(args)
 
     work = args.workdir or tempfile.mkdtemp(prefix="fcn-bench-")
     os.makedirs(work, exist_ok=True)
@@ -254,6 +297,8 @@ def main():
     onnx.save(build_onnx(args.arch, weights, args.height, args.width, args.classes), mpath)
     del weights
 
+    if args.precision == "bf16":
+        return bench_bf16(args, work, wpath, xpath, mpath)
     ref_out, swift_out = os.path.join(work, "ort.npy"), os.path.join(work, "swift.npy")
     ort_text, ort_rss = measure([sys.executable, os.path.abspath(__file__), "--ort-worker", "--model", mpath,
                                  "--input", xpath, "--output", ref_out, "--threads", str(args.threads),
@@ -271,6 +316,75 @@ def main():
     print(json.dumps({"arch": args.arch, "height": args.height, "width": args.width, "timeRatio": swift_t / ort_t,
                       "swiftSeconds": swift_t, "ortSeconds": ort_t, "swiftPeakMiB": swift_rss, "ortPeakMiB": ort_rss,
                       "memoryRatio": swift_rss / ort_rss, "relativeError": rel, "argmaxAgreement": agree}))
+
+
+def bench_bf16(args, work, wpath, xpath, mpath):
+    """Interleaved rounds: ORT f32, OpenVINO bf16, swift-fcn bf16, swift-fcn f32 (see the docstring)."""
+    def out(name):
+        return os.path.join(work, name + ".npy")
+
+    def swift(precision):
+        return [args.fcn, "segment", "--arch", args.arch, "--weights", wpath, "--classes", str(args.classes),
+                "--input", xpath, "--logits", out("swift-" + precision), "--threads", str(args.threads),
+                "--repeat", str(args.runs), "--timing-json", "--precision", precision]
+
+    worker = [sys.executable, os.path.abspath(__file__), "--model", mpath, "--input", xpath,
+              "--threads", str(args.threads), "--runs", str(args.runs)]
+    engines = {
+        "ort-f32": worker + ["--ort-worker", "--output", out("ort-f32")],
+        "openvino-bf16": worker + ["--ov-worker", "--output", out("openvino-bf16")],
+        "swift-bf16": swift("bf16"),
+        "swift-f32": swift("f32"),
+    }
+    times = {name: [] for name in engines}          # per round: the median of the process's passes
+    fastest = {name: [] for name in engines}        # per round: its fastest pass (less disturbed by other load)
+    peaks = {name: 0.0 for name in engines}
+    ov_info = None
+    for r in range(args.rounds):
+        for name, cmd in engines.items():
+            text, rss = measure(cmd)
+            line = last_json_line(text)
+            times[name].append(float(np.median(line["forwardSeconds"])))
+            fastest[name].append(float(np.min(line["forwardSeconds"])))
+            peaks[name] = max(peaks[name], rss)
+            if name == "openvino-bf16":
+                ov_info = line
+        print(f"round {r + 1}: " + "  ".join(f"{n} {times[n][-1]*1000:.1f} ms" for n in engines), flush=True)
+    med = {n: float(np.median(t)) for n, t in times.items()}
+
+    def ratio(a, b, table=times):
+        return float(np.median([x / y for x, y in zip(table[a], table[b])]))
+
+    print(f"{args.arch} {args.height}x{args.width}, {args.classes} classes, {args.threads} threads, "
+          f"{args.rounds} interleaved rounds of {args.runs} timed passes (medians)")
+    for n in engines:
+        print(f"  {n:14s} {med[n]*1000:9.1f} ms (fastest {min(fastest[n])*1000:9.1f})   peak RSS {peaks[n]:8.1f} MiB   "
+              f"time / ORT f32 {ratio(n, 'ort-f32'):.3f} (by fastest passes {ratio(n, 'ort-f32', fastest):.3f})")
+    print(f"  swift-fcn bf16 / OpenVINO bf16 time: {ratio('swift-bf16', 'openvino-bf16'):.3f} "
+          f"(by fastest passes {ratio('swift-bf16', 'openvino-bf16', fastest):.3f})   "
+          f"swift-fcn bf16 / swift-fcn f32: {ratio('swift-bf16', 'swift-f32'):.3f} "
+          f"(by fastest {ratio('swift-bf16', 'swift-f32', fastest):.3f})")
+    accuracy = {}
+    for n in ["openvino-bf16", "swift-bf16", "swift-f32"]:
+        rel, agree = compare_outputs(out("ort-f32"), out(n))
+        accuracy[n] = {"relativeError": rel, "argmaxAgreement": agree}
+        print(f"  {n:14s} against ORT f32: max |diff| / max |ref| = {rel:.2e}   argmax agreement {agree*100:.3f}%")
+    print(f"  OpenVINO compiled with INFERENCE_PRECISION_HINT={ov_info['hint']}; "
+          f"convolution nodes by runtime precision: {ov_info['convolutionPrecisions']}")
+    print(json.dumps({"arch": args.arch, "height": args.height, "width": args.width, "threads": args.threads,
+                      "rounds": args.rounds, "medianSeconds": med, "peakMiB": peaks,
+                      "ratios": {"swiftBF16/openvinoBF16": ratio("swift-bf16", "openvino-bf16"),
+                                 "swiftBF16/ortF32": ratio("swift-bf16", "ort-f32"),
+                                 "openvinoBF16/ortF32": ratio("openvino-bf16", "ort-f32"),
+                                 "swiftF32/ortF32": ratio("swift-f32", "ort-f32"),
+                                 "swiftBF16/swiftF32": ratio("swift-bf16", "swift-f32")},
+                      "ratiosByFastestPass": {"swiftBF16/openvinoBF16": ratio("swift-bf16", "openvino-bf16", fastest),
+                                              "swiftBF16/ortF32": ratio("swift-bf16", "ort-f32", fastest),
+                                              "openvinoBF16/ortF32": ratio("openvino-bf16", "ort-f32", fastest),
+                                              "swiftF32/ortF32": ratio("swift-f32", "ort-f32", fastest)},
+                      "perRoundSeconds": times,
+                      "accuracy": accuracy, "openvino": {"hint": ov_info["hint"],
+                                                         "convolutionPrecisions": ov_info["convolutionPrecisions"]}}))
 
 
 if __name__ == "__main__":

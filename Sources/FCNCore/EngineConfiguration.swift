@@ -9,6 +9,7 @@
 //   kernels   which implementations may run: the fastest this CPU has (hand-written AVX-512 loops,
 //             fused Winograd), the portable ones (Swift + OpenBLAS, the same on every x86-64 and
 //             ARM machine), or the plain reference loops that define each layer.
+// A third, `precision`, is opt-in: bf16 products with f32 sums at inference (`Precision.swift`).
 //
 // `Network.forward(…, configuration:)` (and training's forward and backward) take one of these
 // and keep it in force for the duration of the call (a task-local value, so concurrent calls with
@@ -19,7 +20,7 @@
 /// Which implementations of a layer the engine may choose from.
 ///
 /// The choice itself is made in one place per layer kind (for convolutions,
-/// `Convolution.kernel(for:purpose:)` in `FCN`); this only says how far it may go.
+/// `Convolution.kernel(for:purpose:precision:)` in `FCN`); this only says how far it may go.
 public enum KernelPolicy: String, Sendable, Hashable, CaseIterable, Codable {
     /// The fastest kernels this processor runs: AVX-512 loops where the CPU has them, Winograd
     /// F(4×4, 3×3) for wide 3×3 layers, im2col + sgemm elsewhere.
@@ -48,15 +49,23 @@ public struct EngineConfiguration: Sendable, Hashable {
     /// 16 Mi floats (64 MB). Smaller budgets build it in more, thinner bands of rows — the same
     /// values, less memory; tests use a budget of 1 to exercise the banded loops on small images.
     public var columnBudget: Int?
+    /// The number format of the convolutions' products at inference: `.float32` (the default and
+    /// the reference) or `.bfloat16` — fc6, fc7 and the score layers with operands rounded to
+    /// bf16 and sums in f32 (see ``Precision``).
+    /// bf16 needs the `.fastest` kernels and a CPU with AVX512-BF16; elsewhere `Network.forward`
+    /// throws ``UnsupportedPrecisionError`` rather than quietly running f32. Training ignores it.
+    public var precision: Precision
 
-    /// A configuration; by default every core, the fastest kernels and 64 MB column buffers.
+    /// A configuration; by default every core, the fastest kernels, 64 MB column buffers and f32.
     ///
     /// The environment variable `FCN_KERNELS=portable` turns the AVX-512 loops off for the whole
     /// process, whatever the policy says (to compare builds without editing code).
-    public init(threads: Int? = nil, kernels: KernelPolicy = .fastest, columnBudget: Int? = nil) {
+    public init(threads: Int? = nil, kernels: KernelPolicy = .fastest, columnBudget: Int? = nil,
+                precision: Precision = .float32) {
         self.threads = threads.map { max(1, $0) }
         self.kernels = kernels
         self.columnBudget = columnBudget.map { max(1, $0) }
+        self.precision = precision
     }
 
     /// Every core, the fastest kernels.

@@ -69,6 +69,11 @@ package struct CPUFeatures: Sendable, Equatable {
     /// processors without AVX-512, such as AMD's Zen 2 and 3).
     package static let avx2KernelsEnabled: Bool = handWrittenKernelsMayRun(needing: "avx2", "fma")
 
+    /// Whether the AVX512-BF16 GEMM (`bfloat16_gemm.c`, `--precision bf16`) may run: built in,
+    /// `avx512f` and `avx512_bf16` present, `FCN_KERNELS` not `portable`.
+    package static let bfloat16KernelsEnabled: Bool =
+        fcn_kernels_built_with_avx512bf16() == 1 && handWrittenKernelsMayRun(needing: "avx512f", "avx512_bf16")
+
     /// Parses the text of `/proc/cpuinfo`, keeping the first `model name` and `flags` lines
     /// (all cores of one machine report the same).
     ///

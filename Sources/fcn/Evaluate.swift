@@ -44,6 +44,8 @@ struct Evaluate: ParsableCommand {
 
     @OptionGroup var threads: ThreadOptions
 
+    @OptionGroup var precision: PrecisionOptions
+
     @Option(help: "Synthetic validation scenes to score (or to export).")
     var valCount = 200
 
@@ -116,8 +118,9 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        // `--threads` is in force for every pass of the command (the engine reads it per call).
-        try threads.configuration.apply { try runWithConfiguration() }
+        // `--threads` and `--precision` are in force for every pass of the command (the engine
+        // reads them per call).
+        try threads.configuration(precision: precision).apply { try runWithConfiguration() }
     }
 
     private func runWithConfiguration() throws {

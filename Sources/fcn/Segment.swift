@@ -63,6 +63,8 @@ struct Segment: ParsableCommand {
 
     @OptionGroup var threads: ThreadOptions
 
+    @OptionGroup var precision: PrecisionOptions
+
     @Option(name: .customLong("repeat"), help: "Time N forward passes after one warm-up.")
     var repeats: Int = 0
 
@@ -94,12 +96,13 @@ struct Segment: ParsableCommand {
     func run() throws {
         if let outDir {
             let failed = try SegmentBatch(inputs: input, outDir: outDir, kinds: try BatchOutputKind.parse(write),
-                                          model: model, threads: threads, overlayStyle: overlayStyle).run()
+                                          model: model, threads: threads, precision: precision, overlayStyle: overlayStyle).run()
             if failed > 0 { throw ExitCode(1) }
             return
         }
         let threadCount = threads.count
-        let configuration = EngineConfiguration(threads: threadCount)
+        var configuration = EngineConfiguration(threads: threadCount)
+        configuration.precision = precision.value
         // Keep freed activations mapped for reuse: without it glibc returns every large block
         // to the kernel and faults it back in on the next layer (1–2 s per 500×500 pass).
         AllocatorTuning.keepFreedMemoryForReuse()
@@ -120,7 +123,7 @@ struct Segment: ParsableCommand {
             let ms = { (s: Double) in String(format: "%.1f ms", s * 1000) }
             let sorted = result.forwardSeconds.sorted()
             printError("loaded \(network.description.name) in \(ms(loadSeconds)); forward \(result.scores.shape) "
-                       + "median \(ms(sorted[sorted.count / 2])) over \(sorted.count) pass(es), \(threadCount) thread(s)")
+                       + "median \(ms(sorted[sorted.count / 2])) over \(sorted.count) pass(es), \(threadCount) thread(s), \(precision.precision)")
             if timingJson {
                 let times = result.forwardSeconds.map { String(format: "%.6f", $0) }.joined(separator: ", ")
                 print("{\"forwardSeconds\": [\(times)], \"peakRSSMiB\": \(String(format: "%.1f", peakRSSMiB()))}")

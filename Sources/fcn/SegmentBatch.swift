@@ -59,6 +59,7 @@ struct SegmentBatch {
     var kinds: Set<BatchOutputKind>
     var model: ModelOptions
     var threads: ThreadOptions
+    var precision: PrecisionOptions
     var overlayStyle: OverlayOptions
 
     /// The image extensions a folder contributes (`.npy` only as a single input).
@@ -140,7 +141,7 @@ struct SegmentBatch {
             throw ExitCode(2)
         }
         AllocatorTuning.keepFreedMemoryForReuse()
-        let configuration = threads.configuration
+        let configuration = threads.configuration(precision: precision)
         let onTerminal = isatty(STDERR_FILENO) != 0
         var bar = ProgressBar(total: images.count, label: "segment")
         var failed = 0

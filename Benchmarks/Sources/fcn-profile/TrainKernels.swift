@@ -1,7 +1,7 @@
 // TrainKernels.swift — `train-step`'s kernel table: for each convolution of the training step,
 // the forward and backward passes by each kernel that can compute them, on the same input and
 // the same dL/dy (fastest of five runs, ms). It is the measurement behind the training rules of
-// `Convolution.kernel(for:purpose:)` and `Convolution.backwardKernel(for:)`.
+// `Convolution.kernel(for:purpose:precision:)` and `Convolution.backwardKernel(for:)`.
 import FCN
 import FCNCore
 

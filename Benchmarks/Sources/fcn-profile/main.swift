@@ -30,6 +30,7 @@ struct Options {
     var height = 500, width = 500
     var timingJSON = false
     var kernels = KernelPolicy.fastest
+    var precision = Precision.float32
     var layers = false
     var keepMemory = true
     var cpuTime = false
@@ -40,6 +41,7 @@ func usage() -> Never {
         usage: fcn-profile [segment] --weights W.safetensors [--input X.npy | --height H --width W]
                            [--arch fcn8s|fcn16s|fcn32s] [--classes K] [--logits OUT.npy]
                            [--threads T] [--repeat N] [--timing-json] [--kernels fastest|portable|reference]
+                           [--precision f32|bf16]
                            [--no-allocator-tuning]
                fcn-profile --layers [--threads T] [--repeat N] [--cpu-time]   (FCN-8s 500×500 conv shapes, im2col vs Winograd)
                fcn-profile train-step [--stage fcn8s] [--size 128] [--steps N] [--json] …   (training steps, TrainStep.swift)
@@ -71,6 +73,7 @@ func parseOptions() -> Options {
         case "--width": o.width = Int(value()) ?? 500
         case "--timing-json": o.timingJSON = true
         case "--kernels": guard let k = KernelPolicy(rawValue: value()) else { usage() }; o.kernels = k
+        case "--precision": guard let p = Precision(optionName: value()) else { usage() }; o.precision = p
         case "--layers": o.layers = true
         case "--no-allocator-tuning": o.keepMemory = false
         case "--cpu-time": o.cpuTime = true
@@ -103,7 +106,8 @@ let options = parseOptions()
 if options.keepMemory { AllocatorTuning.keepFreedMemoryForReuse() }   // as `fcn segment` should
 let clock = ContinuousClock()
 /// Threads and kernels of every pass below (the `--layers` timings included).
-let configuration = EngineConfiguration(threads: options.threads, kernels: options.kernels)
+let configuration = EngineConfiguration(threads: options.threads, kernels: options.kernels, precision: options.precision)
+if let error = configuration.unsupportedPrecision { log("fcn-profile: \(error)"); exit(2) }
 
 /// Process CPU time (all threads), seconds: with `--threads 1` a measure that other processes
 /// on a busy machine disturb far less than wall-clock time.

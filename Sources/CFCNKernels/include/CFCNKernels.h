@@ -13,6 +13,7 @@
 #define CFCNKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,6 +30,8 @@ enum {
     FCN_WINOGRAD_CHUNK_TILES = 48,
     FCN_DIRECT_MAX_CHANNELS = 1024,
     FCN_DIRECT_MAX_KERNEL = 7,
+    FCN_BF16_GEMM_PANEL_ROWS = 8,
+    FCN_BF16_GEMM_MAX_COLUMNS = 192,
 };
 
 /// Every kernel returns 1 when it computed its output and 0 when it did not: the kernel is not
@@ -103,6 +106,36 @@ size_t fcn_direct_bordered_floats(const fcn_direct_gradient_layer *layer);
 int fcn_direct_border_input(const fcn_direct_gradient_layer *layer, float *bordered);
 int fcn_direct_weight_gradient_block_channels(int kernelWidth, int vectorFloats);
 int fcn_direct_weight_gradient(const fcn_direct_gradient_layer *layer, const float *bordered, int o0, int c, int u, float *dW);
+
+/// 1 when this build contains the AVX512-BF16 GEMM (x86-64), 0 otherwise. Whether the processor
+/// has `avx512_bf16` is for the caller to check.
+int fcn_kernels_built_with_avx512bf16(void);
+
+/// bf16 GEMM with f32 sums (`bfloat16_gemm.c`): C[M][N] = A[M][K]·B[K][N] + bias (then ReLU),
+/// A given as packed bf16 weights, B as f32 (rounded to bf16 while it is packed), C in f32.
+/// Words of packed A for an M×K matrix (panels of FCN_BF16_GEMM_PANEL_ROWS rows, k in pairs).
+size_t fcn_bf16_packed_weight_words(int rows, int depth);
+/// Rounds A (M×K, row stride lda) to bf16, nearest even, into `packed`
+/// (`fcn_bf16_packed_weight_words` words). Returns 0 for an empty or inconsistent shape.
+int fcn_bf16_pack_weights(const float *A, size_t lda, int rows, int depth, uint32_t *packed);
+
+typedef struct {
+    const uint32_t *weights;   ///< A, packed by `fcn_bf16_pack_weights`
+    int rows, depth, columns;  ///< M, K, N
+    const float *input;        ///< B, [K][N] with row stride ldb
+    size_t ldb;
+    const float *bias;         ///< [M], or NULL for none
+    int relu;                  ///< 1: max(0, ·) after the bias
+    float *output;             ///< C, [M][N] with row stride ldc
+    size_t ldc;
+} fcn_bf16_gemm;
+
+/// 32-bit words of scratch one `fcn_bf16_gemm_block` call needs (private to the calling thread).
+size_t fcn_bf16_gemm_scratch_words(void);
+/// Computes C's rows m0 ..< m1 (m0 a multiple of FCN_BF16_GEMM_PANEL_ROWS) and columns
+/// n0 ..< n1 (at most FCN_BF16_GEMM_MAX_COLUMNS of them). Calls on disjoint blocks may run on
+/// different threads. Returns 0 when not built in or a range is outside the matrix.
+int fcn_bf16_gemm_block(const fcn_bf16_gemm *gemm, int n0, int n1, int m0, int m1, uint32_t *scratch);
 
 #ifdef __cplusplus
 }

@@ -149,11 +149,13 @@ struct StepContext {
     /// Threads and kernel policy, already in force (`EngineConfiguration.apply`) when a step runs.
     var configuration: EngineConfiguration = .automatic
     /// Inference or training: training's forward pass keeps the kernels its backward pass
-    /// differentiates (see ``Convolution/kernel(for:purpose:)``).
+    /// differentiates (see ``Convolution/kernel(for:purpose:precision:)``).
     var purpose: ConvolutionPurpose = .inference
     /// Which gradients the backward pass must return (training computes no gradient nobody
     /// reads: not the image's, not a frozen kernel's).
     var needs = GradientNeeds.all
+    /// The network's cache of weights packed for the bf16 kernels (`PackedWeights.swift`).
+    var packedWeights: PackedWeights?
 
     /// The layer's weight tensor.
     var weight: Tensor { parameters["\(layer.name).weight"]! }

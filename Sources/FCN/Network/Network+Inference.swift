@@ -5,7 +5,7 @@
 //   1. gather the step's input values;
 //   2. ask the step's layer definition (`Layers/<Kind>/<Kind>+Definition.swift`) for its output,
 //      with the kernels the caller's `EngineConfiguration` allows (for a convolution,
-//      `Convolution.kernel(for:purpose:)` chooses: Winograd for wide 3×3 layers, a direct kernel
+//      `Convolution.kernel(for:purpose:precision:)` chooses: Winograd for wide 3×3 layers, a direct kernel
 //      for conv1_1's 3 input channels, im2col + sgemm otherwise), ReLU fused into the
 //      convolution that feeds it;
 //   3. drop every value that no later step reads — peak memory is then a few activations, not
@@ -20,8 +20,10 @@ extension Network {
     ///
     /// - Parameters:
     ///   - input: `[N, C, H, W]`; for an FCN any H, W ≥ 1.
-    ///   - configuration: threads and kernels (default: every core, the fastest kernels).
+    ///   - configuration: threads, kernels and precision (default: every core, the fastest kernels, f32).
     /// - Returns: for FCNs the score map `[N, K, H, W]`; for classifiers `[N, K]`.
+    /// - Throws: `UnsupportedPrecisionError` for bf16 on a CPU without AVX512-BF16 (or under
+    ///   the portable or reference kernels); shape errors for an input the network cannot take.
     public func forward(_ input: Tensor, configuration: EngineConfiguration = .inForce) throws -> Tensor {
         let output = description.outputBlob ?? description.inputs[0]
         return try forward([description.inputs[0]: input], keeping: [output], configuration: configuration)[output]!
@@ -39,7 +41,8 @@ extension Network {
     ///     convolution's name) — for profilers such as `Benchmarks/fcn-profile`.
     public func forward(_ inputs: [String: Tensor], keeping: Set<String>, configuration: EngineConfiguration = .inForce,
                         stepObserver: ((_ layer: String, _ seconds: Double) -> Void)? = nil) throws -> [String: Tensor] {
-        try configuration.apply {
+        try configuration.requireSupportedPrecision()
+        return try configuration.apply {
             try forward(inputs, keeping: keeping, inForce: configuration, stepObserver: stepObserver)
         }
     }
@@ -104,6 +107,6 @@ extension Network {
     func context(_ step: ExecutionPlan.Step, cropOffsets: [String: Size2], fusingReLU: Bool = false,
                  configuration: EngineConfiguration, purpose: ConvolutionPurpose) -> StepContext {
         StepContext(layer: step.layer, parameters: parameters, cropOffsets: cropOffsets, fusingReLU: fusingReLU,
-                    configuration: configuration, purpose: purpose)
+                    configuration: configuration, purpose: purpose, packedWeights: packedWeights)
     }
 }

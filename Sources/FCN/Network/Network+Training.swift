@@ -41,7 +41,7 @@ extension Network {
     ///   - inputs: a tensor for every input blob (for a training net, the image and its labels).
     ///   - rng: the dropout masks' randomness.
     ///   - configuration: threads and kernels. Convolutions use the kernels of
-    ///     ``ConvolutionPurpose/training`` (no Winograd; see ``Convolution/kernel(for:purpose:)``).
+    ///     ``ConvolutionPurpose/training`` (no Winograd; see ``Convolution/kernel(for:purpose:precision:)``).
     public func trainingForward(_ inputs: [String: Tensor], using rng: inout SeededRandom,
                                 configuration: EngineConfiguration = .inForce) throws -> ForwardTrace {
         try configuration.apply { try trainingForward(inputs, using: &rng, inForce: configuration) }

@@ -34,6 +34,8 @@ public struct Network: Sendable {
     public let inputChannels: Int
     /// The compiled steps (`var` only so that `timingSteps(into:)` can wrap them; nothing else changes it).
     var plan: ExecutionPlan
+    /// Weights packed for the bf16 kernels on first use (`PackedWeights.swift`); replaced by `update`.
+    var packedWeights = PackedWeights()
 
     /// Binds `parameters` to `description`, checking that every tensor the layers need is there
     /// with the right shape and that there is nothing else.
@@ -80,6 +82,7 @@ public struct Network: Sendable {
             precondition(parameters[name]?.shape == t.shape, "Network.update: \(name) must keep its shape")
             parameters[name] = t
         }
+        packedWeights = PackedWeights()
     }
 
     /// The names of the parameters that learn (fixed bilinear kernels excluded).

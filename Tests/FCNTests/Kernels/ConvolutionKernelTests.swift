@@ -46,7 +46,8 @@ struct ConvolutionKernelTests {
         for conv in cases {
             let x = Tensor(randomNormal: [1, conv.inputChannels, 9, 13], using: &rng)
             let reference = conv.referenceForward(x)
-            for kernel in ConvolutionKernel.allCases where conv.supports(kernel) {
+            // bf16 equals the reference only to bf16 accuracy: BFloat16ConvolutionTests holds it.
+            for kernel in ConvolutionKernel.allCases where conv.supports(kernel) && kernel != .bfloat16 {
                 let (worst, _) = worstRelativeError(reference: reference, alsoWithReLU: true) { relu in
                     conv.forward(x, fusingReLU: relu, using: kernel)
                 }

@@ -9,7 +9,7 @@
 //   weights          weight [O, C/G, KH, KW], bias [O]
 //   multiply-adds    N·O·OH·OW · C/G·KH·KW
 //   workspace        one im2col band, C/G·KH·KW × OH·OW floats at most `ColumnGeometry.defaultBudget`
-// The executor runs the kernel `Convolution.kernel(for:purpose:)` chooses (`ConvolutionKernel.swift`:
+// The executor runs the kernel `Convolution.kernel(for:purpose:precision:)` chooses (`ConvolutionKernel.swift`:
 // direct for conv1_1's 3 channels, Winograd for wide 3×3 layers at inference, im2col + sgemm
 // otherwise) and fuses the ReLU that follows.
 
@@ -78,10 +78,16 @@ extension ConvolutionParameters: WindowedLayerParameters, FilterLayerParameters 
         Convolution(weight: step.weight, bias: step.bias(bias), stride: stride, padding: padding, dilation: dilation, groups: groups)
     }
 
-    /// The kernel `Convolution.kernel(for:purpose:)` chooses for the step's policy and purpose.
+    /// The kernel `Convolution.kernel(for:purpose:precision:)` chooses for the step's policy,
+    /// purpose and precision; bf16 weights come packed from the network's cache.
     func forward(_ x: [Tensor], _ step: StepContext) throws -> Tensor {
         let conv = operation(with: step)
-        return conv.forward(x[0], fusingReLU: step.fusingReLU, using: conv.kernel(for: step.configuration.kernels, purpose: step.purpose))
+        let kernel = conv.kernel(for: step.configuration.kernels, purpose: step.purpose, precision: step.configuration.precision)
+        if kernel == .bfloat16, let cache = step.packedWeights {
+            let packed = cache.value("\(step.layer.name).weight/bf16") { BFloat16Convolution.pack(conv.weight) }
+            return BFloat16Convolution(conv, packed: packed).forward(x[0], fusingReLU: step.fusingReLU)
+        }
+        return conv.forward(x[0], fusingReLU: step.fusingReLU, using: kernel)
     }
 
     func backward(_ x: [Tensor], outputGradient dy: Tensor, decisions: Decisions?, _ step: StepContext) -> StepGradients {

@@ -9,9 +9,11 @@
 //   winograd        Winograd F(4×4, 3×3) with 36 OpenBLAS products (`WinogradConvolution.swift`);
 //   winogradFused   the same algorithm in cache-sized tile blocks by an AVX-512 kernel
 //                   (`WinogradConvolution+Fused.swift`);
-//   direct          an AVX-512 loop for few input channels, conv1_1's 3 (`DirectConvolution.swift`).
+//   direct          an AVX-512 loop for few input channels, conv1_1's 3 (`DirectConvolution.swift`);
+//   bfloat16        im2col + the AVX512-BF16 GEMM, bf16 operands and f32 sums — only when the
+//                   caller asks for `Precision.bfloat16` (`BFloat16Convolution.swift`).
 //
-// `kernel(for:purpose:)` below is the only place that chooses, from the layer's shape and the
+// `kernel(for:purpose:precision:)` below is the only place that chooses, from the layer's shape and the
 // caller's `KernelPolicy`; each rule carries the measurement that justified it.
 
 import FCNCore
@@ -29,6 +31,9 @@ public enum ConvolutionKernel: String, Sendable, Hashable, CaseIterable {
     case winogradFused
     /// The direct AVX-512 kernel for layers with at most four input channels.
     case direct
+    /// im2col + the AVX512-BF16 GEMM (``BFloat16Convolution``): equal to the definition to bf16
+    /// accuracy only, so chosen only under `Precision.bfloat16`.
+    case bfloat16
 }
 
 /// What a forward pass is for, as far as the choice of kernel is concerned.
@@ -61,18 +66,37 @@ extension Convolution {
     ///    which is harmless, but for the narrow layers of the course's nets it is no faster than
     ///    im2col (a change of training's kernels changes the trained bytes, as the direct
     ///    kernels in training and the channel-wise upsampling path did).
-    /// 4. Everything else: im2col + sgemm.
-    public func kernel(for policy: KernelPolicy, purpose: ConvolutionPurpose = .inference) -> ConvolutionKernel {
+    /// 4. Everything else: im2col + sgemm — or, at inference under `Precision.bfloat16` (which
+    ///    needs the `.fastest` policy and AVX512-BF16), im2col + the bf16 GEMM: fc6, fc7 and the 1×1
+    ///    score layers. fc6 of FCN-8s at 500×500 (a 4096 × 25 088 × 256 product): 344 ms against
+    ///    715 ms with sgemm (`fcn-profile --precision bf16`, 2 threads, AMD EPYC with AVX512-BF16,
+    ///    2 December 2026, load average 4). The 3×3 layers keep their f32 kernels (rules 2–3) under
+    ///    bf16, for two measured reasons (same day and machine, FCN-8s VGG16 random weights,
+    ///    500×500, runs minutes apart at load 4–7): im2col + bf16 GEMM does 4× Winograd's
+    ///    multiplications at only 2× the rate, and took 1.5–4.5× Winograd's time per layer; and
+    ///    Winograd with its 36 products in bf16 (tried in the fused kernel, commit "bf16
+    ///    experiment") was hardly faster (conv4_2 189 against 206 ms) while its rounding, made after the transforms that amplify it, cost too much
+    ///    accuracy — 3.9e-2 relative error and 98.85 % argmax agreement with f32, against
+    ///    5.5e-3 and 99.78 % with f32 Winograd and bf16 fc layers.
+    ///
+    /// - Parameters:
+    ///   - policy: how far the choice may go.
+    ///   - purpose: inference or training (training ignores `precision`).
+    ///   - precision: the number format asked for; bf16 applies where the kernel may run.
+    public func kernel(for policy: KernelPolicy, purpose: ConvolutionPurpose = .inference,
+                       precision: Precision = .float32) -> ConvolutionKernel {
         if policy == .reference { return .reference }
         let avx512 = policy == .fastest && AVX512Kernels.isAvailable
         if policy == .fastest && DirectConvolution.isAvailable && DirectConvolution.isApplicable(to: self)
             && inputChannels <= (purpose == .training ? DirectConvolution.trainingChannels : DirectConvolution.fewChannels) {
             return .direct
         }
+        let bf16 = purpose == .inference && precision == .bfloat16 && policy == .fastest && BFloat16Convolution.isAvailable
         if purpose == .inference && WinogradConvolution.isApplicable(to: self) && inputChannels >= 64 {
             return avx512 && WinogradConvolution.prefersFusedKernel(inputChannels: inputChannels, outputChannels: outputChannels)
                 ? .winogradFused : .winograd
         }
+        if bf16 && BFloat16Convolution.isApplicable(to: self) { return .bfloat16 }
         return .im2col
     }
 
@@ -92,6 +116,7 @@ extension Convolution {
         case .winograd: WinogradConvolution.isApplicable(to: self)
         case .winogradFused: WinogradConvolution.isApplicable(to: self) && WinogradConvolution.isFusedKernelAvailable
         case .direct: DirectConvolution.isApplicable(to: self) && DirectConvolution.isAvailable
+        case .bfloat16: BFloat16Convolution.isApplicable(to: self) && BFloat16Convolution.isAvailable
         }
     }
 
@@ -115,6 +140,7 @@ extension Convolution {
         case .winograd: return WinogradConvolution(self).blasForward(x, fusingReLU: fusingReLU)
         case .winogradFused: return WinogradConvolution(self).fusedForward(x, fusingReLU: fusingReLU)
         case .direct: return DirectConvolution(self).forward(x, fusingReLU: fusingReLU)
+        case .bfloat16: return BFloat16Convolution(self).forward(x, fusingReLU: fusingReLU)   // packs the weight each call
         }
     }
 }

@@ -11,7 +11,7 @@
 // a shared counter, so a core slowed down by another process simply takes fewer blocks), not
 // OpenBLAS's, so there are no barriers between the 36 products either.
 //
-// Chosen by `Convolution.kernel(for:purpose:)` (`ConvolutionKernel.swift`) when the processor has
+// Chosen by `Convolution.kernel(for:purpose:precision:)` (`ConvolutionKernel.swift`) when the processor has
 // AVX-512 (`isFusedKernelAvailable`) and the layer is not too wide (`prefersFusedKernel`);
 // otherwise the BLAS path runs. Tests hold both equal to `Convolution.referenceForward`.
 //

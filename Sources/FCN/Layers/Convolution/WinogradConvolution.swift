@@ -85,7 +85,7 @@ public struct WinogradConvolution: Sendable {
     /// The convolution of `x`, `[N, C, H, W]` → `[N, O, OH, OW]`, optionally followed by ReLU:
     /// the fused block kernel (`WinogradConvolution+Fused.swift`) where the processor has it and
     /// the layer prefers it (``prefersFusedKernel``), the OpenBLAS path below elsewhere. (The
-    /// executor decides with ``Convolution/kernel(for:purpose:)``, which applies the same rule.)
+    /// executor decides with ``Convolution/kernel(for:purpose:precision:)``, which applies the same rule.)
     public func forward(_ x: Tensor, fusingReLU: Bool = false) -> Tensor {
         if Self.isFusedKernelAvailable && prefersFusedKernel { return fusedForward(x, fusingReLU: fusingReLU) }
         return blasForward(x, fusingReLU: fusingReLU)
