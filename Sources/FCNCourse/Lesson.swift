@@ -104,6 +104,19 @@ public struct Lesson {
     }
 
     private mutating func record(_ event: LessonEvent) { events.append(event) }
+
+    /// The course's `Tutorials/` folder, found from the chapter's own sources: the parent of the
+    /// `NN-Name` folder (NN this chapter's number) of the first line or figure recorded from
+    /// there; nil when nothing was (a lesson built in a test from elsewhere).
+    public var tutorialsFolder: URL? {
+        let prefix = String(format: "%02d-", chapter)
+        for event in events {
+            guard let file = event.location?.file else { continue }
+            let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+            if folder.lastPathComponent.hasPrefix(prefix) { return folder.deletingLastPathComponent() }
+        }
+        return nil
+    }
 }
 
 /// Where in a chapter's source something was said: the file (`#filePath`) and line (`#line`).
@@ -123,6 +136,14 @@ public enum LessonEvent: Sendable, Equatable {
     case figure(name: String, files: [String], SourceLocation)
     /// An exercise with its worked answer.
     case exercise(number: Int, question: String, answer: String)
+
+    /// The source line that recorded the event, for the events that keep one.
+    public var location: SourceLocation? {
+        switch self {
+        case let .said(_, location), let .figure(_, _, location): location
+        case .section, .exercise: nil
+        }
+    }
 }
 
 /// Formats a number for a chapter's output: up to `digits` significant digits.

@@ -4,8 +4,10 @@
 import ArgumentParser
 import FCNCourse
 
-struct Chapter01Command: ParsableCommand {
+struct Chapter01Command: ChapterCommand {
     static let configuration = CommandConfiguration(commandName: "Chapter01", abstract: "Why classifying patches is slow (paper §3.1).")
+    static let chapter = 1
+    static let title = "Why classifying patches is slow"
     @OptionGroup var options: ChapterOptions
 
     /// At least one 224×224 window (the unpadded classifier's input); 1024 already takes minutes.
@@ -23,13 +25,11 @@ struct Chapter01Command: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func teach(_ lesson: inout Lesson) throws {
         var setup = Chapter01Setup()
         setup.imageSize = imageSize
         setup.useShippedClassifier = !randomClassifier
-        var lesson = options.lesson(chapter: 1, title: "Why classifying patches is slow")
         _ = try chapter01(&lesson, setup: setup)
-        try options.finish(lesson)
     }
 }
 

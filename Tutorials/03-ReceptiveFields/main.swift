@@ -3,14 +3,14 @@
 import ArgumentParser
 import FCNCourse
 
-struct Chapter03Command: ParsableCommand {
+struct Chapter03Command: ChapterCommand {
     static let configuration = CommandConfiguration(commandName: "Chapter03", abstract: "Receptive fields, stride and the 100-pixel pad (paper §3.1, Table 1).")
+    static let chapter = 3
+    static let title = "Receptive fields, stride and padding"
     @OptionGroup var options: ChapterOptions
 
-    func run() throws {
-        var lesson = options.lesson(chapter: 3, title: "Receptive fields, stride and padding")
+    func teach(_ lesson: inout Lesson) throws {
         _ = try chapter03(&lesson)
-        try options.finish(lesson)
     }
 }
 

@@ -4,8 +4,10 @@
 import ArgumentParser
 import FCNCourse
 
-struct Chapter06Command: ParsableCommand {
+struct Chapter06Command: ChapterCommand {
     static let configuration = CommandConfiguration(commandName: "Chapter06", abstract: "Dense training: the per-pixel loss, loss sampling, a short run (paper §3, §3.4, §4.3).")
+    static let chapter = 6
+    static let title = "Dense training"
     @OptionGroup var options: ChapterOptions
 
     /// VGG-mini's score_fr needs 32 px; beyond 512 a step takes seconds even in release.
@@ -37,15 +39,13 @@ struct Chapter06Command: ParsableCommand {
         }
     }
 
-    func run() throws {
-        var lesson = options.lesson(chapter: 6, title: "Dense training")
+    func teach(_ lesson: inout Lesson) throws {
         var setup = Chapter06Setup()
         setup.sceneSize = sceneSize
         setup.steps = steps
         setup.validationScenes = scenes
         setup.keepFractions = keepFractions
         _ = try chapter06(&lesson, setup: setup)
-        try options.finish(lesson)
     }
 }
 
