@@ -86,6 +86,13 @@ public struct Lesson {
         events.append(.figure(name: name, files: written, SourceLocation(file: file, line: line)))
     }
 
+    /// A formula the chapter states, in plain text as the terminal shows it ("out = s·(n − 1) + k",
+    /// "x_ij" for a subscript, "n^2" for a power); the page shows it as MathML (`MathText`).
+    public mutating func formula(_ text: String, file: String = #filePath, line: Int = #line) {
+        events.append(.formula(text, mathML: MathText.mathML(text), SourceLocation(file: file, line: line)))
+        print("      \(text)")
+    }
+
     /// An exercise and its worked answer: the terminal prints the answer only with `--answers`;
     /// the page shows it collapsed (`<details>`), for the student to open after trying.
     public mutating func exercise(_ question: String, answer: String) {
@@ -136,11 +143,13 @@ public enum LessonEvent: Sendable, Equatable {
     case figure(name: String, files: [String], SourceLocation)
     /// An exercise with its worked answer.
     case exercise(number: Int, question: String, answer: String)
+    /// A formula as plain text (the terminal's and the article's), with its MathML (the page's).
+    case formula(String, mathML: String, SourceLocation)
 
     /// The source line that recorded the event, for the events that keep one.
     public var location: SourceLocation? {
         switch self {
-        case let .said(_, location), let .figure(_, _, location): location
+        case let .said(_, location), let .figure(_, _, location), let .formula(_, _, location): location
         case .section, .exercise: nil
         }
     }
