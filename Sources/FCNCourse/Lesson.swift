@@ -57,7 +57,7 @@ public struct Lesson {
     /// Starts a numbered section.
     public mutating func section(_ heading: String, file: String = #filePath, line: Int = #line) {
         sectionNumber += 1
-        events.append(.section(number: "\(chapter).\(sectionNumber)", heading: heading))
+        events.append(.section(number: "\(chapter).\(sectionNumber)", heading: heading, SourceLocation(file: file, line: line)))
         print()
         print("\(chapter).\(sectionNumber)  \(heading)")
         print(String(repeating: "─", count: min(78, heading.count + 6)))
@@ -86,6 +86,20 @@ public struct Lesson {
         events.append(.figure(name: name, files: written, SourceLocation(file: file, line: line)))
     }
 
+    /// Shows an image file the chapter writes itself (a palette label map, an overlay: the very
+    /// files `fcn segment` would write) as a figure of the page: `write` is given the PNG's URL
+    /// in the chapter's folder. Skipped, like every figure, when figures are off.
+    public mutating func figure(_ name: String, writingPNG write: (URL) throws -> Void,
+                                file: String = #filePath, line: Int = #line) throws {
+        guard let folder = figureFolder else { return }
+        try AtomicFile.createFolder(folder)
+        let url = folder.appendingPathComponent("\(name).png")
+        try write(url)
+        transcript.append("  figure → \(url.path)")
+        if echo { Swift.print("  figure → \(url.path)") }
+        events.append(.figure(name: name, files: [url.lastPathComponent], SourceLocation(file: file, line: line)))
+    }
+
     /// A formula the chapter states, in plain text as the terminal shows it ("out = s·(n − 1) + k",
     /// "x_ij" for a subscript, "n^2" for a power); the page shows it as MathML (`MathText`).
     public mutating func formula(_ text: String, file: String = #filePath, line: Int = #line) {
@@ -95,9 +109,9 @@ public struct Lesson {
 
     /// An exercise and its worked answer: the terminal prints the answer only with `--answers`;
     /// the page shows it collapsed (`<details>`), for the student to open after trying.
-    public mutating func exercise(_ question: String, answer: String) {
+    public mutating func exercise(_ question: String, answer: String, file: String = #filePath, line: Int = #line) {
         exerciseNumber += 1
-        events.append(.exercise(number: exerciseNumber, question: question, answer: answer))
+        events.append(.exercise(number: exerciseNumber, question: question, answer: answer, SourceLocation(file: file, line: line)))
         print("  \(exerciseNumber). \(question)")
         if showsAnswers { print("     Answer: \(answer)") }
     }
@@ -118,8 +132,7 @@ public struct Lesson {
     public var tutorialsFolder: URL? {
         let prefix = String(format: "%02d-", chapter)
         for event in events {
-            guard let file = event.location?.file else { continue }
-            let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+            let folder = URL(fileURLWithPath: event.location.file).deletingLastPathComponent()
             if folder.lastPathComponent.hasPrefix(prefix) { return folder.deletingLastPathComponent() }
         }
         return nil
@@ -135,22 +148,22 @@ public struct SourceLocation: Sendable, Equatable {
 
 /// One thing a lesson showed, in order: what the terminal printed, and what the page draws.
 public enum LessonEvent: Sendable, Equatable {
-    /// A numbered section heading ("3.2", "Table 1 …").
-    case section(number: String, heading: String)
+    /// A numbered section heading ("3.2", "Table 1 …") and the line that started it.
+    case section(number: String, heading: String, SourceLocation)
     /// A printed line and the source line that printed it.
     case said(String, SourceLocation)
     /// A figure written in `files` (file names inside the chapter's folder, first format first).
     case figure(name: String, files: [String], SourceLocation)
-    /// An exercise with its worked answer.
-    case exercise(number: Int, question: String, answer: String)
+    /// An exercise with its worked answer, and the line that set it.
+    case exercise(number: Int, question: String, answer: String, SourceLocation)
     /// A formula as plain text (the terminal's and the article's), with its MathML (the page's).
     case formula(String, mathML: String, SourceLocation)
 
-    /// The source line that recorded the event, for the events that keep one.
-    public var location: SourceLocation? {
+    /// The source line that recorded the event.
+    public var location: SourceLocation {
         switch self {
-        case let .said(_, location), let .figure(_, _, location), let .formula(_, _, location): location
-        case .section, .exercise: nil
+        case let .said(_, location), let .figure(_, _, location), let .formula(_, _, location),
+             let .section(_, _, location), let .exercise(_, _, _, location): location
         }
     }
 }

@@ -8,7 +8,8 @@
 //   every marked cell appears, in source order;
 // - a line said outside every cell is the chapter's text: runs separated by blank lines are
 //   paragraphs, or tables when a line holds a run of three spaces (columns kept aligned);
-// - a figure sits where it was drawn; sections and exercises close the current cell.
+// - a figure sits where it was drawn; sections and exercises close the current cell, and show
+//   the cells before them in the file that printed nothing and were not shown yet.
 // A renderer only turns each `LessonBlock` into its own markup.
 import Foundation
 
@@ -53,11 +54,24 @@ public enum LessonWalk {
             blocks.append(.code(cell))
             shown.insert(cell.file + "#" + cell.name)
         }
+        /// The cells of `file`, loaded once; nil (noted once on the page) when the file is missing.
+        func cellList(_ file: String) -> [CodeCell]? {
+            if fileCells[file] == nil { fileCells[file] = .some(cells(file)) }
+            return fileCells[file]!
+        }
+        /// Shows, in source order, the cells of `location`'s file that end before it and were
+        /// never shown (they printed nothing): a section or an exercise is where the chapter's
+        /// flow has passed them.
+        func catchUp(_ location: SourceLocation) {
+            for c in cellList(location.file) ?? [] where c.lines.upperBound < location.line && !shown.contains(c.file + "#" + c.name) {
+                flush()
+                show(c)
+            }
+        }
         /// Makes the cell containing `location` current; entering it first shows it, and before
         /// it the file's earlier cells that printed nothing.
         func enter(_ location: SourceLocation) {
-            if fileCells[location.file] == nil { fileCells[location.file] = .some(cells(location.file)) }
-            guard let list = fileCells[location.file]! else {
+            guard let list = cellList(location.file) else {
                 if !missingNoted.contains(location.file) {
                     flush()
                     blocks.append(.missingSource(file: location.file))
@@ -79,8 +93,9 @@ public enum LessonWalk {
 
         for event in lesson.events {
             switch event {
-            case let .section(number, heading):
+            case let .section(number, heading, location):
                 flush(); current = nil
+                catchUp(location)
                 blocks.append(.section(number: number, heading: heading))
             case let .said(text, location):
                 enter(location)
@@ -93,8 +108,9 @@ public enum LessonWalk {
                 enter(location)
                 flush()
                 blocks.append(.formula(text: text, mathML: mathML))
-            case let .exercise(number, question, answer):
+            case let .exercise(number, question, answer, location):
                 flush(); current = nil
+                catchUp(location)
                 blocks.append(.exercise(number: number, question: question, answer: answer))
             }
         }

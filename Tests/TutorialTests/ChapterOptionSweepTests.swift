@@ -32,6 +32,7 @@ import FCNCourse
             (["--scene-size", "50"], "--scene-size"), (["--examples", "0"], "--examples"),
             (["--class", "blob"], "--class"), (["--seed", "-3"], "--seed"),
         ],
+        "Chapter03": [(["--input-size", "0"], "--input-size"), (["--padding", "-1"], "--padding"), (["--padding", "201"], "--padding")],
         "Chapter04": [(["--steps", "0"], "--steps"), (["--steps", "10", "--early-step", "20"], "--early-step")],
         "Chapter05": [(["--input-size", "8"], "--input-size"), (["--input-size", "15"], "--input-size")],
         "Chapter06": [

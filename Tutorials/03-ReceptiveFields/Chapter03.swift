@@ -18,25 +18,36 @@ import FCN
 import FCNCourse
 import FCNFigures
 
+/// The chapter's knobs (`--input-size`, `--padding`).
+struct Chapter03Setup {
+    /// The square image the per-layer table and the crop offsets are computed for (the paper's 500).
+    var inputSize = 500
+    /// A conv1_1 padding to set beside FCN's 100 in the last exercise.
+    var padding = 96
+}
+
 /// What the chapter measured, for the tests.
 struct Chapter03Result {
     var vggField: Int, vggStride: Int, vggParameters: Int, vggConvolutionLayers: Int
     var alexField: Int, alexParameters: Int, alexConvolutionLayers: Int
-    var fc6OutputAt500: [Int]
+    var fc6OutputAt500: [Int]                  // at the default --input-size 500
     var unpaddedError: NetworkError?
     var unpaddedCropError: NetworkError?
     var smallestUnpaddedInput: Int
     var paddedFc6Sizes: [Int: Int]
     var cropOffsets: [String: Int]
+    /// The crop offsets with conv1_1 padded by `setup.padding` (nil for a head that cannot align).
+    var paddedCropOffsets: [String: [String: Int]?] = [:]
 }
 
-func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
+func chapter03(_ lesson: inout Lesson, setup: Chapter03Setup = Chapter03Setup()) throws -> Chapter03Result {
+    let n = setup.inputSize
     lesson.say("  \"Locations in higher layers correspond to the locations in the image they are")
     lesson.say("   path-connected to, which are called their receptive fields.\" (§3)")
-    lesson.section("Per layer: VGG16 FCN-32s on a 500×500 image")
+    lesson.section("Per layer: VGG16 FCN-32s on a \(n)×\(n) image")
     // cell: per-layer table
     let fcn32 = try ModelSpec.fcn32s.description()
-    let vgg = try ArchitectureAnalysis(fcn32, inputShape: [1, 3, 500, 500])
+    let vgg = try ArchitectureAnalysis(fcn32, inputShape: [1, 3, n, n])
     lesson.say("  layer        output (C×H×W)    stride   receptive field   parameters")
     for row in vgg.layers where !["ReLU", "Dropout"].contains(row.type) {
         let shape = row.outputShape.dropFirst().map(String.init).joined(separator: "×")
@@ -52,7 +63,7 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
 
     lesson.section("Table 1: FCN-AlexNet and FCN-VGG16")
     // cell: Table 1
-    let alex = try ArchitectureAnalysis(ModelSpec.fcnAlexNet.description(), inputShape: [1, 3, 500, 500])
+    let alex = try ArchitectureAnalysis(ModelSpec.fcnAlexNet.description(), inputShape: [1, 3, n, n])
     lesson.say("                       FCN-AlexNet   FCN-VGG16   (CVPR 2015 Table 1: 355 / 404, 32 / 32, 57M / 134M, 8 / 16)")
     lesson.say("  rf size              \(column("\(alex.receptiveField)", 13)) \(vgg.receptiveField)")
     lesson.say("  max stride           \(column("\(alex.outputStride)", 13)) \(vgg.outputStride)")
@@ -99,7 +110,7 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
     var offsets: [String: Int] = [:]
     for spec in [ModelSpec.fcn32s, .fcn16s, .fcn8s] {
         let net = try spec.description()
-        let shapes = try net.inferShapes(input: [1, 3, 500, 500])
+        let shapes = try net.inferShapes(input: [1, 3, n, n])
         for (layer, offset) in shapes.cropOffsets.sorted(by: { $0.key < $1.key }) {
             offsets["\(net.name) \(layer)"] = offset.height
             lesson.value("\(net.name): crop \(layer)", "offset \(offset)")
@@ -118,19 +129,26 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
                     answer: "Each 3×3 convolution adds 2 × (its input's stride), each 2×2 pool adds 1 × stride and doubles it: conv1_1 3, conv1_2 5, pool1 6 (stride 2), conv2_1 10, conv2_2 14, pool2 16 (stride 4). The table's pool2 row says \(pool2).")
     lesson.exercise("With pad 1, why does \(smallest - 1) fail and \(smallest) work? Follow the sizes through the ceil pools.",
                     answer: "fc6 is a 7×7 window, so pool5 must be at least 7×7. With pad 1 the convolutions keep the size and each ceil pool maps n to ⌈n/2⌉: \(smallest - 1) reaches pool5 at \(try poolSize(unpaddedTrunk, smallest - 1))×\(try poolSize(unpaddedTrunk, smallest - 1)), \(smallest) at \(try poolSize(unpaddedTrunk, smallest))×\(try poolSize(unpaddedTrunk, smallest)).")
-    let offsets96 = [ModelSpec.Head.fcn32s, .fcn16s, .fcn8s].map { head in
-        let shapes = try? FCN.description(head, backbone: VGG.backbone(firstPadding: 96)).inferShapes(input: [1, 3, 500, 500])
-        return "\(head): " + (shapes.map { $0.cropOffsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.height)" }.joined(separator: ", ") } ?? "no alignment")
+    // cell: another padding
+    let p = setup.padding
+    var paddedOffsets: [String: [String: Int]?] = [:]
+    for head in [ModelSpec.Head.fcn32s, .fcn16s, .fcn8s] {
+        let shapes = try? FCN.description(head, backbone: VGG.backbone(firstPadding: p)).inferShapes(input: [1, 3, n, n])
+        paddedOffsets["\(head)"] = shapes.map { $0.cropOffsets.mapValues(\.height) }
     }
-    lesson.exercise("Change conv1_1's padding to 96: which crop offsets change, and are they still whole pixels?",
-                    answer: "With pad 96 the run computes \(offsets96.joined(separator: "; ")), against \(offsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) with pad 100. Padding 4 pixels less moves every blob of the trunk by the same 4 image pixels, so the skip crops, between two such blobs, keep their offsets; the final crops onto the image lose 4. All are still whole pixels, since 4 is whole.")
+    // end cell
+    let shownOffsets = paddedOffsets.sorted { $0.key < $1.key }.map { head, o in
+        "\(head): " + (o.map { $0.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") } ?? "no alignment")
+    }
+    lesson.exercise("Change conv1_1's padding to 96 (`--padding 96`): which crop offsets change, and are they still whole pixels?",
+                    answer: "With pad \(p) the run computes \(shownOffsets.joined(separator: "; ")), against \(offsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) with pad 100. Padding \(100 - p) pixels less moves every blob of the trunk by the same \(100 - p) image pixels, so the skip crops, between two such blobs, keep their offsets; the final crops onto the image change by \(100 - p). All are whole pixels, since the shift is whole; a head whose final offset would be negative cannot align at all (\"no alignment\").")
     return Chapter03Result(
         vggField: vgg.receptiveField.integerValue ?? -1, vggStride: vgg.outputStride.integerValue ?? -1,
         vggParameters: vgg.learnableParameters, vggConvolutionLayers: vgg.convolutionLayers,
         alexField: alex.receptiveField.integerValue ?? -1, alexParameters: alex.learnableParameters,
         alexConvolutionLayers: alex.convolutionLayers, fc6OutputAt500: fc6.outputShape, unpaddedError: failure,
         unpaddedCropError: cropFailure,
-        smallestUnpaddedInput: smallest, paddedFc6Sizes: paddedSizes, cropOffsets: offsets)
+        smallestUnpaddedInput: smallest, paddedFc6Sizes: paddedSizes, cropOffsets: offsets, paddedCropOffsets: paddedOffsets)
 }
 
 /// pool5's height for an n×n input (the part of the net before fc6 accepts any size).
