@@ -27,7 +27,7 @@ import FCNCourse
 
     /// Each chapter's own options with values they must refuse.
     static let own: [String: [([String], String)]] = [
-        "Chapter01": [(["--image-size", "100"], "--image-size"), (["--image-size", "x"], "--image-size")],
+        "Chapter01": [(["--image-size", "100"], "--image-size"), (["--image-size", "x"], "--image-size"), (["--window-stride", "12"], "--window-stride")],
         "Chapter02": [
             (["--scene-size", "50"], "--scene-size"), (["--examples", "0"], "--examples"),
             (["--class", "blob"], "--class"), (["--seed", "-3"], "--seed"),

@@ -1,6 +1,6 @@
-// Chapter 1 — run it: `swift run -c release Chapter01 [--image-size N] [--random-classifier]`.
+// Chapter 1 — run it: `swift run -c release Chapter01 [--image-size N] [--window-stride S] [--random-classifier]`.
 // The chapter itself is in Chapter01.swift.
-// Options: the common ones (ChapterOptions) and the two below; anything else is refused with exit status 2.
+// Options: the common ones (ChapterOptions) and the three below; anything else is refused with exit status 2.
 import ArgumentParser
 import FCNCourse
 
@@ -16,6 +16,9 @@ struct Chapter01Command: ChapterCommand {
     @Option(help: ArgumentHelp("Side of the square scene, in pixels (\(imageSizes.lowerBound)…\(imageSizes.upperBound)).", valueName: "n"))
     var imageSize = Chapter01Setup().imageSize
 
+    @Option(help: ArgumentHelp("Pixels between neighbouring windows: 32 (one pass), 16 or 8 (4 or 16 shifted passes, stitched).", valueName: "s"))
+    var windowStride = Chapter01Setup().windowStride
+
     @Flag(help: "Slide VGG16's layout with seeded random weights even when the trained VGG-mini classifier is shipped.")
     var randomClassifier = false
 
@@ -23,12 +26,16 @@ struct Chapter01Command: ChapterCommand {
         guard Self.imageSizes.contains(imageSize) else {
             throw ValidationError("--image-size \(imageSize) is not in \(Self.imageSizes.lowerBound)…\(Self.imageSizes.upperBound)")
         }
+        guard [32, 16, 8].contains(windowStride) else {
+            throw ValidationError("--window-stride \(windowStride): choose 32, 16 or 8 (a divisor of the net's output stride 32)")
+        }
     }
 
     func teach(_ lesson: inout Lesson) throws {
         var setup = Chapter01Setup()
         setup.imageSize = imageSize
         setup.useShippedClassifier = !randomClassifier
+        setup.windowStride = windowStride
         _ = try chapter01(&lesson, setup: setup)
     }
 }
