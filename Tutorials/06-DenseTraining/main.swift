@@ -1,6 +1,6 @@
-// Chapter 6 — run it: `swift run -c release Chapter06 [--scene-size N] [--steps N] [--scenes N] [--keep LIST]`.
+// Chapter 6 — run it: `swift run -c release Chapter06 [--scene-size N] [--steps N] [--scenes N] [--keep LIST] [--average-loss]`.
 // The chapter itself is in Chapter06.swift.
-// Options: the common ones (ChapterOptions) and the four below; anything else is refused with exit status 2.
+// Options: the common ones (ChapterOptions) and the five below; anything else is refused with exit status 2.
 import ArgumentParser
 import FCNCourse
 
@@ -25,6 +25,9 @@ struct Chapter06Command: ChapterCommand {
     @Option(help: ArgumentHelp("Loss-sampling fractions of pixels kept, comma-separated, each in (0, 1].", valueName: "list"))
     var keep = Chapter06Setup().keepFractions.map { "\($0)" }.joined(separator: ",")
 
+    @Flag(help: "Average the training loss over the counted pixels instead of summing it, at the same learning rate (an exercise).")
+    var averageLoss = false
+
     var keepFractions: [Double] { keep.split(separator: ",", omittingEmptySubsequences: false).compactMap { Double($0) } }
 
     func validate() throws {
@@ -45,6 +48,7 @@ struct Chapter06Command: ChapterCommand {
         setup.steps = steps
         setup.validationScenes = scenes
         setup.keepFractions = keepFractions
+        setup.averagesLoss = averageLoss
         _ = try chapter06(&lesson, setup: setup)
     }
 }
