@@ -16,7 +16,7 @@ struct Chapter01Command: ChapterCommand {
     @Option(help: ArgumentHelp("Side of the square scene, in pixels (\(imageSizes.lowerBound)…\(imageSizes.upperBound)).", valueName: "n"))
     var imageSize = Chapter01Setup().imageSize
 
-    @Option(help: ArgumentHelp("Pixels between neighbouring windows: 32 (one pass), 16 or 8 (4 or 16 shifted passes, stitched).", valueName: "s"))
+    @Option(help: ArgumentHelp("Pixels between windows: 32, 16 or 8 (1, 4 or 16 passes).", valueName: "s"))
     var windowStride = Chapter01Setup().windowStride
 
     @Flag(help: "Slide VGG16's layout with seeded random weights even when the trained VGG-mini classifier is shipped.")

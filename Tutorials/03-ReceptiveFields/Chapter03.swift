@@ -24,6 +24,12 @@ struct Chapter03Setup {
     var inputSize = 500
     /// A conv1_1 padding to set beside FCN's 100 in the last exercise.
     var padding = 96
+    /// Time one forward pass of the full VGG16 FCN-8s on 500×500 (seconds in release; minutes unoptimised).
+    #if DEBUG
+    var timesForward = false
+    #else
+    var timesForward = true
+    #endif
 }
 
 /// What the chapter measured, for the tests.
@@ -38,6 +44,7 @@ struct Chapter03Result {
     var cropOffsets: [String: Int]
     /// The crop offsets with conv1_1 padded by `setup.padding` (nil for a head that cannot align).
     var paddedCropOffsets: [String: [String: Int]?] = [:]
+    var multiplyAdds: (alexNet: Int, vgg16: Int, fcn8s: Int) = (0, 0, 0)
 }
 
 func chapter03(_ lesson: inout Lesson, setup: Chapter03Setup = Chapter03Setup()) throws -> Chapter03Result {
@@ -64,12 +71,22 @@ func chapter03(_ lesson: inout Lesson, setup: Chapter03Setup = Chapter03Setup())
     lesson.section("Table 1: FCN-AlexNet and FCN-VGG16")
     // cell: Table 1
     let alex = try ArchitectureAnalysis(ModelSpec.fcnAlexNet.description(), inputShape: [1, 3, n, n])
-    lesson.say("                       FCN-AlexNet   FCN-VGG16   (CVPR 2015 Table 1: 355 / 404, 32 / 32, 57M / 134M, 8 / 16)")
-    lesson.say("  rf size              \(column("\(alex.receptiveField)", 13)) \(vgg.receptiveField)")
-    lesson.say("  max stride           \(column("\(alex.outputStride)", 13)) \(vgg.outputStride)")
-    lesson.say("  parameters           \(column(showCount(alex.learnableParameters), 13)) \(showCount(vgg.learnableParameters))")
-    lesson.say("  conv. layers         \(column("\(alex.convolutionLayers)", 13)) \(vgg.convolutionLayers)")
+    let q = QuotedTable1.self                                                             // Table1.swift
+    lesson.say("                       FCN-AlexNet   FCN-VGG16     FCN-GoogLeNet   (computed here; * quoted, \(q.source))")
+    lesson.say("  mean IU *            \(column(show(q.meanIU.alexNet), 13)) \(column(show(q.meanIU.vgg16), 13)) \(show(q.meanIU.googLeNet))")
+    lesson.say("  forward time *       \(column("\(show(q.forwardMilliseconds.alexNet)) ms", 13)) \(column("\(show(q.forwardMilliseconds.vgg16)) ms", 13)) \(show(q.forwardMilliseconds.googLeNet)) ms")
+    lesson.say("  conv. layers         \(column("\(alex.convolutionLayers)", 13)) \(column("\(vgg.convolutionLayers)", 13)) \(q.googLeNet.convolutionLayers) *")
+    lesson.say("  parameters           \(column(showCount(alex.learnableParameters), 13)) \(column(showCount(vgg.learnableParameters), 13)) \(q.googLeNet.parameters) *")
+    lesson.say("  rf size              \(column("\(alex.receptiveField)", 13)) \(column("\(vgg.receptiveField)", 13)) \(q.googLeNet.receptiveField) *")
+    lesson.say("  max stride           \(column("\(alex.outputStride)", 13)) \(column("\(vgg.outputStride)", 13)) \(q.googLeNet.stride) *")
+    let alexMACs = try multiplyAdds(ModelSpec.fcnAlexNet.description(), size: 500), vggMACs = try multiplyAdds(fcn32, size: 500)
+    lesson.say("  multiply-adds, 500²  \(column(showCount(alexMACs), 13)) \(showCount(vggMACs))")
     // end cell
+    lesson.say("  (CVPR 2015 Table 1: 355 / 404 / 907 rf, 32 / 32 / 32 stride, 57M / 134M / 6M parameters,")
+    lesson.say("  8 / 16 / 22 conv. layers; times for a 500×500 input in Caffe on a Tesla K40c.)")
+    lesson.say("  Time tracks arithmetic, not parameters: VGG16 does \(show(Double(vggMACs) / Double(alexMACs), digits: 2))× AlexNet's multiply-adds and took")
+    lesson.say("  \(show(q.forwardMilliseconds.vgg16 / q.forwardMilliseconds.alexNet, digits: 2))× its time (the small net keeps a GPU less busy per multiply-add); GoogLeNet has")
+    lesson.say("  22× fewer parameters than VGG16 yet took \(percent(q.forwardMilliseconds.googLeNet / q.forwardMilliseconds.vgg16))% of its time, not 1/22.")
     try lesson.figure("architecture-table", FigureCatalog.all["architecture-table"]!())
 
     lesson.section("Why conv1_1 pads by 100")
@@ -121,6 +138,23 @@ func chapter03(_ lesson: inout Lesson, setup: Chapter03Setup = Chapter03Setup())
     lesson.say("  the same numbers as Berkeley's prototxts (crop offsets are independent of the input size).")
     try lesson.figure("crop-offsets", FigureCatalog.all["crop-offsets"]!())
 
+    lesson.section("The speed claims (CVPR 2015 abstract, §5), beside this engine")
+    let fcn8sMACs = try multiplyAdds(ModelSpec.fcn8s.description(), size: 500)
+    lesson.value("VGG16 FCN-8s, 500×500: multiply-adds", showCount(fcn8sMACs))
+    lesson.value("paper: ~\(show(QuotedTable1.fcn8sMilliseconds)) ms per image (K40c)", "\(show(2 * Double(fcn8sMACs) / (QuotedTable1.fcn8sMilliseconds / 1000) / 1e12, digits: 3)) TFLOP/s sustained (2 FLOP per multiply-add)")
+    lesson.say("  \"less than one fifth of a second for a typical image\" (abstract), 286× SDS overall, 114× for")
+    lesson.say("  the convnet alone (§5, Table 3). A K40c peaks near 4.3 TFLOP/s in float32 (NVIDIA's figure),")
+    lesson.say("  so Caffe's im2col + cuBLAS kept it about half busy: the time is the arithmetic ÷ the rate.")
+    if setup.timesForward {
+        // cell: time FCN-8s
+        let timed = try timeVGG16FCN8s(size: 500)                                        // Table1.swift
+        lesson.value("this engine, this CPU: one forward pass", "\(show(timed.seconds * 1000)) ms (random weights, after a warm-up)")
+        lesson.value("sustained", "\(show(2 * Double(timed.multiplyAdds) / timed.seconds / 1e9, digits: 3)) GFLOP/s, \(show(timed.seconds * 1000 / QuotedTable1.fcn8sMilliseconds, digits: 3))× the paper's GPU time")
+        // end cell
+    } else {
+        lesson.say("  (Run with --time to measure one forward pass of VGG16 FCN-8s here; a debug build skips it.)")
+    }
+
     lesson.section("Summary and exercises")
     lesson.say("  A pixel of score_fr sees 404×404 image pixels and neighbours are 32 pixels apart. The")
     lesson.say("  100-pixel pad buys arbitrary input sizes at the price of crops that realign the outputs.")
@@ -148,7 +182,8 @@ func chapter03(_ lesson: inout Lesson, setup: Chapter03Setup = Chapter03Setup())
         alexField: alex.receptiveField.integerValue ?? -1, alexParameters: alex.learnableParameters,
         alexConvolutionLayers: alex.convolutionLayers, fc6OutputAt500: fc6.outputShape, unpaddedError: failure,
         unpaddedCropError: cropFailure,
-        smallestUnpaddedInput: smallest, paddedFc6Sizes: paddedSizes, cropOffsets: offsets, paddedCropOffsets: paddedOffsets)
+        smallestUnpaddedInput: smallest, paddedFc6Sizes: paddedSizes, cropOffsets: offsets, paddedCropOffsets: paddedOffsets,
+        multiplyAdds: (alexMACs, vggMACs, fcn8sMACs))
 }
 
 /// pool5's height for an n×n input (the part of the net before fc6 accepts any size).

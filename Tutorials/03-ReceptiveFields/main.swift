@@ -1,5 +1,5 @@
-// Chapter 3 — run it: `swift run Chapter03 [--input-size N] [--padding P]`. The chapter itself is in Chapter03.swift.
-// Options: the common ones (ChapterOptions) and the two below; anything else is refused with exit status 2.
+// Chapter 3 — run it: `swift run Chapter03 [--input-size N] [--padding P] [--time | --no-time]`. The chapter itself is in Chapter03.swift.
+// Options: the common ones (ChapterOptions) and the three below; anything else is refused with exit status 2.
 import ArgumentParser
 import FCNCourse
 
@@ -21,6 +21,9 @@ struct Chapter03Command: ChapterCommand {
     @Option(help: ArgumentHelp("conv1_1 padding set beside FCN's 100 in the last exercise (\(paddings.lowerBound)…\(paddings.upperBound)).", valueName: "p"))
     var padding = Chapter03Setup().padding
 
+    @Flag(name: .customLong("time"), inversion: .prefixedNo, help: "Time one forward pass of VGG16 FCN-8s on 500×500 (random weights; on by default in a release build).")
+    var timesForward = Chapter03Setup().timesForward
+
     func validate() throws {
         guard Self.inputSizes.contains(inputSize) else {
             throw ValidationError("--input-size \(inputSize) is not in \(Self.inputSizes.lowerBound)…\(Self.inputSizes.upperBound)")
@@ -31,7 +34,7 @@ struct Chapter03Command: ChapterCommand {
     }
 
     func teach(_ lesson: inout Lesson) throws {
-        _ = try chapter03(&lesson, setup: Chapter03Setup(inputSize: inputSize, padding: padding))
+        _ = try chapter03(&lesson, setup: Chapter03Setup(inputSize: inputSize, padding: padding, timesForward: timesForward))
     }
 }
 
