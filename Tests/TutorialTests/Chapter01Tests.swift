@@ -47,6 +47,16 @@ import FCNCourse
         #expect(fine.transcript.contains { $0.contains("4 passes") })
     }
 
+    /// The paper's experiment shape (CVPR 2015 §3.1): the convolutionalized AlexNet turns a
+    /// 500×500 image into a 10×10 grid, and 100 separate 227² windows cost more than 5× the
+    /// arithmetic of that one pass — so the paper's "more than 5 times faster" is within what
+    /// shared computation allows. (The timed run is a release-build section: minutes in debug.)
+    @Test func paperExperimentShape() throws {
+        let a = try paperExperimentArithmetic()
+        #expect(a.grid == [10, 10])
+        #expect(Double(100 * a.perWindow) / Double(a.dense) > 120.0 / 22, "\(a)")
+    }
+
     /// The multiply-add counter against the published figure for VGG16 at 224×224: 15.47 G
     /// (15.35 G in the 13 convolutions, 0.12 G in fc6–fc8).
     @Test func vgg16MultiplyAdds() throws {

@@ -1,6 +1,6 @@
-// Chapter 1 — run it: `swift run -c release Chapter01 [--image-size N] [--window-stride S] [--random-classifier]`.
+// Chapter 1 — run it: `swift run -c release Chapter01 [--image-size N] [--window-stride S] [--paper-experiment] [--random-classifier]`.
 // The chapter itself is in Chapter01.swift.
-// Options: the common ones (ChapterOptions) and the three below; anything else is refused with exit status 2.
+// Options: the common ones (ChapterOptions) and the four below; anything else is refused with exit status 2.
 import ArgumentParser
 import FCNCourse
 
@@ -19,6 +19,9 @@ struct Chapter01Command: ChapterCommand {
     @Option(help: ArgumentHelp("Pixels between windows: 32, 16 or 8 (1, 4 or 16 passes).", valueName: "s"))
     var windowStride = Chapter01Setup().windowStride
 
+    @Flag(name: .customLong("paper-experiment"), inversion: .prefixedNo, help: "Also time the paper's own experiment: AlexNet, 227² windows, a 500² image (on by default in a release build).")
+    var paperExperiment = Chapter01Setup().paperExperiment
+
     @Flag(help: "Slide VGG16's layout with seeded random weights even when the trained VGG-mini classifier is shipped.")
     var randomClassifier = false
 
@@ -36,6 +39,7 @@ struct Chapter01Command: ChapterCommand {
         setup.imageSize = imageSize
         setup.useShippedClassifier = !randomClassifier
         setup.windowStride = windowStride
+        setup.paperExperiment = paperExperiment
         _ = try chapter01(&lesson, setup: setup)
     }
 }
