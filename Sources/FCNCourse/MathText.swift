@@ -5,7 +5,8 @@
 // DocC article. The notebook page shows the same text as MathML, which every current browser
 // draws without scripts or fonts fetched: letters become identifiers (one letter in italic, a
 // word such as `IU` upright), digits numbers, anything else an operator, `_` the subscript and
-// `^` the superscript of what precedes, taking the letters and digits that follow. That little
+// `^` the superscript of what precedes, taking the letters and digits that follow; two spaces
+// set formulas on one line apart, one space keeps two words apart. That little
 // grammar is all the course's formulas need; it is not TeX.
 import Foundation
 
@@ -30,7 +31,17 @@ public enum MathText {
         }
         while i < chars.count {
             let c = chars[i]
-            if c.isWhitespace { i += 1; continue }
+            if c.isWhitespace {
+                // Spacing is the one thing MathML does not take from the text: a run of two or
+                // more spaces separates formulas on one line; one space between two words
+                // ("pixel acc.") keeps them apart; any other space is the operators' own.
+                var run = 0
+                while i < chars.count, chars[i].isWhitespace { run += 1; i += 1 }
+                let wordBefore = items.last.map { $0.hasPrefix("<mi>") && $0.count - "<mi></mi>".count >= 2 } ?? false   // a word, not a letter
+                if run >= 2, !items.isEmpty { items.append("<mspace width=\"2em\"/>") }
+                else if wordBefore, i < chars.count, chars[i].isLetter { items.append("<mspace width=\"0.3em\"/>") }
+                continue
+            }
             if (c == "_" || c == "^"), let base = items.popLast() {
                 i += 1
                 let argument = word()

@@ -163,6 +163,7 @@ import FCNCourse
     @Test func mathTextSetsSubscriptsPowersAndSums() {
         #expect(MathText.mathML("x_ij^2") == "<math display=\"block\"><mrow><msup><msub><mi>x</mi><mi>ij</mi></msub><mn>2</mn></msup></mrow></math>")
         #expect(MathText.mathML("Σ_i n_ii").contains("<msub><mo>Σ</mo><mi>i</mi></msub><msub><mi>n</mi><mi>ii</mi></msub>"))
+        #expect(MathText.mathML("mean IU = a,  b = c").contains("<mi>mean</mi><mspace width=\"0.3em\"/><mi>IU</mi><mo>=</mo><mi>a</mi><mo>,</mo><mspace width=\"2em\"/><mi>b</mi>"))
         #expect(MathText.mathML("ℓ'(a<b)").contains("<msup><mi>ℓ</mi><mo>′</mo></msup><mo>(</mo><mi>a</mi><mo>&lt;</mo>"))
     }
 
