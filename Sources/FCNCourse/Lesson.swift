@@ -50,14 +50,14 @@ public struct Lesson {
     /// Prints a line. Said from inside a marked code cell it is that cell's output on the page;
     /// said elsewhere it is the chapter's text.
     public mutating func say(_ line: String = "", file: String = #filePath, line sourceLine: Int = #line) {
-        record(.said(line, SourceLocation(file: file, line: sourceLine)))
+        record(.said(line, at(file, sourceLine)))
         print(line)
     }
 
     /// Starts a numbered section.
     public mutating func section(_ heading: String, file: String = #filePath, line: Int = #line) {
         sectionNumber += 1
-        events.append(.section(number: "\(chapter).\(sectionNumber)", heading: heading, SourceLocation(file: file, line: line)))
+        events.append(.section(number: "\(chapter).\(sectionNumber)", heading: heading, at(file, line)))
         print()
         print("\(chapter).\(sectionNumber)  \(heading)")
         print(String(repeating: "─", count: min(78, heading.count + 6)))
@@ -83,7 +83,7 @@ public struct Lesson {
             transcript.append("  figure → \(url.path)")
             if echo { Swift.print("  figure → \(url.path)") }
         }
-        events.append(.figure(name: name, files: written, SourceLocation(file: file, line: line)))
+        events.append(.figure(name: name, files: written, at(file, line)))
     }
 
     /// Shows an image file the chapter writes itself (a palette label map, an overlay: the very
@@ -97,13 +97,13 @@ public struct Lesson {
         try write(url)
         transcript.append("  figure → \(url.path)")
         if echo { Swift.print("  figure → \(url.path)") }
-        events.append(.figure(name: name, files: [url.lastPathComponent], SourceLocation(file: file, line: line)))
+        events.append(.figure(name: name, files: [url.lastPathComponent], at(file, line)))
     }
 
     /// A formula the chapter states, in plain text as the terminal shows it ("out = s·(n − 1) + k",
     /// "x_ij" for a subscript, "n^2" for a power); the page shows it as MathML (`MathText`).
     public mutating func formula(_ text: String, file: String = #filePath, line: Int = #line) {
-        events.append(.formula(text, mathML: MathText.mathML(text), SourceLocation(file: file, line: line)))
+        events.append(.formula(text, mathML: MathText.mathML(text), at(file, line)))
         print("      \(text)")
     }
 
@@ -111,7 +111,7 @@ public struct Lesson {
     /// the page shows it collapsed (`<details>`), for the student to open after trying.
     public mutating func exercise(_ question: String, answer: String, file: String = #filePath, line: Int = #line) {
         exerciseNumber += 1
-        events.append(.exercise(number: exerciseNumber, question: question, answer: answer, SourceLocation(file: file, line: line)))
+        events.append(.exercise(number: exerciseNumber, question: question, answer: answer, at(file, line)))
         print("  \(exerciseNumber). \(question)")
         if showsAnswers { print("     Answer: \(answer)") }
     }
@@ -125,6 +125,26 @@ public struct Lesson {
     }
 
     private mutating func record(_ event: LessonEvent) { events.append(event) }
+
+    /// Runs `body` — a helper in another file that says and draws for the calling code cell — so
+    /// that what it records is placed at this call site: the page shows its lines as the cell's
+    /// output and its figures under the cell, not as text before it.
+    ///
+    /// ```swift
+    /// // cell: three views
+    /// let views = lesson.inThisCell { threeViews(&$0) }        // ThreeViews.swift prints the rows
+    /// // end cell
+    /// ```
+    public mutating func inThisCell<T>(file: String = #filePath, line: Int = #line, _ body: (inout Lesson) throws -> T) rethrows -> T {
+        let outer = callSite
+        callSite = outer ?? SourceLocation(file: file, line: line)          // the outermost call site wins
+        defer { callSite = outer }
+        return try body(&self)
+    }
+    private var callSite: SourceLocation?
+
+    /// Where an event said at `file:line` is placed: there, or at the enclosing `inThisCell` call.
+    private func at(_ file: String, _ line: Int) -> SourceLocation { callSite ?? SourceLocation(file: file, line: line) }
 
     /// The course's `Tutorials/` folder, found from the chapter's own sources: the parent of the
     /// `NN-Name` folder (NN this chapter's number) of the first line or figure recorded from

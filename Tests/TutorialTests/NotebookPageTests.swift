@@ -173,3 +173,20 @@ import FCNCourse
         #expect(html.contains(".out,.text{white-space:pre-wrap"))
     }
 }
+
+@Suite struct InThisCellTests {
+    /// A helper in another file that prints for a cell: inside `inThisCell` its lines are the
+    /// cell's output, under the cell's code; without it they would be text before the cell.
+    @Test func aHelpersLinesAreTheCallingCellsOutput() {
+        let chapter = "/t/Tutorials/04-X/Chapter04.swift", helper = "/t/Tutorials/04-X/Helper.swift"
+        let cells = CodeCells.parse("a\n// cell: views\nlet v = lesson.inThisCell { helper(&$0) }\n// end cell\nz\n", file: chapter)
+        var lesson = Lesson(chapter: 4, title: "t", outputFolder: nil, echo: false)
+        lesson.inThisCell(file: chapter, line: 3) { $0.say("  row from the helper", file: helper, line: 10) }
+        lesson.say("after", file: chapter, line: 5)
+        let blocks = LessonWalk.blocks(lesson) { $0 == chapter ? cells : [] }
+        #expect(blocks == [.code(cells[0]), .output(["  row from the helper"]), .paragraph(["after"])], "\(blocks)")
+        var plain = Lesson(chapter: 4, title: "t", outputFolder: nil, echo: false)
+        plain.say("  row from the helper", file: helper, line: 10)
+        #expect(LessonWalk.blocks(plain) { $0 == chapter ? cells : [] }.first == .paragraph(["  row from the helper"]))
+    }
+}

@@ -187,7 +187,7 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
     if setup.paperExperiment {
         lesson.section("The paper's experiment: AlexNet, 227² windows, a 500×500 image (§3.1)")
         // cell: paper experiment
-        paper = try paperExperiment(&lesson)                                              // PaperExperiment.swift
+        paper = try lesson.inThisCell { try paperExperiment(&$0) }                                              // PaperExperiment.swift
         // end cell
         lesson.say("  The same shape as the paper's, seeded random weights. The paper's 5.45× is below the")
         lesson.say("  multiply-add ratio: the dense pass also computes border features no window needs.")

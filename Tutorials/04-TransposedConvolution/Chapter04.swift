@@ -40,7 +40,7 @@ func chapter04(_ lesson: inout Lesson, setup: Chapter04Setup = Chapter04Setup())
     lesson.section("Output size: s·(n − 1) + k, then a crop to the input (§3.3, §4.2 CVPR)")
     lesson.formula("out = s·(n − 1) + k − 2p")
     // cell: output size and crop
-    let crops = try showUpsamplingAndCrop(&lesson)                                     // CropToInput.swift
+    let crops = try lesson.inThisCell { try showUpsamplingAndCrop(&$0) }                                     // CropToInput.swift
     // end cell
     try lesson.figure("transposed-convolution-arithmetic", convolutionArithmetic())
 
@@ -68,7 +68,7 @@ func chapter04(_ lesson: inout Lesson, setup: Chapter04Setup = Chapter04Setup())
     lesson.say("  with the kernel turned by 180° — a convolution whose input stride is 1/s of a cell (§3.3).")
     lesson.say("  The matrix: conv with stride s is a matrix W (outputs × inputs); convT is multiplication by Wᵀ.")
     // cell: three views
-    let views = threeViews(&lesson)                                                    // ThreeViews.swift
+    let views = lesson.inThisCell { threeViews(&$0) }                                                    // ThreeViews.swift
     // end cell
     lesson.say("  All three agree to rounding. But Wᵀ is not W⁻¹: a transposed convolution undoes the SHAPE")
     lesson.say("  of a strided convolution, not its values — \"deconvolution\" is a misnomer (it is no inverse).")
@@ -109,7 +109,7 @@ func chapter04(_ lesson: inout Lesson, setup: Chapter04Setup = Chapter04Setup())
     lesson.say("  FCN's upsampling maps K score maps to K; output pixel (a, b) takes only the kernel taps at")
     lesson.say("  (a, b) mod s — s² phases. A constant stays constant only if every phase sums the same:")
     // cell: checkerboards
-    let boards = checkerboards(&lesson)                                                // Checkerboards.swift
+    let boards = lesson.inThisCell { checkerboards(&$0) }                                                // Checkerboards.swift
     // end cell
     try lesson.figure("checkerboards", checkerboardFigure(boards))
     lesson.say("  Bilinear's phases are equal; a learned kernel's are not, even at k = 2s, and the pattern")

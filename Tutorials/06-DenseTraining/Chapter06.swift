@@ -177,7 +177,7 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
     lesson.say("  prior (the loss falls, the arg-max may not move); telling shapes apart takes hundreds of")
     lesson.say("  steps: the shipped FCN-32s, trained by `fcn train` on 128-px scenes, is the last row.")
     // cell: per-class IU
-    try showPerClassIU(&lesson, [("before", beforeMatrix), ("after \(setup.steps) steps", afterMatrix), ("shipped FCN-32s", shippedMatrix)])
+    try lesson.inThisCell { try showPerClassIU(&$0, [("before", beforeMatrix), ("after \(setup.steps) steps", afterMatrix), ("shipped FCN-32s", shippedMatrix)]) }
     try lesson.figure("predictions-before-after", segmentationResultsFigure(                // PerClassIU.swift
         title: "Held-out scene 0: before and after \(setup.steps) steps, and the shipped FCN-32s",
         rows: [SegmentationRow(image: world.scene(0).image, panels: [("before", shown[0]), ("after \(setup.steps) steps", shown[1]),
