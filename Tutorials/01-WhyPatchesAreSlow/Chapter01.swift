@@ -183,15 +183,19 @@ func chapter01(_ lesson: inout Lesson, setup: Chapter01Setup = Chapter01Setup())
     lesson.say("  The paper (CVPR 2015 §3.1, a typical GPU): 100 AlexNet windows of 227² × 1.2 ms = 120 ms vs")
     lesson.say("  22 ms for the 10×10 grid of a 500×500 image, \(show(120.0 / 22, digits: 3))× (\"more than 5 times faster\").")
 
+    lesson.section("The paper's experiment: AlexNet, 227² windows, a 500×500 image (§3.1)")
+    // cell: paper experiment
     var paper: PaperExperiment?
     if setup.paperExperiment {
-        lesson.section("The paper's experiment: AlexNet, 227² windows, a 500×500 image (§3.1)")
-        // cell: paper experiment
-        paper = try lesson.inThisCell { try paperExperiment(&$0) }                                              // PaperExperiment.swift
-        // end cell
+        paper = try lesson.inThisCell { try paperExperiment(&$0) }                     // PaperExperiment.swift
+    } else {
+        lesson.say("  (not run: --no-paper-experiment, the default in a debug build, where it takes minutes)")
+    }
+    // end cell
+    if let paper {
         lesson.say("  The same shape as the paper's, seeded random weights. The paper's 5.45× is below the")
         lesson.say("  multiply-add ratio: the dense pass also computes border features no window needs.")
-        if let paper, paper.speedUp > paper.multiplyAddRatio {
+        if paper.speedUp > paper.multiplyAddRatio {
             lesson.say("  Here the speed-up EXCEEDS the ratio: each of the 100 small passes pays fixed costs (blobs,")
             lesson.say("  im2col, every layer's setup) that the one large pass pays once — the arithmetic is not all.")
         } else {

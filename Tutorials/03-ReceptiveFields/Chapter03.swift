@@ -145,15 +145,15 @@ func chapter03(_ lesson: inout Lesson, setup: Chapter03Setup = Chapter03Setup())
     lesson.say("  \"less than one fifth of a second for a typical image\" (abstract), 286× SDS overall, 114× for")
     lesson.say("  the convnet alone (§5, Table 3). A K40c peaks near 4.3 TFLOP/s in float32 (NVIDIA's figure),")
     lesson.say("  so Caffe's im2col + cuBLAS kept it about half busy: the time is the arithmetic ÷ the rate.")
+    // cell: time FCN-8s
     if setup.timesForward {
-        // cell: time FCN-8s
         let timed = try timeVGG16FCN8s(size: 500)                                        // Table1.swift
         lesson.value("this engine, this CPU: one forward pass", "\(show(timed.seconds * 1000)) ms (random weights, after a warm-up)")
         lesson.value("sustained", "\(show(2 * Double(timed.multiplyAdds) / timed.seconds / 1e9, digits: 3)) GFLOP/s, \(show(timed.seconds * 1000 / QuotedTable1.fcn8sMilliseconds, digits: 3))× the paper's GPU time")
-        // end cell
     } else {
-        lesson.say("  (Run with --time to measure one forward pass of VGG16 FCN-8s here; a debug build skips it.)")
+        lesson.say("  (not timed: --no-time, the default in a debug build, where one pass takes minutes)")
     }
+    // end cell
 
     lesson.section("Summary and exercises")
     lesson.say("  A pixel of score_fr sees 404×404 image pixels and neighbours are 32 pixels apart. The")
