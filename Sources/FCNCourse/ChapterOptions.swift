@@ -1,5 +1,5 @@
 // ChapterOptions.swift — the few command-line options every chapter accepts, and how a
-// chapter's command is run.
+// chapter's lesson is begun and finished (`ChapterCommand` calls both).
 //
 // Every chapter is a swift-argument-parser `ParsableCommand` that takes these options with
 // `@OptionGroup` and adds its own (Chapter07's `--scenes`, Chapter08's `--weights`, …). The parser,
@@ -13,9 +13,10 @@ import Foundation
 /// Options common to all chapters: where figures go and in which formats.
 ///
 /// ```swift
-/// struct Chapter04Command: ParsableCommand {
+/// struct Chapter04Command: ChapterCommand {
+///     static let chapter = 4, title = "Upsampling by transposed convolution"
 ///     @OptionGroup var options: ChapterOptions
-///     func run() throws { var lesson = options.lesson(chapter: 4, title: "…"); try chapter04(&lesson) }
+///     func teach(_ lesson: inout Lesson) throws { _ = try chapter04(&lesson) }
 /// }
 /// runChapter(Chapter04Command.self)
 /// ```
@@ -68,11 +69,11 @@ public struct ChapterOptions: ParsableArguments {
     }
 
     /// Ends a chapter's run: writes its notebook page `DIR/ChapterNN/index.html`, refreshes
-    /// `DIR/index.html` and says where the page is. `file` is the chapter's `main.swift`
-    /// (`#filePath`), from which the `Tutorials/` folder, and so the previous/next chapters, are found.
-    public func finish(_ lesson: Lesson, file: String = #filePath) throws {
-        let tutorials = URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent()
-        if let page = try CoursePages.write(lesson, tutorials: tutorials) {
+    /// `DIR/index.html`, says where the page is, and writes the DocC article when asked. The
+    /// `Tutorials/` folder, and so the previous/next chapters, is found from the chapter's own
+    /// source files (`Lesson.tutorialsFolder`). `ChapterCommand.run()` calls it after `teach`.
+    public func finish(_ lesson: Lesson) throws {
+        if let page = try CoursePages.write(lesson, tutorials: lesson.tutorialsFolder) {
             print("\npage → \(page.path)")
         }
         if let doccArticle {
@@ -84,32 +85,4 @@ public struct ChapterOptions: ParsableArguments {
             print("article → \(url.path)")
         }
     }
-}
-
-/// Parses the command line into `command` and runs it.
-///
-/// - A usage mistake (unknown option, unreadable or out-of-range value) prints the parser's
-///   message, which names the option, and exits with status 2, as `fcn` does
-///   (swift-argument-parser's own default is 64).
-/// - `--help` prints the help and exits with 0.
-/// - An error thrown while the chapter runs (a file that cannot be read, say) prints one line
-///   `error: …` and exits with status 1.
-public func runChapter<Command: ParsableCommand>(_ command: Command.Type, arguments: [String]? = nil) -> Never {
-    do {
-        var parsed = try command.parseAsRoot(arguments)
-        try parsed.run()    // for `--help`, the parsed command is the parser's help command, which throws
-    } catch {
-        switch command.exitCode(for: error) {
-        case .success:
-            print(command.fullMessage(for: error))
-            exit(0)
-        case .validationFailure:
-            FileHandle.standardError.write(Data((command.fullMessage(for: error) + "\n").utf8))
-            exit(2)
-        default:
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            exit(1)
-        }
-    }
-    exit(0)
 }

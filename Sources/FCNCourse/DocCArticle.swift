@@ -1,7 +1,7 @@
 // DocCArticle.swift — a chapter's run as a DocC article, from the same lesson events as the page.
 //
 // `scripts/docc-chapters` runs each chapter with `--docc-article FILE` and the article is written
-// from what the run said and drew: sections as headings, text as paragraphs, each marked code
+// from what the run said and drew, laid out by `LessonWalk` exactly as the notebook page is: sections as headings, text as paragraphs, each marked code
 // cell as a `swift` listing cut from the compiled source with the printed lines under it, the
 // figures that the catalog's `Resources/` holds (kept current by `DocCImageTests`), exercises with
 // their worked answers, and previous/next links to the neighbouring chapter articles. The prose is
@@ -22,60 +22,30 @@ public enum DocCArticle {
         func link(_ i: Int) -> String? { articles.indices.contains(i) ? "<doc:\(articles[i].dropLast(3))>" : nil }
 
         var out = "# Chapter \(lesson.chapter) — \(text(lesson.title))\n\n"
-        var fileCells: [String: [CodeCell]] = [:]
-        var current: CodeCell?
-        var shown: Set<String> = []
-        var prose: [String] = [], output: [String] = []
+        out += "This article is generated from a run of the chapter (`\(command)`, by `scripts/docc-chapters`): the text, the code cells from `Tutorials/` as compiled, the printed numbers and the figures are the run's. The notebook page of the same run is `course-output/Chapter\(String(format: "%02d", lesson.chapter))/index.html`.\n\n"
         var answers: [(Int, String)] = []
-        var summaryWritten = false
-        func flush() {
-            if !output.isEmpty { out += "```\n" + output.joined(separator: "\n") + "\n```\n\n"; output = [] }
-            if !prose.isEmpty {
-                for block in prose.split(whereSeparator: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-                    let tabular = block.contains { $0.trimmingCharacters(in: .whitespaces).contains("   ") }
-                    out += tabular ? "```\n" + block.joined(separator: "\n") + "\n```\n\n"
-                                   : block.map { text($0.trimmingCharacters(in: .whitespaces)) }.joined(separator: " ") + "\n\n"
-                }
-                prose = []
-            }
-        }
-        func enter(_ location: SourceLocation) {
-            if fileCells[location.file] == nil { fileCells[location.file] = cells(location.file) ?? [] }
-            let list = fileCells[location.file]!
-            let cell = list.first { $0.contains(location) }
-            if cell == current { return }
-            flush()
-            current = cell
-            guard let cell, !shown.contains(cell.name) else { return }
-            for c in list where c.lines.lowerBound <= cell.lines.lowerBound && !shown.contains(c.name) {
-                out += "```swift\n" + dedent(c.code).joined(separator: "\n") + "\n```\n\n"
-                shown.insert(c.name)
-            }
-        }
-        if !summaryWritten {
-            out += "This article is generated from a run of the chapter (`\(command)`, by `scripts/docc-chapters`): the text, the code cells from `Tutorials/` as compiled, the printed numbers and the figures are the run's. The notebook page of the same run is `course-output/Chapter\(String(format: "%02d", lesson.chapter))/index.html`.\n\n"
-            summaryWritten = true
-        }
-        for event in lesson.events {
-            switch event {
+        for block in LessonWalk.blocks(lesson, cells: cells) {                // LessonWalk.swift: the layout
+            switch block {
             case let .section(number, heading):
-                flush(); current = nil
                 out += "## \(number) \(text(heading))\n\n"
-            case let .said(line, location):
-                enter(location)
-                if current != nil { output.append(line) } else { prose.append(line) }
-            case let .figure(name, _, location):
-                enter(location)
-                flush()
+            case let .code(cell):
+                out += "```swift\n" + dedent(cell.code).joined(separator: "\n") + "\n```\n\n"
+            case let .output(lines), let .table(lines):
+                out += "```\n" + lines.joined(separator: "\n") + "\n```\n\n"
+            case let .paragraph(lines):
+                out += lines.map { text($0.trimmingCharacters(in: .whitespaces)) }.joined(separator: " ") + "\n\n"
+            case let .figure(name, _):
                 out += images.contains("\(name).png") ? "![\(text(name))](\(name).png)\n\n"
                                                       : "The run draws `\(name).png` here; see the chapter's notebook page.\n\n"
+            case let .formula(formula, _):
+                out += "```\n" + formula + "\n```\n\n"
             case let .exercise(number, question, answer):
-                flush(); current = nil
                 out += "\(number). \(text(question))\n"
                 answers.append((number, answer))
+            case let .missingSource(file):
+                out += "The source file `\((file as NSString).lastPathComponent)` was not found, so its code cells are not shown.\n\n"
             }
         }
-        flush()
         if !answers.isEmpty {
             out += "\n### Worked answers\n\n" + answers.map { "\($0.0). \(text($0.1))" }.joined(separator: "\n") + "\n\n"
         }

@@ -50,14 +50,14 @@ public struct Lesson {
     /// Prints a line. Said from inside a marked code cell it is that cell's output on the page;
     /// said elsewhere it is the chapter's text.
     public mutating func say(_ line: String = "", file: String = #filePath, line sourceLine: Int = #line) {
-        record(.said(line, SourceLocation(file: file, line: sourceLine)))
+        record(.said(line, at(file, sourceLine)))
         print(line)
     }
 
     /// Starts a numbered section.
     public mutating func section(_ heading: String, file: String = #filePath, line: Int = #line) {
         sectionNumber += 1
-        events.append(.section(number: "\(chapter).\(sectionNumber)", heading: heading))
+        events.append(.section(number: "\(chapter).\(sectionNumber)", heading: heading, at(file, line)))
         print()
         print("\(chapter).\(sectionNumber)  \(heading)")
         print(String(repeating: "─", count: min(78, heading.count + 6)))
@@ -83,14 +83,35 @@ public struct Lesson {
             transcript.append("  figure → \(url.path)")
             if echo { Swift.print("  figure → \(url.path)") }
         }
-        events.append(.figure(name: name, files: written, SourceLocation(file: file, line: line)))
+        events.append(.figure(name: name, files: written, at(file, line)))
+    }
+
+    /// Shows an image file the chapter writes itself (a palette label map, an overlay: the very
+    /// files `fcn segment` would write) as a figure of the page: `write` is given the PNG's URL
+    /// in the chapter's folder. Skipped, like every figure, when figures are off.
+    public mutating func figure(_ name: String, writingPNG write: (URL) throws -> Void,
+                                file: String = #filePath, line: Int = #line) throws {
+        guard let folder = figureFolder else { return }
+        try AtomicFile.createFolder(folder)
+        let url = folder.appendingPathComponent("\(name).png")
+        try write(url)
+        transcript.append("  figure → \(url.path)")
+        if echo { Swift.print("  figure → \(url.path)") }
+        events.append(.figure(name: name, files: [url.lastPathComponent], at(file, line)))
+    }
+
+    /// A formula the chapter states, in plain text as the terminal shows it ("out = s·(n − 1) + k",
+    /// "x_ij" for a subscript, "n^2" for a power); the page shows it as MathML (`MathText`).
+    public mutating func formula(_ text: String, file: String = #filePath, line: Int = #line) {
+        events.append(.formula(text, mathML: MathText.mathML(text), at(file, line)))
+        print("      \(text)")
     }
 
     /// An exercise and its worked answer: the terminal prints the answer only with `--answers`;
     /// the page shows it collapsed (`<details>`), for the student to open after trying.
-    public mutating func exercise(_ question: String, answer: String) {
+    public mutating func exercise(_ question: String, answer: String, file: String = #filePath, line: Int = #line) {
         exerciseNumber += 1
-        events.append(.exercise(number: exerciseNumber, question: question, answer: answer))
+        events.append(.exercise(number: exerciseNumber, question: question, answer: answer, at(file, line)))
         print("  \(exerciseNumber). \(question)")
         if showsAnswers { print("     Answer: \(answer)") }
     }
@@ -104,6 +125,38 @@ public struct Lesson {
     }
 
     private mutating func record(_ event: LessonEvent) { events.append(event) }
+
+    /// Runs `body` — a helper in another file that says and draws for the calling code cell — so
+    /// that what it records is placed at this call site: the page shows its lines as the cell's
+    /// output and its figures under the cell, not as text before it.
+    ///
+    /// ```swift
+    /// // cell: three views
+    /// let views = lesson.inThisCell { threeViews(&$0) }        // ThreeViews.swift prints the rows
+    /// // end cell
+    /// ```
+    public mutating func inThisCell<T>(file: String = #filePath, line: Int = #line, _ body: (inout Lesson) throws -> T) rethrows -> T {
+        let outer = callSite
+        callSite = outer ?? SourceLocation(file: file, line: line)          // the outermost call site wins
+        defer { callSite = outer }
+        return try body(&self)
+    }
+    private var callSite: SourceLocation?
+
+    /// Where an event said at `file:line` is placed: there, or at the enclosing `inThisCell` call.
+    private func at(_ file: String, _ line: Int) -> SourceLocation { callSite ?? SourceLocation(file: file, line: line) }
+
+    /// The course's `Tutorials/` folder, found from the chapter's own sources: the parent of the
+    /// `NN-Name` folder (NN this chapter's number) of the first line or figure recorded from
+    /// there; nil when nothing was (a lesson built in a test from elsewhere).
+    public var tutorialsFolder: URL? {
+        let prefix = String(format: "%02d-", chapter)
+        for event in events {
+            let folder = URL(fileURLWithPath: event.location.file).deletingLastPathComponent()
+            if folder.lastPathComponent.hasPrefix(prefix) { return folder.deletingLastPathComponent() }
+        }
+        return nil
+    }
 }
 
 /// Where in a chapter's source something was said: the file (`#filePath`) and line (`#line`).
@@ -115,14 +168,24 @@ public struct SourceLocation: Sendable, Equatable {
 
 /// One thing a lesson showed, in order: what the terminal printed, and what the page draws.
 public enum LessonEvent: Sendable, Equatable {
-    /// A numbered section heading ("3.2", "Table 1 …").
-    case section(number: String, heading: String)
+    /// A numbered section heading ("3.2", "Table 1 …") and the line that started it.
+    case section(number: String, heading: String, SourceLocation)
     /// A printed line and the source line that printed it.
     case said(String, SourceLocation)
     /// A figure written in `files` (file names inside the chapter's folder, first format first).
     case figure(name: String, files: [String], SourceLocation)
-    /// An exercise with its worked answer.
-    case exercise(number: Int, question: String, answer: String)
+    /// An exercise with its worked answer, and the line that set it.
+    case exercise(number: Int, question: String, answer: String, SourceLocation)
+    /// A formula as plain text (the terminal's and the article's), with its MathML (the page's).
+    case formula(String, mathML: String, SourceLocation)
+
+    /// The source line that recorded the event.
+    public var location: SourceLocation {
+        switch self {
+        case let .said(_, location), let .figure(_, _, location), let .formula(_, _, location),
+             let .section(_, _, location), let .exercise(_, _, _, location): location
+        }
+    }
 }
 
 /// Formats a number for a chapter's output: up to `digits` significant digits.

@@ -6,6 +6,8 @@
 // library's `AtomicFile` (temporary file in the same folder, fsync, rename).
 //
 // Determinism (same figure → same bytes, so regenerated figures do not churn in git):
+// - Threads: one figure is rendered at a time (`cairoLock`); Cairo's shared glyph caches made
+//   text pixels depend on what other threads drew meanwhile.
 // - PNG: Cairo's rasteriser and libpng write no time stamps; identical drawing, identical bytes.
 // - PDF: Cairo 1.16 stamps /CreationDate and /ModDate with the current time; we overwrite both
 //   with `fixedDate` through `cairo_pdf_surface_set_metadata`. Nothing else varies.
@@ -87,7 +89,16 @@ public struct Figure: Sendable {
     }
 
     /// Creates the surface on an in-memory stream, draws, checks status after drawing and after finishing.
+    /// One figure is drawn at a time in a process. Cairo 1.16 renders text through FreeType
+    /// faces and glyph caches that threads share; drawn from several threads at once (the test
+    /// suite draws figures in parallel) glyphs came out with different anti-aliasing, so the
+    /// same figure's PNG differed by a few percent of its pixel values from one run to the next.
+    /// Recursive, because a figure's drawing may measure text (`TextMeasurer`) on the same thread.
+    static let cairoLock = NSRecursiveLock()
+
     private func render(format: FigureFormat, naming url: URL, scale: Double) throws -> Data {
+        Figure.cairoLock.lock()
+        defer { Figure.cairoLock.unlock() }
         func failure(_ stage: String, _ status: cairo_status_t) -> FigureError {
             .cairo(path: url.path, stage: stage, status: String(cString: cairo_status_to_string(status)))
         }

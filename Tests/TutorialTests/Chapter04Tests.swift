@@ -24,5 +24,16 @@ import FCNCourse
         }
         #expect(r.crops.contains { 32 * $0.cells != $0.input })
         #expect(!lesson.transcript.contains { $0.contains("(k − f)/2 from each side") })
+        // Three views of one layer agree; the transposed convolution is no inverse.
+        let v = try #require(r.views)
+        #expect(v.zeroInsertionGap < 1e-5 && v.matrixGap < 1e-5, "\(v)")
+        #expect(v.matrixShape == (9, 64))
+        #expect(v.roundTripError > 0.1, "convT(conv(x)) came back as x: \(v.roundTripError)")
+        // FCN's K×K weight is class-diagonal; bilinear and resize-then-convolve keep a constant
+        // flat, a random kernel of the same size does not (its phase sums differ).
+        let b = try #require(r.boards)
+        #expect(b.offDiagonalNonzeros == 0 && b.diagonalMatchesSingleChannel)
+        #expect(b.bilinearSpread < 1e-5 && b.resizeConvolveSpread < 1e-5, "\(b)")
+        #expect(b.learnedSpread > 0.05 && Set(b.phaseSums).count > 1, "\(b)")
     }
 }

@@ -27,11 +27,12 @@ import FCNCourse
 
     /// Each chapter's own options with values they must refuse.
     static let own: [String: [([String], String)]] = [
-        "Chapter01": [(["--image-size", "100"], "--image-size"), (["--image-size", "x"], "--image-size")],
+        "Chapter01": [(["--image-size", "100"], "--image-size"), (["--image-size", "x"], "--image-size"), (["--window-stride", "12"], "--window-stride")],
         "Chapter02": [
             (["--scene-size", "50"], "--scene-size"), (["--examples", "0"], "--examples"),
             (["--class", "blob"], "--class"), (["--seed", "-3"], "--seed"),
         ],
+        "Chapter03": [(["--input-size", "0"], "--input-size"), (["--padding", "-1"], "--padding"), (["--padding", "201"], "--padding")],
         "Chapter04": [(["--steps", "0"], "--steps"), (["--steps", "10", "--early-step", "20"], "--early-step")],
         "Chapter05": [(["--input-size", "8"], "--input-size"), (["--input-size", "15"], "--input-size")],
         "Chapter06": [

@@ -128,3 +128,65 @@ import FCNCourse
         #expect(cells[0].contains(SourceLocation(file: "f.swift", line: 4)) && !cells[0].contains(SourceLocation(file: "f.swift", line: 5)))
     }
 }
+
+@Suite struct LessonWalkTests {
+    /// The page and the article are two renderings of one walk: the same code cells, in the same
+    /// order, each followed by the same printed lines.
+    @Test func pageAndArticleShowTheSameCellsInTheSameOrder() throws {
+        var lesson = Lesson(chapter: 3, title: "Receptive fields", outputFolder: nil, echo: false)
+        _ = try chapter03(&lesson)
+        let blocks = LessonWalk.blocks(lesson)
+        let cells = blocks.compactMap { if case let .code(c) = $0 { c.name } else { nil } }
+        #expect(cells.count >= 5 && Set(cells).count == cells.count, "\(cells)")
+        let html = NotebookPage.html(lesson, neighbours: .init(previous: nil, next: nil))
+        let article = DocCArticle.markdown(lesson, catalog: FileManager.default.temporaryDirectory, command: "Chapter03")
+        let pageNames = html.components(separatedBy: "<div class=\"cell-name\">").dropFirst().map { String($0.prefix { $0 != " " }) }
+        #expect(pageNames == cells.map { String($0.prefix { $0 != " " }) })
+        #expect(article.components(separatedBy: "```swift\n").count - 1 == cells.count)
+        // Every output block of the walk is on both, verbatim.
+        for case let .output(lines) in blocks {
+            #expect(html.contains(NotebookPage.escape(lines.joined(separator: "\n"))))
+            #expect(article.contains("```\n" + lines.joined(separator: "\n") + "\n```"))
+        }
+    }
+
+    @Test func aFormulaIsMathMLOnThePageAndTextInTheArticle() throws {
+        var lesson = Lesson(chapter: 4, title: "t", outputFolder: nil, echo: false)
+        lesson.formula("out = s·(n − 1) + k")
+        let html = NotebookPage.html(lesson, neighbours: .init(previous: nil, next: nil), cells: { _ in [] })
+        #expect(html.contains("<math display=\"block\"><mrow><mi>out</mi><mo>=</mo><mi>s</mi><mo>·</mo><mo>(</mo><mi>n</mi><mo>−</mo><mn>1</mn><mo>)</mo><mo>+</mo><mi>k</mi></mrow></math>"))
+        let article = DocCArticle.markdown(lesson, catalog: FileManager.default.temporaryDirectory, command: "t", cells: { _ in [] })
+        #expect(article.contains("```\nout = s·(n − 1) + k\n```"))
+        #expect(lesson.transcript.contains("      out = s·(n − 1) + k"))
+    }
+
+    @Test func mathTextSetsSubscriptsPowersAndSums() {
+        #expect(MathText.mathML("x_ij^2") == "<math display=\"block\"><mrow><msup><msub><mi>x</mi><mi>ij</mi></msub><mn>2</mn></msup></mrow></math>")
+        #expect(MathText.mathML("Σ_i n_ii").contains("<msub><mo>Σ</mo><mi>i</mi></msub><msub><mi>n</mi><mi>ii</mi></msub>"))
+        #expect(MathText.mathML("mean IU = a,  b = c").contains("<mi>mean</mi><mspace width=\"0.3em\"/><mi>IU</mi><mo>=</mo><mi>a</mi><mo>,</mo><mspace width=\"2em\"/><mi>b</mi>"))
+        #expect(MathText.mathML("ℓ'(a<b)").contains("<msup><mi>ℓ</mi><mo>′</mo></msup><mo>(</mo><mi>a</mi><mo>&lt;</mo>"))
+    }
+
+    /// Long printed lines wrap on the page instead of running off its right edge.
+    @Test func longOutputLinesWrap() {
+        let html = NotebookPage.html(Lesson(chapter: 1, title: "t", outputFolder: nil, echo: false), neighbours: .init(previous: nil, next: nil))
+        #expect(html.contains(".out,.text{white-space:pre-wrap"))
+    }
+}
+
+@Suite struct InThisCellTests {
+    /// A helper in another file that prints for a cell: inside `inThisCell` its lines are the
+    /// cell's output, under the cell's code; without it they would be text before the cell.
+    @Test func aHelpersLinesAreTheCallingCellsOutput() {
+        let chapter = "/t/Tutorials/04-X/Chapter04.swift", helper = "/t/Tutorials/04-X/Helper.swift"
+        let cells = CodeCells.parse("a\n// cell: views\nlet v = lesson.inThisCell { helper(&$0) }\n// end cell\nz\n", file: chapter)
+        var lesson = Lesson(chapter: 4, title: "t", outputFolder: nil, echo: false)
+        lesson.inThisCell(file: chapter, line: 3) { $0.say("  row from the helper", file: helper, line: 10) }
+        lesson.say("after", file: chapter, line: 5)
+        let blocks = LessonWalk.blocks(lesson) { $0 == chapter ? cells : [] }
+        #expect(blocks == [.code(cells[0]), .output(["  row from the helper"]), .paragraph(["after"])], "\(blocks)")
+        var plain = Lesson(chapter: 4, title: "t", outputFolder: nil, echo: false)
+        plain.say("  row from the helper", file: helper, line: 10)
+        #expect(LessonWalk.blocks(plain) { $0 == chapter ? cells : [] }.first == .paragraph(["  row from the helper"]))
+    }
+}

@@ -72,7 +72,8 @@ func chapter00(_ lesson: inout Lesson, setup: Chapter00Setup = Chapter00Setup())
         rows.append(SegmentationRow(image: s.image, panels: [("labels (void 255 light)", LabelMap(width: s.width, height: s.height, labels: s.labels))]))
     }
     try lesson.figure("sample-scenes", segmentationResultsFigure(title: "Synthetic scenes and their label maps",
-        rows: rows, classNames: ShapeClass.allCases.map(\.name), panelSize: 150))
+        rows: rows, classNames: ShapeClass.allCases.map(\.name), panelSize: 150,
+        legendLabels: ShapeClass.allCases.map(\.rawValue) + [Int(ShapeClass.void)]))      // every class, present or not
 
     lesson.section("Class frequencies, counted on \(setup.validationScenes) held-out scenes")
     let held = (0..<setup.validationScenes).map { generator.scene($0) }

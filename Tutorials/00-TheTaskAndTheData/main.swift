@@ -3,14 +3,14 @@
 import ArgumentParser
 import FCNCourse
 
-struct Chapter00Command: ParsableCommand {
+struct Chapter00Command: ChapterCommand {
     static let configuration = CommandConfiguration(commandName: "Chapter00", abstract: "The task and the data: semantic segmentation, VOC's classes, the synthetic world (paper §1, §5).")
+    static let chapter = 0
+    static let title = "The task and the data"
     @OptionGroup var options: ChapterOptions
 
-    func run() throws {
-        var lesson = options.lesson(chapter: 0, title: "The task and the data")
+    func teach(_ lesson: inout Lesson) throws {
         _ = try chapter00(&lesson)
-        try options.finish(lesson)
     }
 }
 

@@ -5,8 +5,10 @@ import ArgumentParser
 import FCN
 import FCNCourse
 
-struct Chapter02Command: ParsableCommand {
+struct Chapter02Command: ChapterCommand {
     static let configuration = CommandConfiguration(commandName: "Chapter02", abstract: "Fully connected layers are convolutions (paper §3.1, Fig. 2).")
+    static let chapter = 2
+    static let title = "Fully connected layers are convolutions"
     @OptionGroup var options: ChapterOptions
 
     /// At least one classifier window (112 px); beyond 1024 the printed grid no longer fits a terminal.
@@ -35,15 +37,13 @@ struct Chapter02Command: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func teach(_ lesson: inout Lesson) throws {
         var setup = Chapter02Setup()
         setup.sceneSize = sceneSize
         setup.sceneSeed = seed
         setup.checkedExamples = examples
         setup.shownClass = shownClass.flatMap { name in ShapeClass.allCases.first { $0.name == name } }
-        var lesson = options.lesson(chapter: 2, title: "Fully connected layers are convolutions")
         _ = try chapter02(&lesson, setup: setup)
-        try options.finish(lesson)
     }
 }
 

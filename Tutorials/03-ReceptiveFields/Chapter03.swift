@@ -18,25 +18,43 @@ import FCN
 import FCNCourse
 import FCNFigures
 
+/// The chapter's knobs (`--input-size`, `--padding`).
+struct Chapter03Setup {
+    /// The square image the per-layer table and the crop offsets are computed for (the paper's 500).
+    var inputSize = 500
+    /// A conv1_1 padding to set beside FCN's 100 in the last exercise.
+    var padding = 96
+    /// Time one forward pass of the full VGG16 FCN-8s on 500×500 (seconds in release; minutes unoptimised).
+    #if DEBUG
+    var timesForward = false
+    #else
+    var timesForward = true
+    #endif
+}
+
 /// What the chapter measured, for the tests.
 struct Chapter03Result {
     var vggField: Int, vggStride: Int, vggParameters: Int, vggConvolutionLayers: Int
     var alexField: Int, alexParameters: Int, alexConvolutionLayers: Int
-    var fc6OutputAt500: [Int]
+    var fc6OutputAt500: [Int]                  // at the default --input-size 500
     var unpaddedError: NetworkError?
     var unpaddedCropError: NetworkError?
     var smallestUnpaddedInput: Int
     var paddedFc6Sizes: [Int: Int]
     var cropOffsets: [String: Int]
+    /// The crop offsets with conv1_1 padded by `setup.padding` (nil for a head that cannot align).
+    var paddedCropOffsets: [String: [String: Int]?] = [:]
+    var multiplyAdds: (alexNet: Int, vgg16: Int, fcn8s: Int) = (0, 0, 0)
 }
 
-func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
+func chapter03(_ lesson: inout Lesson, setup: Chapter03Setup = Chapter03Setup()) throws -> Chapter03Result {
+    let n = setup.inputSize
     lesson.say("  \"Locations in higher layers correspond to the locations in the image they are")
     lesson.say("   path-connected to, which are called their receptive fields.\" (§3)")
-    lesson.section("Per layer: VGG16 FCN-32s on a 500×500 image")
+    lesson.section("Per layer: VGG16 FCN-32s on a \(n)×\(n) image")
     // cell: per-layer table
     let fcn32 = try ModelSpec.fcn32s.description()
-    let vgg = try ArchitectureAnalysis(fcn32, inputShape: [1, 3, 500, 500])
+    let vgg = try ArchitectureAnalysis(fcn32, inputShape: [1, 3, n, n])
     lesson.say("  layer        output (C×H×W)    stride   receptive field   parameters")
     for row in vgg.layers where !["ReLU", "Dropout"].contains(row.type) {
         let shape = row.outputShape.dropFirst().map(String.init).joined(separator: "×")
@@ -52,13 +70,23 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
 
     lesson.section("Table 1: FCN-AlexNet and FCN-VGG16")
     // cell: Table 1
-    let alex = try ArchitectureAnalysis(ModelSpec.fcnAlexNet.description(), inputShape: [1, 3, 500, 500])
-    lesson.say("                       FCN-AlexNet   FCN-VGG16   (CVPR 2015 Table 1: 355 / 404, 32 / 32, 57M / 134M, 8 / 16)")
-    lesson.say("  rf size              \(column("\(alex.receptiveField)", 13)) \(vgg.receptiveField)")
-    lesson.say("  max stride           \(column("\(alex.outputStride)", 13)) \(vgg.outputStride)")
-    lesson.say("  parameters           \(column(showCount(alex.learnableParameters), 13)) \(showCount(vgg.learnableParameters))")
-    lesson.say("  conv. layers         \(column("\(alex.convolutionLayers)", 13)) \(vgg.convolutionLayers)")
+    let alex = try ArchitectureAnalysis(ModelSpec.fcnAlexNet.description(), inputShape: [1, 3, n, n])
+    let q = QuotedTable1.self                                                             // Table1.swift
+    lesson.say("                       FCN-AlexNet   FCN-VGG16     FCN-GoogLeNet   (computed here; * quoted, \(q.source))")
+    lesson.say("  mean IU *            \(column(show(q.meanIU.alexNet), 13)) \(column(show(q.meanIU.vgg16), 13)) \(show(q.meanIU.googLeNet))")
+    lesson.say("  forward time *       \(column("\(show(q.forwardMilliseconds.alexNet)) ms", 13)) \(column("\(show(q.forwardMilliseconds.vgg16)) ms", 13)) \(show(q.forwardMilliseconds.googLeNet)) ms")
+    lesson.say("  conv. layers         \(column("\(alex.convolutionLayers)", 13)) \(column("\(vgg.convolutionLayers)", 13)) \(q.googLeNet.convolutionLayers) *")
+    lesson.say("  parameters           \(column(showCount(alex.learnableParameters), 13)) \(column(showCount(vgg.learnableParameters), 13)) \(q.googLeNet.parameters) *")
+    lesson.say("  rf size              \(column("\(alex.receptiveField)", 13)) \(column("\(vgg.receptiveField)", 13)) \(q.googLeNet.receptiveField) *")
+    lesson.say("  max stride           \(column("\(alex.outputStride)", 13)) \(column("\(vgg.outputStride)", 13)) \(q.googLeNet.stride) *")
+    let alexMACs = try multiplyAdds(ModelSpec.fcnAlexNet.description(), size: 500), vggMACs = try multiplyAdds(fcn32, size: 500)
+    lesson.say("  multiply-adds, 500²  \(column(showCount(alexMACs), 13)) \(showCount(vggMACs))")
     // end cell
+    lesson.say("  (CVPR 2015 Table 1: 355 / 404 / 907 rf, 32 / 32 / 32 stride, 57M / 134M / 6M parameters,")
+    lesson.say("  8 / 16 / 22 conv. layers; times for a 500×500 input in Caffe on a Tesla K40c.)")
+    lesson.say("  Time tracks arithmetic, not parameters: VGG16 does \(show(Double(vggMACs) / Double(alexMACs), digits: 2))× AlexNet's multiply-adds and took")
+    lesson.say("  \(show(q.forwardMilliseconds.vgg16 / q.forwardMilliseconds.alexNet, digits: 2))× its time (the small net keeps a GPU less busy per multiply-add); GoogLeNet has")
+    lesson.say("  22× fewer parameters than VGG16 yet took \(percent(q.forwardMilliseconds.googLeNet / q.forwardMilliseconds.vgg16))% of its time, not 1/22.")
     try lesson.figure("architecture-table", FigureCatalog.all["architecture-table"]!())
 
     lesson.section("Why conv1_1 pads by 100")
@@ -99,7 +127,7 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
     var offsets: [String: Int] = [:]
     for spec in [ModelSpec.fcn32s, .fcn16s, .fcn8s] {
         let net = try spec.description()
-        let shapes = try net.inferShapes(input: [1, 3, 500, 500])
+        let shapes = try net.inferShapes(input: [1, 3, n, n])
         for (layer, offset) in shapes.cropOffsets.sorted(by: { $0.key < $1.key }) {
             offsets["\(net.name) \(layer)"] = offset.height
             lesson.value("\(net.name): crop \(layer)", "offset \(offset)")
@@ -110,6 +138,23 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
     lesson.say("  the same numbers as Berkeley's prototxts (crop offsets are independent of the input size).")
     try lesson.figure("crop-offsets", FigureCatalog.all["crop-offsets"]!())
 
+    lesson.section("The speed claims (CVPR 2015 abstract, §5), beside this engine")
+    let fcn8sMACs = try multiplyAdds(ModelSpec.fcn8s.description(), size: 500)
+    lesson.value("VGG16 FCN-8s, 500×500: multiply-adds", showCount(fcn8sMACs))
+    lesson.value("paper: ~\(show(QuotedTable1.fcn8sMilliseconds)) ms per image (K40c)", "\(show(2 * Double(fcn8sMACs) / (QuotedTable1.fcn8sMilliseconds / 1000) / 1e12, digits: 3)) TFLOP/s sustained (2 FLOP per multiply-add)")
+    lesson.say("  \"less than one fifth of a second for a typical image\" (abstract), 286× SDS overall, 114× for")
+    lesson.say("  the convnet alone (§5, Table 3). A K40c peaks near 4.3 TFLOP/s in float32 (NVIDIA's figure),")
+    lesson.say("  so Caffe's im2col + cuBLAS kept it about half busy: the time is the arithmetic ÷ the rate.")
+    // cell: time FCN-8s
+    if setup.timesForward {
+        let timed = try timeVGG16FCN8s(size: 500)                                        // Table1.swift
+        lesson.value("this engine, this CPU: one forward pass", "\(show(timed.seconds * 1000)) ms (random weights, after a warm-up)")
+        lesson.value("sustained", "\(show(2 * Double(timed.multiplyAdds) / timed.seconds / 1e9, digits: 3)) GFLOP/s, \(show(timed.seconds * 1000 / QuotedTable1.fcn8sMilliseconds, digits: 3))× the paper's GPU time")
+    } else {
+        lesson.say("  (not timed: --no-time, the default in a debug build, where one pass takes minutes)")
+    }
+    // end cell
+
     lesson.section("Summary and exercises")
     lesson.say("  A pixel of score_fr sees 404×404 image pixels and neighbours are 32 pixels apart. The")
     lesson.say("  100-pixel pad buys arbitrary input sizes at the price of crops that realign the outputs.")
@@ -118,19 +163,27 @@ func chapter03(_ lesson: inout Lesson) throws -> Chapter03Result {
                     answer: "Each 3×3 convolution adds 2 × (its input's stride), each 2×2 pool adds 1 × stride and doubles it: conv1_1 3, conv1_2 5, pool1 6 (stride 2), conv2_1 10, conv2_2 14, pool2 16 (stride 4). The table's pool2 row says \(pool2).")
     lesson.exercise("With pad 1, why does \(smallest - 1) fail and \(smallest) work? Follow the sizes through the ceil pools.",
                     answer: "fc6 is a 7×7 window, so pool5 must be at least 7×7. With pad 1 the convolutions keep the size and each ceil pool maps n to ⌈n/2⌉: \(smallest - 1) reaches pool5 at \(try poolSize(unpaddedTrunk, smallest - 1))×\(try poolSize(unpaddedTrunk, smallest - 1)), \(smallest) at \(try poolSize(unpaddedTrunk, smallest))×\(try poolSize(unpaddedTrunk, smallest)).")
-    let offsets96 = [ModelSpec.Head.fcn32s, .fcn16s, .fcn8s].map { head in
-        let shapes = try? FCN.description(head, backbone: VGG.backbone(firstPadding: 96)).inferShapes(input: [1, 3, 500, 500])
-        return "\(head): " + (shapes.map { $0.cropOffsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.height)" }.joined(separator: ", ") } ?? "no alignment")
+    // cell: another padding
+    let p = setup.padding
+    var paddedOffsets: [String: [String: Int]?] = [:]
+    for head in [ModelSpec.Head.fcn32s, .fcn16s, .fcn8s] {
+        let shapes = try? FCN.description(head, backbone: VGG.backbone(firstPadding: p)).inferShapes(input: [1, 3, n, n])
+        paddedOffsets["\(head)"] = shapes.map { $0.cropOffsets.mapValues(\.height) }
     }
-    lesson.exercise("Change conv1_1's padding to 96: which crop offsets change, and are they still whole pixels?",
-                    answer: "With pad 96 the run computes \(offsets96.joined(separator: "; ")), against \(offsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) with pad 100. Padding 4 pixels less moves every blob of the trunk by the same 4 image pixels, so the skip crops, between two such blobs, keep their offsets; the final crops onto the image lose 4. All are still whole pixels, since 4 is whole.")
+    // end cell
+    let shownOffsets = paddedOffsets.sorted { $0.key < $1.key }.map { head, o in
+        "\(head): " + (o.map { $0.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") } ?? "no alignment")
+    }
+    lesson.exercise("Change conv1_1's padding to 96 (`--padding 96`): which crop offsets change, and are they still whole pixels?",
+                    answer: "With pad \(p) the run computes \(shownOffsets.joined(separator: "; ")), against \(offsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) with pad 100. Padding \(100 - p) pixels less moves every blob of the trunk by the same \(100 - p) image pixels, so the skip crops, between two such blobs, keep their offsets; the final crops onto the image change by \(100 - p). All are whole pixels, since the shift is whole; a head whose final offset would be negative cannot align at all (\"no alignment\").")
     return Chapter03Result(
         vggField: vgg.receptiveField.integerValue ?? -1, vggStride: vgg.outputStride.integerValue ?? -1,
         vggParameters: vgg.learnableParameters, vggConvolutionLayers: vgg.convolutionLayers,
         alexField: alex.receptiveField.integerValue ?? -1, alexParameters: alex.learnableParameters,
         alexConvolutionLayers: alex.convolutionLayers, fc6OutputAt500: fc6.outputShape, unpaddedError: failure,
         unpaddedCropError: cropFailure,
-        smallestUnpaddedInput: smallest, paddedFc6Sizes: paddedSizes, cropOffsets: offsets)
+        smallestUnpaddedInput: smallest, paddedFc6Sizes: paddedSizes, cropOffsets: offsets, paddedCropOffsets: paddedOffsets,
+        multiplyAdds: (alexMACs, vggMACs, fcn8sMACs))
 }
 
 /// pool5's height for an n×n input (the part of the net before fc6 accepts any size).

@@ -26,6 +26,8 @@ struct Chapter04Result {
     var earlyFromBilinearError: Double
     var earlyFromZeroError: Double
     var crops: [UpsamplingCrop] = []
+    var views: ThreeViews? = nil
+    var boards: Checkerboards? = nil
 }
 
 /// The knobs of the chapter's learning experiment (§3.3's "can be learned").
@@ -36,8 +38,9 @@ struct Chapter04Setup {
 
 func chapter04(_ lesson: inout Lesson, setup: Chapter04Setup = Chapter04Setup()) throws -> Chapter04Result {
     lesson.section("Output size: s·(n − 1) + k, then a crop to the input (§3.3, §4.2 CVPR)")
+    lesson.formula("out = s·(n − 1) + k − 2p")
     // cell: output size and crop
-    let crops = try showUpsamplingAndCrop(&lesson)                                     // CropToInput.swift
+    let crops = try lesson.inThisCell { try showUpsamplingAndCrop(&$0) }                                     // CropToInput.swift
     // end cell
     try lesson.figure("transposed-convolution-arithmetic", convolutionArithmetic())
 
@@ -59,6 +62,16 @@ func chapter04(_ lesson: inout Lesson, setup: Chapter04Setup = Chapter04Setup())
     lesson.value("relative gap", show(gap))
     lesson.value("convT(y) shape (back to x's size)", up.forward(y).shape)
     // end cell
+
+    lesson.section("Three views of one layer: stamps, fractional stride 1/f, the matrix Wᵀ")
+    lesson.say("  Zero insertion: s − 1 zeros between the cells, k − 1 around, then a stride-1 convolution")
+    lesson.say("  with the kernel turned by 180° — a convolution whose input stride is 1/s of a cell (§3.3).")
+    lesson.say("  The matrix: conv with stride s is a matrix W (outputs × inputs); convT is multiplication by Wᵀ.")
+    // cell: three views
+    let views = lesson.inThisCell { threeViews(&$0) }                                                    // ThreeViews.swift
+    // end cell
+    lesson.say("  All three agree to rounding. But Wᵀ is not W⁻¹: a transposed convolution undoes the SHAPE")
+    lesson.say("  of a strided convolution, not its values — \"deconvolution\" is a misnomer (it is no inverse).")
 
     lesson.section("The bilinear kernel (factor 2, k = 4)")
     // cell: bilinear kernel
@@ -91,6 +104,17 @@ func chapter04(_ lesson: inout Lesson, setup: Chapter04Setup = Chapter04Setup())
     // end cell
     lesson.say("  A constant input comes out as a pattern of \(boardValues.sorted().map { show($0) }.joined(separator: ", ")): the")
     lesson.say("  checkerboard artefact. With k = 2s every pixel gets the same total weight.")
+
+    lesson.section("FCN's K×K weight, and learned kernels against resize-then-convolve (Distill 2016)")
+    lesson.say("  FCN's upsampling maps K score maps to K; output pixel (a, b) takes only the kernel taps at")
+    lesson.say("  (a, b) mod s — s² phases. A constant stays constant only if every phase sums the same:")
+    // cell: checkerboards
+    let boards = lesson.inThisCell { checkerboards(&$0) }                                                // Checkerboards.swift
+    // end cell
+    try lesson.figure("checkerboards", checkerboardFigure(boards))
+    lesson.say("  Bilinear's phases are equal; a learned kernel's are not, even at k = 2s, and the pattern")
+    lesson.say("  returns (Odena, Dumoulin, Olah, Distill 2016). Resizing first and then convolving at stride 1")
+    lesson.say("  has one phase only and cannot make it — one reason FCN's fixed bilinear upsampling is safe.")
 
     lesson.section("Fixed or learned? (CVPR §3.3: \"the deconvolution filter … can be learned\")")
     lesson.say("  Reconstruct a smooth 24×24 signal from its 2×2 averages with a learned 4×4 kernel:")
@@ -129,7 +153,7 @@ func chapter04(_ lesson: inout Lesson, setup: Chapter04Setup = Chapter04Setup())
                            checkerboardValues: boardValues, fixedBilinearError: fitted.fixed,
                            learnedError: fitted.learned, learnedFromZeroError: fitted.fromZero,
                            earlyFromBilinearError: fitted.earlyFromBilinear, earlyFromZeroError: fitted.earlyFromZero,
-                           crops: crops)
+                           crops: crops, views: views, boards: boards)
 }
 
 /// Values of a [1, 1, H, W] map away from a `margin`-wide border.

@@ -3,8 +3,10 @@
 import ArgumentParser
 import FCNCourse
 
-struct Chapter04Command: ParsableCommand {
+struct Chapter04Command: ChapterCommand {
     static let configuration = CommandConfiguration(commandName: "Chapter04", abstract: "Upsampling by transposed convolution (paper §3.3).")
+    static let chapter = 4
+    static let title = "Upsampling by transposed convolution"
     @OptionGroup var options: ChapterOptions
 
     @Option(help: ArgumentHelp("SGD steps fitting the 4×4 upsampling kernel (1…100000).", valueName: "n"))
@@ -18,11 +20,9 @@ struct Chapter04Command: ParsableCommand {
         guard (1...steps).contains(earlyStep) else { throw ValidationError("--early-step \(earlyStep) is not in 1…\(steps) (--steps)") }
     }
 
-    func run() throws {
+    func teach(_ lesson: inout Lesson) throws {
         let setup = Chapter04Setup(steps: steps, earlyStep: earlyStep)
-        var lesson = options.lesson(chapter: 4, title: "Upsampling by transposed convolution")
         _ = try chapter04(&lesson, setup: setup)
-        try options.finish(lesson)
     }
 }
 

@@ -3,8 +3,10 @@
 import ArgumentParser
 import FCNCourse
 
-struct Chapter05Command: ParsableCommand {
+struct Chapter05Command: ChapterCommand {
     static let configuration = CommandConfiguration(commandName: "Chapter05", abstract: "Shift-and-stitch is filter rarefaction (paper §3.2).")
+    static let chapter = 5
+    static let title = "Shift-and-stitch is filter rarefaction"
     @OptionGroup var options: ChapterOptions
 
     /// The (1, 1)-shifted input, one pixel smaller, must still reach conv2 with its 3×3 window
@@ -21,10 +23,8 @@ struct Chapter05Command: ParsableCommand {
         }
     }
 
-    func run() throws {
-        var lesson = options.lesson(chapter: 5, title: "Shift-and-stitch is filter rarefaction")
+    func teach(_ lesson: inout Lesson) throws {
         _ = try chapter05(&lesson, inputSize: inputSize)
-        try options.finish(lesson)
     }
 }
 

@@ -40,6 +40,9 @@ struct Chapter06Setup {
     #endif
     var keepFractions = [0.5, 0.1, 0.02]      // loss sampling: fraction of pixels kept
     var noiseDraws = 12                       // draws per fraction for the sampling-noise estimate
+    /// Average the training loss over the counted pixels instead of summing it, at the same rate
+    /// (the second exercise, `--average-loss`).
+    var averagesLoss = false
     static let quick = Chapter06Setup(sceneSize: 64, steps: 8, validationScenes: 3, noiseDraws: 6)
 }
 
@@ -52,13 +55,16 @@ struct Chapter06Result {
     var firstLossPerPixel: Double
     var losses: [Double]
     var before: SegmentationScores, after: SegmentationScores
+    /// Per-class IU (nil: class neither present nor predicted) before, after, and of the shipped FCN-32s.
+    var classIU: (before: [Double?], after: [Double?], shipped: [Double?]) = ([], [], [])
 }
 
 func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup()) throws -> Chapter06Result {
     lesson.say("  \"… stochastic gradient descent on ℓ computed on whole images will be the same as stochastic")
     lesson.say("   gradient descent on ℓ', taking all of the final layer receptive fields as a minibatch.\" (§3)")
 
-    lesson.section("The per-pixel loss, and the void label 255 (§4.3)")
+    lesson.section("The per-pixel loss, and the void label 255 (§3, §4.3)")
+    lesson.formula("ℓ(x; θ) = Σ_ij ℓ'(x_ij; θ),   ℓ'(x_ij; θ) = −log p_ij(t_ij)")
     // K = 3 classes on a 2×2 image: scores [1, 3, 2, 2], labels [1, 1, 2, 2].
     // cell: per-pixel loss
     let scores = Tensor(shape: [1, 3, 2, 2], scalars: [2, 0, 1, 0,   1, 3, 0, 0,   0, 1, 1, 2])
@@ -123,28 +129,32 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
 
     lesson.section("A short training run: FCN-32s from the trained classifier (§4.1, §4.3)")
     // cell: training run
-    let hyper = StageHyperparameters.defaults(for: .fcn32s, sceneSize: setup.sceneSize)
+    var hyper = StageHyperparameters.defaults(for: .fcn32s, sceneSize: setup.sceneSize)
+    hyper.averagesLoss = setup.averagesLoss                                                // --average-loss: same rate
     var trainer = try StageTrainer(stage: .fcn32s, model: mini, seed: 6, sceneSize: setup.sceneSize, steps: setup.steps,
                                    hyperparameters: hyper, datasetSize: 200, parent: EmbeddedModels.parameters(.classifier))
     lesson.value("learning rate (per-pixel 0.01 ÷ pixels)", show(Double(hyper.learningRate)))
     lesson.value("momentum, weight decay, images per step", "\(hyper.momentum), \(hyper.weightDecay), \(hyper.batchSize)")
+    lesson.value("loss", hyper.averagesLoss ? "AVERAGED over counted pixels (--average-loss), same rate" : "summed over pixels (FCN's nets)")
     let world = SyntheticData.validationWorld(sceneSize: setup.sceneSize)
-    func evaluate(_ net: Network) throws -> SegmentationScores {
-        try SegmentationEvaluation.evaluate(net, classes: ShapeClass.count, count: setup.validationScenes) { world.scene($0) }.scores
+    var shown: [LabelMap] = []                                                            // scene 0's predictions, for the figure
+    func evaluate(_ net: Network) throws -> ConfusionMatrix {
+        try SegmentationEvaluation.evaluate(net, classes: ShapeClass.count, count: setup.validationScenes,
+                                            inspect: { i, _, predicted in if i == 0 { shown.append(predicted) } }) { world.scene($0) }
     }
-    let before = try evaluate(trainer.network)
+    let beforeMatrix = try evaluate(trainer.network), before = beforeMatrix.scores
     let startScores = try trainer.network.forward(x)                                      // [1, K, H, W]
     let firstLoss = summed.forward(scores: startScores, labels: t) / Double(countedPixels(t))
     var bar = ProgressBar(total: setup.steps, label: "FCN-32s", unit: "step")
     let pixels = Double(setup.sceneSize * setup.sceneSize)
     while trainer.step < trainer.steps {
         let r = try trainer.advance()
-        bar.update(step: r.step, figures: [("loss/pixel", r.loss / pixels), ("pixel acc", r.pixelAccuracy)])
+        bar.update(step: r.step, figures: [("loss/pixel", hyper.averagesLoss ? r.loss : r.loss / pixels), ("pixel acc", r.pixelAccuracy)])
     }
     bar.finish()
-    let after = try evaluate(trainer.network)
-    let shipped = try evaluate(fcn32s)
-    let losses = trainer.history.map { $0.loss / pixels }
+    let afterMatrix = try evaluate(trainer.network), after = afterMatrix.scores
+    let shippedMatrix = try evaluate(fcn32s), shipped = shippedMatrix.scores
+    let losses = trainer.history.map { hyper.averagesLoss ? $0.loss : $0.loss / pixels }   // an averaged loss is per pixel already
     let quarter = max(1, losses.count / 4)
     lesson.value("loss per counted pixel before step 1", "\(show(firstLoss)) (ln 7 = \(show(log(7.0))): score_fr starts at 0)")
     lesson.value("mean loss per pixel, first \(quarter) steps", show(losses.prefix(quarter).reduce(0, +) / Double(quarter)))
@@ -152,6 +162,9 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
     // end cell
 
     lesson.section("The four metrics (§5), \(setup.validationScenes) held-out scenes")
+    lesson.say("  With n_ij the pixels of class i predicted as j, t_i = Σ_j n_ij and n_cl classes (CVPR §5):")
+    lesson.formula("pixel acc. = Σ_i n_ii / Σ_i t_i,   mean acc. = (1/n_cl) Σ_i n_ii / t_i")
+    lesson.formula("mean IU = (1/n_cl) Σ_i n_ii / (t_i + Σ_j n_ji − n_ii)")
     // cell: metrics
     lesson.say("  " + column("", 24) + column("pixel acc.", 12) + column("mean acc.", 12) + column("mean IU", 12) + "f.w. IU")
     for (name, s) in [("before (score_fr = 0)", before), ("after \(setup.steps) steps", after), ("shipped FCN-32s", shipped)] {
@@ -163,6 +176,14 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
     lesson.say("  accuracy is the background's share, mean IU its IU ÷ 7. The first steps mostly learn that")
     lesson.say("  prior (the loss falls, the arg-max may not move); telling shapes apart takes hundreds of")
     lesson.say("  steps: the shipped FCN-32s, trained by `fcn train` on 128-px scenes, is the last row.")
+    // cell: per-class IU
+    try lesson.inThisCell { try showPerClassIU(&$0, [("before", beforeMatrix), ("after \(setup.steps) steps", afterMatrix), ("shipped FCN-32s", shippedMatrix)]) }
+    try lesson.figure("predictions-before-after", segmentationResultsFigure(                // PerClassIU.swift
+        title: "Held-out scene 0: before and after \(setup.steps) steps, and the shipped FCN-32s",
+        rows: [SegmentationRow(image: world.scene(0).image, panels: [("before", shown[0]), ("after \(setup.steps) steps", shown[1]),
+                                                                     ("shipped FCN-32s", shown[2]), ("ground truth", groundTruth(world.scene(0)))])],
+        classNames: ShapeClass.allCases.map(\.name), panelSize: 150, legendLabels: ShapeClass.allCases.map(\.rawValue)))
+    // end cell
     try lesson.figure("training-loss", LineChart(title: "FCN-32s, first \(setup.steps) steps", xLabel: "step", yLabel: "loss per pixel",
         series: [Series(name: "loss", points: losses.enumerated().map { (Double($0.offset + 1), $0.element) }, color: RGB.series[0])]).figure())
 
@@ -172,12 +193,13 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
     let spread = setup.keepFractions.indices.map { "p = \(show(setup.keepFractions[$0])): \(show(differences[$0]))" }
     lesson.exercise("Average several draws at p = 0.1: how many match one draw at p = 0.5? What does each cost?",
                     answer: "The error of one draw shrinks roughly as 1/√(pixels kept) (this run: \(spread.joined(separator: ", "))), and averaging m independent draws divides it by √m: about 5 draws at p = 0.1 keep as many pixels as one at p = 0.5. Each draw is a whole-image forward and backward pass, so those 5 cost 5× one draw at p = 0.5, which itself costs as much as the whole image — whose gradient is exact.")
-    lesson.exercise("Set the loss to average over pixels (averagesLoss) and keep the rate: what happens?",
-                    answer: "The gradient is divided by the number of counted pixels, about \(Int(pixels)) here, while the rate \(show(Double(hyper.learningRate))) was already set for a summed loss (0.01 per pixel ÷ pixels). Each step is then ~\(Int(pixels))× too small and in \(setup.steps) steps the loss hardly moves; to average, multiply the rate by the pixel count.")
+    lesson.exercise("Set the loss to average over pixels and keep the rate (`--average-loss`): what happens?",
+                    answer: "\(setup.averagesLoss ? "This run averaged: the loss per pixel went from \(show(firstLoss)) to \(show(losses.suffix(quarter).reduce(0, +) / Double(quarter))) over the last \(quarter) steps. " : "")The gradient is divided by the number of counted pixels, about \(Int(pixels)) here, while the rate \(show(Double(hyper.learningRate))) was already set for a summed loss (0.01 per pixel ÷ pixels). Each step is then ~\(Int(pixels))× too small and in \(setup.steps) steps the loss hardly moves; to average, multiply the rate by the pixel count.")
     lesson.exercise("Train FCN-32s-fixed instead (only score_fr learns): compare the loss after as many steps.",
                     answer: "Only the 1×1 score layer adapts, recombining fc7's features learned for whole-window classification, so the loss falls less and stops higher than when every layer is fine-tuned. The paper's Table 2 (CVPR §4.2) reports the same: FCN-32s-fixed 45.4 mean IU against 59.4 for FCN-32s.")
     return Chapter06Result(tinyLoss: loss, tinyLossByHand: byHand, voidGradient: voidGradient, samplingDifferences: differences, samplingNoise: noise,
-                           firstLossPerPixel: firstLoss, losses: losses, before: before, after: after)
+                           firstLossPerPixel: firstLoss, losses: losses, before: before, after: after,
+                           classIU: (beforeMatrix.intersectionOverUnion, afterMatrix.intersectionOverUnion, shippedMatrix.intersectionOverUnion))
 }
 
 /// Pixels of `labels` that are not void.

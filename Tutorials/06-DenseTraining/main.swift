@@ -1,11 +1,13 @@
-// Chapter 6 — run it: `swift run -c release Chapter06 [--scene-size N] [--steps N] [--scenes N] [--keep LIST]`.
+// Chapter 6 — run it: `swift run -c release Chapter06 [--scene-size N] [--steps N] [--scenes N] [--keep LIST] [--average-loss]`.
 // The chapter itself is in Chapter06.swift.
-// Options: the common ones (ChapterOptions) and the four below; anything else is refused with exit status 2.
+// Options: the common ones (ChapterOptions) and the five below; anything else is refused with exit status 2.
 import ArgumentParser
 import FCNCourse
 
-struct Chapter06Command: ParsableCommand {
+struct Chapter06Command: ChapterCommand {
     static let configuration = CommandConfiguration(commandName: "Chapter06", abstract: "Dense training: the per-pixel loss, loss sampling, a short run (paper §3, §3.4, §4.3).")
+    static let chapter = 6
+    static let title = "Dense training"
     @OptionGroup var options: ChapterOptions
 
     /// VGG-mini's score_fr needs 32 px; beyond 512 a step takes seconds even in release.
@@ -23,6 +25,9 @@ struct Chapter06Command: ParsableCommand {
     @Option(help: ArgumentHelp("Loss-sampling fractions of pixels kept, comma-separated, each in (0, 1].", valueName: "list"))
     var keep = Chapter06Setup().keepFractions.map { "\($0)" }.joined(separator: ",")
 
+    @Flag(help: "Average the training loss over the counted pixels instead of summing it, at the same learning rate (an exercise).")
+    var averageLoss = false
+
     var keepFractions: [Double] { keep.split(separator: ",", omittingEmptySubsequences: false).compactMap { Double($0) } }
 
     func validate() throws {
@@ -37,15 +42,14 @@ struct Chapter06Command: ParsableCommand {
         }
     }
 
-    func run() throws {
-        var lesson = options.lesson(chapter: 6, title: "Dense training")
+    func teach(_ lesson: inout Lesson) throws {
         var setup = Chapter06Setup()
         setup.sceneSize = sceneSize
         setup.steps = steps
         setup.validationScenes = scenes
         setup.keepFractions = keepFractions
+        setup.averagesLoss = averageLoss
         _ = try chapter06(&lesson, setup: setup)
-        try options.finish(lesson)
     }
 }
 

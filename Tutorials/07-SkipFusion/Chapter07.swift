@@ -62,6 +62,14 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
     // end cell
     lesson.say("  FCN-32s upsamples score_fr (stride 32) in one 32× step. FCN-16s adds 1×1 scores of pool4")
     lesson.say("  (stride 16) to a 2× upsampling of score_fr; FCN-8s does it again with pool3 (stride 8).")
+    // cell: Fig. 3
+    let heads = try [ModelSpec.Head.fcn32s, .fcn16s, .fcn8s].map { try ModelSpec.vggMini($0, mini).description() }
+    let dag = try SkipArchitecture.from(fcn8s, inputShape: [1, 3, setup.sceneSize, setup.sceneSize], variants: heads)
+    try lesson.figure("fig3-skip-architecture", skipArchitectureFigure(dag))        // walked from the descriptions
+    // end cell
+    lesson.say("  Fig. 3 drawn by walking these nets' descriptions: the trunk's pools (strides 2 … 32) on the")
+    lesson.say("  right, the skips' 1×1 score layers, crops and sums on the left, and the blob each of FCN-32s,")
+    lesson.say("  16s and 8s upsamples to the image — the paper's figure for VGG16, here for VGG-mini.")
 
     lesson.section("Crop offsets, derived from the coordinate maps (§4.1, Caffe's coord_map)")
     lesson.say("  A crop keeps from[o + y] for to[y]; both must sit at the same image position:")

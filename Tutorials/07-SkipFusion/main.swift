@@ -3,10 +3,12 @@
 import ArgumentParser
 import FCNCourse
 
-struct Chapter07Command: ParsableCommand {
+struct Chapter07Command: ChapterCommand {
     static let configuration = CommandConfiguration(
         commandName: "Chapter07",
         abstract: "Skip fusion: FCN-32s → 16s → 8s, Table 2 and Fig. 4 in miniature (paper §4.2).")
+    static let chapter = 7
+    static let title = "Skip fusion"
     @OptionGroup var options: ChapterOptions
 
     /// More scenes only narrow Table 2's error bars; ten thousand already take hours.
@@ -31,13 +33,11 @@ struct Chapter07Command: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func teach(_ lesson: inout Lesson) throws {
         var setup = Chapter07Setup()
         if let scenes { setup.validationScenes = scenes }
         setup.sceneSize = sceneSize
-        var lesson = options.lesson(chapter: 7, title: "Skip fusion")
         _ = try chapter07(&lesson, setup: setup)
-        try options.finish(lesson)
     }
 }
 

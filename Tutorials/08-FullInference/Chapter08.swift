@@ -128,13 +128,8 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
     lesson.value("score", "\(result.scores.shape) — exactly the input's \(h)×\(w)")
     lesson.value("forward (after a warm-up pass)", "\(show(result.forwardSeconds[0] * 1000)) ms")
     lesson.value("peak resident memory so far", "\(show(peakResidentMiB())) MiB")
-    if let folder = lesson.figureFolder {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let labelsURL = folder.appendingPathComponent("labels.png"), overlayURL = folder.appendingPathComponent("overlay.png")
-        try result.labels.write(to: labelsURL)                        // palette PNG, VOC colours
-        try result.overlay().write(to: overlayURL)                    // labels at α = 0.5 over the image
-        for url in [labelsURL, overlayURL] { lesson.say("  figure → \(url.path)") }
-    }
+    try lesson.figure("labels") { try result.labels.write(to: $0) }             // palette PNG, VOC colours
+    try lesson.figure("overlay") { try result.overlay().write(to: $0) }         // labels at α = 0.5 over the image
     let names = k == ShapeClass.count ? ShapeClass.allCases.map(\.name)
         : k == 21 ? LabelPalette.pascalVOCClassNames : (0..<k).map { "class \($0)" }
     let labels = result.labels.labels
@@ -150,6 +145,20 @@ func chapter08(_ lesson: inout Lesson, setup: Chapter08Setup = Chapter08Setup())
     try lesson.figure("segmentation", segmentationResultsFigure(
         title: "\(description.name) on a \(w)×\(h) image", rows: [SegmentationRow(image: input.image, panels: panels)],
         classNames: names, panelSize: 240))
+    // cell: Fig. 1
+    // The paper's Fig. 1 for THIS run: the blobs the image went through, with their shapes for
+    // this input (pools shrink to stride 32, channels grow, one score channel per class, the
+    // skips and upsamplings return to the image's size), and the prediction just computed.
+    let runShapes = try description.inferShapes(input: input.tensor.shape)
+    let drawn = description.layers.filter { layer in
+        if case .maxPooling = layer.kind { return true }
+        return ["fc6", "fc7", "score_fr", "fuse_pool4", "fuse_pool3", "score"].contains(layer.name)
+    }
+    let blocks = drawn.map { LayerBlock.from(runShapes, layer: $0.name, operation: $0.summary(in: runShapes)) }
+    try lesson.figure("fig1-dense-prediction", densePredictionFigure(
+        image: input.image, imageCaption: "input 3×\(h)×\(w)", blocks: blocks, labels: result.labels,
+        labelsTitle: random ? "prediction (random weights)" : "prediction of \(description.name)", classNames: names))
+    // end cell
 
     lesson.section("The full-size VGG16 FCN-8s, shape by shape, on 500×500")
     // cell: VGG16 FCN-8s

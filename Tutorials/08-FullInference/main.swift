@@ -6,10 +6,12 @@ import FCN
 import FCNCourse
 import Foundation
 
-struct Chapter08Command: ParsableCommand {
+struct Chapter08Command: ChapterCommand {
     static let configuration = CommandConfiguration(
         commandName: "Chapter08",
         abstract: "FCN-8s end to end on an image (paper §3, §4.2).")
+    static let chapter = 8
+    static let title = "FCN-8s end to end"
     @OptionGroup var options: ChapterOptions
 
     @Option(help: ArgumentHelp(".safetensors or .caffemodel (default: embedded model, else random narrow net).", valueName: "file"))
@@ -42,15 +44,13 @@ struct Chapter08Command: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func teach(_ lesson: inout Lesson) throws {
         var setup = Chapter08Setup()
         if let weights { setup.weights = URL(fileURLWithPath: weights) }
         if let input { setup.input = URL(fileURLWithPath: input) }
         setup.sceneSize = (sceneWidth, sceneHeight)
         if let arch { setup.overrides = try ModelSpec.Overrides(arch: arch, backbone: nil, classes: nil) }
-        var lesson = options.lesson(chapter: 8, title: "FCN-8s end to end")
         _ = try chapter08(&lesson, setup: setup)
-        try options.finish(lesson)
     }
 }
 

@@ -3,8 +3,10 @@
 import ArgumentParser
 import FCNCourse
 
-struct Chapter09Command: ParsableCommand {
+struct Chapter09Command: ChapterCommand {
     static let configuration = CommandConfiguration(commandName: "Chapter09", abstract: "Limits and what came next: coarse boundaries, dilated convolutions (paper §4.2, §6).")
+    static let chapter = 9
+    static let title = "Limits, and what came next"
     @OptionGroup var options: ChapterOptions
 
     @Option(help: ArgumentHelp("Held-out scenes (1…10000; default \(Chapter09Setup().validationScenes) in this build).", valueName: "n"))
@@ -33,11 +35,9 @@ struct Chapter09Command: ParsableCommand {
         }
     }
 
-    func run() throws {
-        var lesson = options.lesson(chapter: 9, title: "Limits, and what came next")
+    func teach(_ lesson: inout Lesson) throws {
         let setup = Chapter09Setup(validationScenes: scenes, sceneSize: sceneSize, bands: bandEnds)
         _ = try chapter09(&lesson, setup: setup)
-        try options.finish(lesson)
     }
 }
 

@@ -6,10 +6,12 @@ import ArgumentParser
 import FCNCourse
 import Foundation
 
-struct Chapter10Command: ParsableCommand {
+struct Chapter10Command: ChapterCommand {
     static let configuration = CommandConfiguration(
         commandName: "Chapter10",
         abstract: "The paper's real results: Tables 3–5, PASCAL-Context, and the published voc-fcn8s on seg11valid (paper §5).")
+    static let chapter = 10
+    static let title = "The paper's results"
     @OptionGroup var options: ChapterOptions
 
     @Option(help: ArgumentHelp("Berkeley's published weights (.caffemodel, or .safetensors from `fcn convert`).", valueName: "file"))
@@ -32,11 +34,9 @@ struct Chapter10Command: ParsableCommand {
         if split.isEmpty || split.contains("/") { throw ValidationError("--split must be a split name such as seg11valid (got '\(split)')") }
     }
 
-    func run() throws {
-        var lesson = options.lesson(chapter: 10, title: "The paper's results")
+    func teach(_ lesson: inout Lesson) throws {
         _ = try chapter10(&lesson, setup: Chapter10Setup(weights: weights.map { URL(fileURLWithPath: $0) },
                                                           voc: voc.map { URL(fileURLWithPath: $0) }, split: split))
-        try options.finish(lesson)
     }
 }
 

@@ -32,12 +32,15 @@ public struct SegmentationRow: Sendable {
 ///   - panelSize: the side of each panel in points (images are scaled to fit, aspect kept).
 ///   - overlayAlpha: if given, label maps are blended over the image at this opacity instead of drawn flat.
 ///   - subtitle: an optional grey line under the title (what the columns' numbers mean).
+///   - legendLabels: the labels the legend lists; nil lists those that occur in the panels. Give
+///     every class (and the void label) when the figure teaches the label set, so that a class
+///     the few scenes drawn happen to lack is still named.
 public func segmentationResultsFigure(title: String, subtitle: String? = nil, rows: [SegmentationRow], classNames: [String],
                                       palette: [LabelColor] = LabelPalette.pascalVOCColors, panelSize: Double = 150,
-                                      overlayAlpha: Double? = nil) -> Figure {
+                                      overlayAlpha: Double? = nil, legendLabels: [Int]? = nil) -> Figure {
     let margin = 20.0, gap = 8.0, header = 60.0
     let columns = 1 + (rows.first?.panels.count ?? 0)
-    let present = Array(Set(rows.flatMap { $0.panels.flatMap { $0.labels.labels.map(Int.init) } })).sorted()
+    let present = legendLabels ?? Array(Set(rows.flatMap { $0.panels.flatMap { $0.labels.labels.map(Int.init) } })).sorted()
     let legendWidth = 130.0
     let width = 2 * margin + Double(columns) * (panelSize + gap) + legendWidth
     // Rows as tall as the tallest image needs (landscape images leave no empty band).
