@@ -1,6 +1,6 @@
 // TrainingPipeline+Validation.swift — validation during a stage (`fcn train --validate-every N
 // --val-count K`): every N steps the stage's network, as it stands, segments K held-out scenes
-// and is scored with the paper's metrics (§4 "Metrics"); the scores go to
+// and is scored with the paper's metrics (§5 "Metrics"); the scores go to
 // `<stage>.validation.csv`, and whenever mean IU improves the weights are saved as
 // `<stage>.best.safetensors` (atomically, with the same ModelSpec metadata as
 // `<stage>.safetensors`, so `fcn segment --weights …best.safetensors` runs it as is).

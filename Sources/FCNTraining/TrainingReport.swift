@@ -1,5 +1,5 @@
 // TrainingReport.swift — the miniature Table 2: every trained segmentation stage scored on the
-// held-out validation scenes with the paper's four metrics (§4 "Metrics", Table 2).
+// held-out validation scenes with the paper's four metrics (§5 "Metrics", Table 2).
 //
 // Written as `table2.json` (rows with the four numbers, the seed, the steps and the
 // validation set) and `table2.csv` next to the weights; the loss curves are the stages'

@@ -1,6 +1,6 @@
 // TrainingRun.swift — a run folder of `fcn train --out DIR` read back for its curves: per
 // stage, the training history (loss and pixel accuracy per step, §4.3) and the validation
-// scores (§4 "Metrics") if the run validated. `fcn figures --run DIR` draws them.
+// scores (§5 "Metrics") if the run validated. `fcn figures --run DIR` draws them.
 //
 // A stage still running or stopped by Ctrl-C has no `<stage>.history.csv` yet; its history is
 // then read from its checkpoint's metadata, so a run can be watched while it trains.

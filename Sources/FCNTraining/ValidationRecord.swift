@@ -1,4 +1,4 @@
-// ValidationRecord.swift — training you can watch: the paper's metrics (§4 "Metrics": pixel
+// ValidationRecord.swift — training you can watch: the paper's metrics (§5 "Metrics": pixel
 // accuracy, mean accuracy, mean IU, frequency-weighted IU) on held-out scenes every N steps of
 // a stage, so a run shows whether it still learns, and which step gave the best net (the
 // paper reports its nets on a held-out subset of VOC 2011 val, CVPR §4.1 footnote / PAMI §5).

@@ -1,4 +1,4 @@
-// Evaluate.swift — `fcn evaluate`: the paper's four metrics (§4 "Metrics", Table 2) of a
+// Evaluate.swift — `fcn evaluate`: the paper's four metrics (§5 "Metrics", Table 2) of a
 // segmentation net on the synthetic validation scenes or on a VOC-layout folder; also exports
 // the synthetic validation set in VOC's layout. The work is in the library.
 import FCNTraining

@@ -1,6 +1,6 @@
 // EvaluationReport.swift — what `fcn evaluate` reports beyond the paper's four numbers: the
 // per-class table (which classes the mean hides), the same as JSON for scripts, and per-image
-// pictures of prediction beside ground truth (paper §4 "Metrics", §5 Table 3's per-class IU).
+// pictures of prediction beside ground truth (paper §5 "Metrics", §5 Table 3's per-class IU).
 //
 // Everything is read off one `ConfusionMatrix`; nothing here computes a metric of its own.
 import FCN

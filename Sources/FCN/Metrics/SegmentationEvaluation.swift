@@ -1,5 +1,5 @@
 // SegmentationEvaluation.swift — scoring a segmentation net on labelled images with the
-// paper's four metrics (CVPR 2015 §4 "Metrics", Table 2), as Berkeley's `score.py` does: the
+// paper's four metrics (CVPR 2015 §5 "Metrics", Table 2), as Berkeley's `score.py` does: the
 // arg-max class at every pixel (`Segmentation.segment`, `ScoreMap.labels()`), counts accumulated
 // over the whole set, ratios taken once at the end. Ground-truth labels that are neither a class
 // nor void are refused with the scene's name and the pixel (`ConfusionMatrix.accumulate(checking:…)`).
