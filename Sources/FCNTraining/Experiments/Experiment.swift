@@ -36,8 +36,8 @@ public struct Experiment: Sendable {
         public var batchSize: Int = 1
         /// Training scenes per epoch as a multiple of the schedule's.
         public var dataFactor: Double = 1
-        /// How the training scenes are drawn.
-        public var drawing: SceneGenerator.Drawing = .varied
+        /// How the training scenes are drawn (`nil`: as the runner's base run and validation scenes).
+        public var drawing: SceneGenerator.Drawing? = nil
 
         /// Where a step's weights come from.
         public enum Parent: Sendable, Equatable {
@@ -171,7 +171,7 @@ extension Experiment {
             + "trained on each; here the question is the reverse: what a net learns when every training image is drawn one way.",
         base: [.classifier],
         arms: [
-            Arm(key: "varied", name: "FCN-32s, varied drawing", steps: [step(.fcn32s, from: .base(.classifier))]),
+            Arm(key: "varied", name: "FCN-32s, varied drawing", steps: [step(.fcn32s, from: .base(.classifier)) { $0.drawing = .varied }]),
             Arm(key: "classic", name: "FCN-32s, classic drawing only", steps: [step(.fcn32s, from: .base(.classifier)) { $0.drawing = .classic }]),
         ])
 }

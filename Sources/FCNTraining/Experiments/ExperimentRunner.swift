@@ -114,7 +114,7 @@ public struct ExperimentRunner: Sendable {
             let n = max(1, Int((Double(steps[step.stage] ?? 0) * step.length).rounded()))
             let scenes = max(h.batchSize, Int(Double(trainingScenes) * step.dataFactor))
             var data = SyntheticData(seed: seed, sceneSize: sceneSize, exampleSize: model.exampleSize)
-            data.drawing = step.drawing
+            data.drawing = step.drawing ?? drawing
             // Net surgery happens when the weights are the classifier's; weights of an FCN of the
             // same head (FCN-32s continued as FCN-32s) are taken as they are.
             let takesSurgery = parentStage == .classifier

@@ -61,6 +61,16 @@ import Testing
         #expect(trainer.network.parameters["score_fr.weight"] == weights["score_fr.weight"])
     }
 
+    /// Arms train on the runner's world unless they say otherwise (only the drawing experiment
+    /// does): an arm fine-tuned on another world than its base and validation scenes measures that
+    /// mismatch, not the paper's control.
+    @Test func armsTrainOnTheRunnersWorld() {
+        for e in Experiment.all where e.name != "drawing" {
+            #expect(e.arms.allSatisfy { $0.steps.allSatisfy { $0.drawing == nil } }, "\(e.name)")
+        }
+        #expect(Experiment.named("drawing")!.arms.map { $0.steps[0].drawing } == [.varied, .classic])
+    }
+
     @Test func unknownExperimentIsNamed() {
         #expect(Experiment.named("tabel2") == nil)
         #expect(ExperimentError.unknown("tabel2").description.contains("table2"))
