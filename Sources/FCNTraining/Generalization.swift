@@ -161,5 +161,6 @@ public struct GeneralizationReport: Sendable, Codable {
 }
 
 extension String {
-    fileprivate func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+    /// The string right-aligned in `n` columns (the tables of this module).
+    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }

@@ -110,7 +110,3 @@ public struct ExperimentResult: Sendable, Codable {
         return try encoder.encode(self)
     }
 }
-
-extension String {
-    fileprivate func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
-}
