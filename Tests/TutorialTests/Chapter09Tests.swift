@@ -31,6 +31,8 @@ import FCNCourse
         let fcn32 = r.bandAccuracy[r.names.firstIndex(of: "FCN-32s")!], fcn8 = r.bandAccuracy[r.names.firstIndex(of: "FCN-8s")!]
         #expect(fcn8[0] > fcn32[0] + 0.05, "near-edge accuracy FCN-8s \(fcn8[0]) vs FCN-32s \(fcn32[0])")
         #expect(fcn32[0] < fcn32.last!, "FCN-32s near \(fcn32[0]) vs far \(fcn32.last!)")
+        // §4.3's fine-tuning claim on the shipped models: score_fr alone reaches less than every layer.
+        #expect(r.fineTuning.last < r.fineTuning.all, "FCN-32s-fixed \(r.fineTuning.last) vs FCN-32s \(r.fineTuning.all)")
     }
 
     /// The identity the decoder is built on: a 3×3 convolution of a channel concatenation equals

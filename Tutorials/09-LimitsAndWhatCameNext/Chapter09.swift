@@ -41,6 +41,8 @@ struct Chapter09Setup {
     #endif
     /// Channels of every decoder step (D in TinyDecoder.swift).
     var decoderWidth = 16
+    /// Steps of each arm of the fine-tuning exercise (FineTuningDepth.swift); 0: the shipped models.
+    var fineTuneSteps = 0
     static let quick = Chapter09Setup(validationScenes: 1, sceneSize: 64, decoderSteps: 12)
 }
 
@@ -56,6 +58,7 @@ struct Chapter09Result {
     var decoder: DecoderRun                       // TinyDecoder.swift
     var decoderBandAccuracy: [[Double]]           // [FCN-32s, FCN-8s, retrained 8s head, decoder][band]
     var concatenationDifference: Float            // the identity, on random tensors
+    var fineTuning: (all: Double, last: Double)   // mean IU, FineTuningDepth.swift
 }
 
 func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup()) throws -> Chapter09Result {
@@ -166,6 +169,11 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
                     answer: "Not run here (it takes a training run). Untrained, the OS 8 net scores \(percent(os8Near)) % in the nearest band against FCN-8s's \(percent(fcn8Near)) %: its 3×3 stride-1 pool5 is a different net from the one the weights were learned for. Fine-tuning lets the filters adapt to that window, which is what DeepLab does; whether 100 steps suffice is the experiment — compare the nearest-band column before and after.")
     lesson.exercise("Why does dilating fc6 by 2 keep its receptive field, when a 4×4 kernel on a stride-16 grid would halve it?",
                     answer: "On the stride-16 grid, taps 2 cells apart are 32 px apart — where fc6's taps were on the stride-32 grid — so the dilated fc6 reads the same pixels as before: score_fr's field is \(fields[0].1) px for FCN-32s and \(fields[1].1) px dilated (the run above). A dense kernel of half the extent on the finer grid covers half the image distance, so the field would shrink by about half of fc6's contribution.")
+    let depth = try fineTuningDepth(steps: setup.fineTuneSteps, setup: setup, world: world)   // FineTuningDepth.swift
+    let q = QuotedFineTuning.self
+    lesson.exercise("Fine-tune all layers or only the last (`--fine-tune-steps N`): what share of the full fine-tuning's mean IU does score_fr alone reach? The paper says 70 %.",
+                    answer: (setup.fineTuneSteps == 0 ? "With the shipped models (FCN-32s-fixed trained like FCN-32s but with only score_fr learning)" : "Trained \(setup.fineTuneSteps) steps each from the shipped classifier")
+                        + ", on \(setup.validationScenes) scenes: FCN-32s \(percent(depth.all)), FCN-32s-fixed \(percent(depth.last)) mean IU — \(percent(depth.last / max(depth.all, 1e-9))) % of it. The paper's sentence says 70 % (CVPR 2015 §4.3); its own Table 2 gives \(show(q.table2.fixed)) / \(show(q.table2.full)) = \(percent(q.table2.fixed / q.table2.full)) %. The fixed net can only recombine fc7's features, learned for classifying whole windows; fine-tuning every layer lets the trunk learn features for pixels.")
     let big = [1, 3, 500, 500]
     let costs = try [fcn32, os16, os8].map { try $0.multiplyAdds(inputShape: big).map(\.multiplyAdds).reduce(0, +) }
     lesson.exercise("Measure the OS 4 dilated net's cost at 500×500 with multiplyAdds: is it affordable?",
@@ -173,7 +181,7 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
     return Chapter09Result(names: nets.map(\.name), outputStrides: strides, bandAccuracy: accuracy, bandPixels: total,
                            countedPixels: total.reduce(0, +), receptiveFields: Dictionary(uniqueKeysWithValues: fields),
                            dilatedExactDifference: worst, decoder: decoder.run, decoderBandAccuracy: decoder.accuracy,
-                           concatenationDifference: decoder.identity)
+                           concatenationDifference: decoder.identity, fineTuning: depth)
 }
 
 /// Pixel accuracy of each net in each distance band over the chapter's validation scenes, and
