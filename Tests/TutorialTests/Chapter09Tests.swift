@@ -74,7 +74,10 @@ import FCNCourse
         #expect(r.concatenationDifference <= 1e-4)
         // The chapter's conclusion follows the sign it measured.
         let near = r.decoderBandAccuracy[3][0] - r.decoderBandAccuracy[2][0]
-        #expect(lesson.transcript.contains { $0.contains(near > 0 ? "the decoder is more accurate near" : "the decoder is NOT more accurate near") })
+        // …unless a head has not learned the shapes yet, which it then says instead of comparing.
+        let compared = lesson.transcript.contains { $0.contains(near > 0 ? "the decoder is more accurate near" : "the decoder is NOT more accurate near") }
+        let declined = lesson.transcript.contains { $0.contains("still calls fewer than 5 % of the shape pixels a shape") }
+        #expect(compared != declined, "the chapter must either compare the heads by the sign it measured or say why not")
     }
 
     @Test func boundaryDistanceCountsSteps() {

@@ -58,6 +58,12 @@ func showTinyDecoder(_ lesson: inout Lesson, setup: Chapter09Setup, world: Scene
     let near = accuracy[3][0] - accuracy[2][0], far = accuracy[3].last! - accuracy[2].last!
     lesson.value("decoder − retrained 8s head, nearest band", "\(near >= 0 ? "+" : "")\(percent(near)) points")
     lesson.value("decoder − retrained 8s head, farthest band", "\(far >= 0 ? "+" : "")\(percent(far)) points")
+    // Accuracy alone can flatter a net that answers "background" everywhere; mean IU and the
+    // share of shape pixels it calls some shape cannot.
+    let learned = try shapesFound(run.networks, world: world, setup: setup)
+    for (k, name) in run.names.enumerated() {
+        lesson.value("  \(name): mean IU, shape pixels called a shape", "\(percent(learned[k].meanIU)), \(percent(learned[k].shapeShare))%")
+    }
     // end cell
     try lesson.figure("decoder-boundary-accuracy", LineChart(title: "A decoder beside FCN's skips, by distance to a boundary",
         xLabel: "distance to the nearest boundary (px, band's upper end; last: farther)", yLabel: "pixel accuracy",
@@ -65,16 +71,38 @@ func showTinyDecoder(_ lesson: inout Lesson, setup: Chapter09Setup, world: Scene
             Series(name: name, points: zip(setup.bands.map(Double.init) + [2 * Double(setup.bands.last!)], accuracy[k]).map { ($0, $1) },
                    color: RGB.series[k % RGB.series.count])
         }).figure(width: 560, height: 300))
-    lesson.say("  " + (near > 0
-        ? "Here the decoder is more accurate near boundaries than FCN-8s's head trained the same way: its"
-        : "Here the decoder is NOT more accurate near boundaries than FCN-8s's head trained the same way,"))
-    lesson.say("  " + (near > 0
-        ? "3×3 mixing of pool3's and pool4's features can move an edge; a 1×1 score skip can only add"
-        : "although it sees the same pool3 and pool4 features through 3×3 filters; with \(setup.decoderSteps) steps its"))
-    lesson.say("  " + (near > 0
-        ? "K class scores per cell. More steps, or a wider D, move both rows (--decoder-steps, --decoder-width)."
-        : "fresh layers may simply be under-trained — try more steps (--decoder-steps) or a wider D (--decoder-width)."))
+    let untrained = run.names.indices.filter { learned[$0].shapeShare < 0.05 }.map { run.names[$0] }
+    if !untrained.isEmpty {
+        lesson.say("  In this run \(untrained.joined(separator: " and ")) still calls fewer than 5 % of the shape pixels a shape:")
+        lesson.say("  it answers background almost everywhere, so its band accuracy is background's, not a skill")
+        lesson.say("  at edges. \(setup.decoderSteps) steps are too few to compare the heads — raise --decoder-steps.")
+    } else {
+        let better = learned[1].meanIU > learned[0].meanIU
+        lesson.say("  Here the decoder is " + (near > 0 ? "more" : "NOT more") + " accurate near boundaries than FCN-8s's head trained the same way,")
+        lesson.say("  and its mean IU is " + (better ? "higher" : "not higher") + ": " + (near > 0 && better
+            ? "3×3 mixing of pool3's and pool4's features can move an edge, where a 1×1 score skip can only add K class scores per cell."
+            : "its fresh layers may be under-trained after \(setup.decoderSteps) steps; try more (--decoder-steps) or a wider D (--decoder-width)."))
+    }
     lesson.say("  The shipped FCN-8s row is not a fair rival of either: its head was trained WITH its trunk,")
     lesson.say("  over three stages. U-Net itself trains everything from scratch, with many more channels.")
     return (run, accuracy, identity.difference)
+}
+
+/// Mean IU of each net on the chapter's scenes, and the share of shape (non-background,
+/// counted) pixels it labels with some shape — near 0 for a net that answers background everywhere.
+func shapesFound(_ nets: [Network], world: SceneGenerator, setup: Chapter09Setup) throws -> [(meanIU: Double, shapeShare: Double)] {
+    try nets.map { net in
+        var matrix = ConfusionMatrix(classCount: ShapeClass.count)
+        var shapes = 0, found = 0
+        for index in 0..<setup.validationScenes {
+            let scene = world.scene(index)
+            let predicted = try Segmentation.segment(scene.image, with: net).labels.labels              // [H·W]
+            matrix.accumulate(groundTruth: scene.labels.map(Int.init), prediction: predicted.map(Int.init))
+            for (p, label) in scene.labels.enumerated() where label != 0 && Int(label) < ShapeClass.count {
+                shapes += 1
+                if predicted[p] != 0 { found += 1 }
+            }
+        }
+        return (matrix.scores.meanIU, Double(found) / Double(max(1, shapes)))
+    }
 }
