@@ -37,7 +37,7 @@ struct Chapter09Setup {
     #if DEBUG
     var decoderSteps = 20                     // enough to see the loss fall; the release run trains properly
     #else
-    var decoderSteps = 1500
+    var decoderSteps = 1000                   // not timed in release yet; debug: about 0.6 s per step per head, loaded
     #endif
     /// Channels of every decoder step (D in TinyDecoder.swift).
     var decoderWidth = 16
