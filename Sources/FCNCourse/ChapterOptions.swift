@@ -80,6 +80,7 @@ public struct ChapterOptions: ParsableArguments {
             let url = URL(fileURLWithPath: doccArticle)
             let command = ([URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent]
                 + CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("/") && !$0.hasSuffix(".md") && $0 != "--docc-article" && $0 != "--out" }).joined(separator: " ")
+            for image in try DocCArticle.copyFigures(lesson, catalog: url.deletingLastPathComponent()) { print("image → \(image)") }
             let markdown = DocCArticle.markdown(lesson, catalog: url.deletingLastPathComponent(), command: command)
             try AtomicFile.write(Data(markdown.utf8), to: url)
             print("article → \(url.path)")

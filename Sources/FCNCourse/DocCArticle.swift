@@ -2,10 +2,12 @@
 //
 // `scripts/docc-chapters` runs each chapter with `--docc-article FILE` and the article is written
 // from what the run said and drew, laid out by `LessonWalk` exactly as the notebook page is: sections as headings, text as paragraphs, each marked code
-// cell as a `swift` listing cut from the compiled source with the printed lines under it, the
-// figures that the catalog's `Resources/` holds (kept current by `DocCImageTests`), exercises with
+// cell as a `swift` listing cut from the compiled source with the printed lines under it, every
+// figure the run drew — the catalog's own (`name.png`, by `scripts/docc-images`) or the chapter's
+// copy (`ChapterNN-name.png`, by `copyFigures`), both kept current by `DocCImageTests` — exercises with
 // their worked answers, and previous/next links to the neighbouring chapter articles. The prose is
 // the chapter's own, so fixing a chapter's text and regenerating fixes its article.
+import FCN
 import Foundation
 
 public enum DocCArticle {
@@ -35,8 +37,10 @@ public enum DocCArticle {
             case let .paragraph(lines):
                 out += lines.map { text($0.trimmingCharacters(in: .whitespaces)) }.joined(separator: " ") + "\n\n"
             case let .figure(name, _):
+                let own = chapterImage(lesson.chapter, name)
                 out += images.contains("\(name).png") ? "![\(text(name))](\(name).png)\n\n"
-                                                      : "The run draws `\(name).png` here; see the chapter's notebook page.\n\n"
+                     : images.contains(own) ? "![\(text(name))](\(own))\n\n"
+                     : "The run draws `\(name).png` here; see the chapter's notebook page.\n\n"
             case let .formula(formula, _):
                 out += "```\n" + formula + "\n```\n\n"
             case let .exercise(number, question, answer):
@@ -53,6 +57,30 @@ public enum DocCArticle {
             .compactMap { $0 }
         if !navigation.isEmpty { out += "## Previous and next\n\n" + navigation.joined(separator: " · ") + "\n" }
         return out
+    }
+
+    /// The catalog's copy of a figure a chapter draws itself (not a `FigureCatalog` figure):
+    /// `ChapterNN-name.png` in `Resources/`, so that two chapters' figures never share a name.
+    public static func chapterImage(_ chapter: Int, _ name: String) -> String {
+        String(format: "Chapter%02d-", chapter) + name + ".png"
+    }
+
+    /// Copies the PNG of every figure `lesson` drew into `catalog/Resources/` as
+    /// ``chapterImage(_:_:)``, except the catalog's own figures (`name.png` already there, drawn by
+    /// `scripts/docc-images`). Returns the files written. `DocCImageTests` reruns the chapters and
+    /// fails when a copy differs from what the chapter draws now.
+    @discardableResult
+    public static func copyFigures(_ lesson: Lesson, catalog: URL) throws -> [String] {
+        guard let folder = lesson.figureFolder else { return [] }
+        let resources = catalog.appendingPathComponent("Resources")
+        let present = Set((try? FileManager.default.contentsOfDirectory(atPath: resources.path)) ?? [])
+        var written: [String] = []
+        for case let .figure(name, files, _) in lesson.events where files.contains("\(name).png") && !present.contains("\(name).png") {
+            let data = try Data(contentsOf: folder.appendingPathComponent("\(name).png"))
+            try AtomicFile.write(data, to: resources.appendingPathComponent(chapterImage(lesson.chapter, name)))
+            written.append(chapterImage(lesson.chapter, name))
+        }
+        return written
     }
 
     /// Markdown-safe text: characters that would start emphasis, HTML or a link are escaped.

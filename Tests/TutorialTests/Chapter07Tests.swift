@@ -40,4 +40,20 @@ import FCNCourse
         #expect(scores[.fcn32sFixed]!.meanIU < scores[.fcn32s]!.meanIU)
         #expect(scores[.fcn32s]!.meanIU < scores[.fcn8s]!.meanIU)
     }
+
+    /// The FCN-4s exercise's claims: the offsets derive from the coordinate maps; the head does
+    /// not run at 128² (the course's scene size; the upsampled scores reach past pool2), yet runs
+    /// at some sides near it; and the chapter reports exactly the sides shape inference accepts.
+    @Test func fcn4sFitsOnlySomeSizes() throws {
+        let mini = try VGGMini.standard.fcn(.fcn8s)
+        let offsets = try fcn4s(from: mini, classes: 7).coordinateMaps().cropOffsets
+        let eight = try mini.coordinateMaps().cropOffsets
+        #expect(offsets["score_pool2c"] != nil && offsets["score_pool3c"] == eight["score_pool3c"])
+        let p = try #require(try fcn4sProblem(from: mini, classes: 7, side: 128), "FCN-4s runs at 128²: the chapter's answer is wrong")
+        #expect(offsets["score_pool2c"]!.width + p.upsampled > p.pool2)
+        #expect(try fcn4sProblem(from: mini, classes: 7, side: 120) == nil)
+        #expect(try fcn4s(from: mini, classes: 7).inferShapes(input: [1, 3, 120, 120]).layerOutputs["score"] == [1, 7, 120, 120])
+        // FCN-8s itself fits at every side the chapter could use.
+        for side in 32...160 { #expect(try mini.inferShapes(input: [1, 3, side, side]).layerOutputs["score"] == [1, 7, side, side]) }
+    }
 }

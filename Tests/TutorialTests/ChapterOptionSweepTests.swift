@@ -53,6 +53,8 @@ import FCNCourse
         "Chapter09": [
             (["--scenes", "0"], "--scenes"), (["--scene-size", "8"], "--scene-size"),
             (["--bands", "4,2"], "--bands"), (["--bands", ""], "--bands"), (["--bands", "0,2"], "--bands"),
+            (["--decoder-steps", "0"], "--decoder-steps"), (["--decoder-width", "65"], "--decoder-width"),
+            (["--fine-tune-steps", "-2"], "--fine-tune-steps"),
         ],
     ]
 

@@ -118,9 +118,17 @@ func chapter00(_ lesson: inout Lesson, setup: Chapter00Setup = Chapter00Setup())
     lesson.section("Summary and exercises")
     lesson.say("  The task: an H×W map of class indices, void pixels ignored. The data: scenes where only")
     lesson.say("  shape tells the class. The metrics (Chapter 6, §5) average over pixels and over classes.")
-    lesson.say("  1. Raise ColourOnlyClassifier.levels to 16: does object-pixel accuracy rise? Why not much?")
-    lesson.say("  2. Count the class frequencies at sceneSize 64 and 256: do they change? (radiusFraction.)")
-    lesson.say("  3. Set voidBand to 0 in SceneGenerator: what happens to the pixel accuracy at boundaries?")
+    lesson.exercise("Raise ColourOnlyClassifier.levels to 16 (ColourOnly.swift): does object-pixel accuracy rise? Why not much?",
+                    answer: "Finer bins separate more colours, but colour and texture are drawn independently of the class, so a bin still holds every shape in about the proportions the world draws them: the best answer per bin stays close to 'the most frequent shape' (\(percent(majorityShare))% here). 16³ = 4096 bins also see fewer training pixels each, so the fit gets noisier; the shape is simply not in one pixel's colour.")
+    let background = [64, 256].map { size -> Double in                                       // the answer's numbers
+        let scenes = (0..<8).map { SyntheticData.validationWorld(sceneSize: size).scene($0) }
+        let labels = scenes.flatMap(\.labels).filter { $0 != ShapeClass.void }
+        return Double(labels.filter { $0 == 0 }.count) / Double(max(1, labels.count))
+    }
+    lesson.exercise("Count the class frequencies at scene sides 64 and 256: do they change? (SceneGenerator.radiusFraction.)",
+                    answer: "Hardly: object radii are fractions of the shorter side (\(percent(generator.radiusFraction.lowerBound))–\(percent(generator.radiusFraction.upperBound))%), so the world scales with the image. Counted on 8 scenes each, background is \(percent(background[0]))% of the counted pixels at 64² and \(percent(background[1]))% at 256². What changes is the void share: the band is \(generator.voidBand) px wide at every size, so it is a larger part of a small scene.")
+    lesson.exercise("Set voidBand to 0 in SceneGenerator: what happens to the pixel accuracy at boundaries?",
+                    answer: "The pixels on each boundary, whose true class is ambiguous after anti-aliasing, are then counted in the loss and the metrics. Every net loses accuracy right at the edges (Chapter 9 measures accuracy by distance to the boundary: the nearest band is already the worst), and training spends gradient on pixels no stride could place exactly. VOC marks such pixels 255 for the same reason.")
     return Chapter00Result(vocClasses: voc, classFrequencies: frequencies, voidFraction: voidFraction,
                            colourOnly: colourScores, shapesByColour: shapesByColour, majorityShapeShare: majorityShare,
                            fcn8s: fcnScores)

@@ -141,10 +141,12 @@ func chapter03(_ lesson: inout Lesson, setup: Chapter03Setup = Chapter03Setup())
     lesson.section("The speed claims (CVPR 2015 abstract, §5), beside this engine")
     let fcn8sMACs = try multiplyAdds(ModelSpec.fcn8s.description(), size: 500)
     lesson.value("VGG16 FCN-8s, 500×500: multiply-adds", showCount(fcn8sMACs))
-    lesson.value("paper: ~\(show(QuotedTable1.fcn8sMilliseconds)) ms per image (K40c)", "\(show(2 * Double(fcn8sMACs) / (QuotedTable1.fcn8sMilliseconds / 1000) / 1e12, digits: 3)) TFLOP/s sustained (2 FLOP per multiply-add)")
-    lesson.say("  \"less than one fifth of a second for a typical image\" (abstract), 286× SDS overall, 114× for")
-    lesson.say("  the convnet alone (§5, Table 3). A K40c peaks near 4.3 TFLOP/s in float32 (NVIDIA's figure),")
-    lesson.say("  so Caffe's im2col + cuBLAS kept it about half busy: the time is the arithmetic ÷ the rate.")
+    let paperRate = 2 * Double(fcn8sMACs) / (QuotedTable1.fcn8sMilliseconds / 1000) / 1e12
+    lesson.value("paper: ~\(show(QuotedTable1.fcn8sMilliseconds)) ms per image (K40c)", "\(show(paperRate, digits: 3)) TFLOP/s sustained (2 FLOP per multiply-add)")
+    lesson.value("K40c peak, float32: 2880 cores × 2 FLOP × clock", "\(show(TeslaK40c.peakTFLOPs(), digits: 3)) TFLOP/s at 745 MHz (\(show(TeslaK40c.peakTFLOPs(clockGHz: TeslaK40c.boostClockGHz), digits: 3)) at the 875 MHz boost)")
+    lesson.say("  \"less than one fifth of a second for a typical image\" (CVPR 2015 abstract), 286× SDS overall,")
+    lesson.say("  114× for the convnet alone (CVPR 2015 §5, Table 3). So Caffe's im2col + cuBLAS kept the GPU")
+    lesson.say("  \(percent(paperRate / TeslaK40c.peakTFLOPs(clockGHz: TeslaK40c.boostClockGHz)))–\(percent(paperRate / TeslaK40c.peakTFLOPs()))% busy: the time is the arithmetic ÷ the rate.")
     // cell: time FCN-8s
     if setup.timesForward {
         let timed = try timeVGG16FCN8s(size: 500)                                        // Table1.swift

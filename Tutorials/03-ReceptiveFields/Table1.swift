@@ -25,6 +25,16 @@ enum QuotedTable1 {
     static let fcn8sMilliseconds = 175.0
 }
 
+/// The GPU the paper timed on (CVPR 2015 §4.3 "Implementation"), NVIDIA's Tesla K40 data: 2880
+/// CUDA cores, each one fused multiply-add (2 FLOP) per clock, at a 745 MHz base clock (GPU Boost:
+/// up to 875 MHz). NVIDIA quotes the base-clock product, 4.29 TFLOP/s single precision.
+enum TeslaK40c {
+    static let cores = 2880.0
+    static let baseClockGHz = 0.745, boostClockGHz = 0.875
+    /// Peak float32 rate in TFLOP/s at `clock` GHz: cores × 2 FLOP × clock.
+    static func peakTFLOPs(clockGHz: Double = baseClockGHz) -> Double { cores * 2 * clockGHz / 1000 }
+}
+
 /// The multiply-adds of `description` on a `size`×`size` image.
 func multiplyAdds(_ description: NetworkDescription, size: Int) throws -> Int {
     try description.multiplyAdds(inputShape: [1, 3, size, size]).map(\.multiplyAdds).reduce(0, +)

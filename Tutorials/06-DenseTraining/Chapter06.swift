@@ -122,8 +122,10 @@ func chapter06(_ lesson: inout Lesson, setup: Chapter06Setup = Chapter06Setup())
     // end cell
     lesson.say("  One draw per p is one sample of a random error: a single row can go either way.")
     lesson.say("  Over many draws (one forward pass reused; only the choice of pixels varies):")
+    // cell: sampling noise over many draws
     let noise = try measureSamplingNoise(net: fcn32s, image: x, labels: t, keeps: setup.keepFractions, draws: setup.noiseDraws)
-    try showSamplingNoise(&lesson, noise)                                                 // SamplingNoise.swift
+    try lesson.inThisCell { try showSamplingNoise(&$0, noise) }                           // SamplingNoise.swift
+    // end cell
     lesson.say("  The paper found no faster convergence with sampling (CVPR §4.3, Fig. 5) and trains on")
     lesson.say("  whole images.")
 

@@ -42,6 +42,7 @@ struct Chapter07Result {
     var cropOffsets: [String: Size2]                     // FCN-8s crops
     var table: [(stage: TrainingStage, scores: SegmentationScores)]
     var pixelsScored: Int
+    var fcn4s: (cropOffsets: [String: Size2], runsAtSceneSize: Bool, fittingSides: [Int])
 }
 
 func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup()) throws -> Chapter07Result {
@@ -170,8 +171,15 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
     lesson.section("Summary and exercises")
     lesson.say("  Each skip halves the output stride: score the finer pool, crop it onto the 2× upsampled")
     lesson.say("  coarse scores, add. The crops follow from the coordinate maps; nothing is hand-tuned.")
-    lesson.exercise("Add an FCN-4s head on pool2: what is its crop offset? Check with coordinateMaps().",
-                    answer: "Same recipe one level finer: score_pool2 (a 1×1 convolution on pool2, stride 4), upscore_pool3 (a 4×4 transposed convolution of fuse_pool3, stride 2), a crop of score_pool2 onto upscore_pool3, the sum, then a ×4 upsampling cropped onto the data. Each crop's offset is (b_to − b_from) / a from the two blobs' coordinate maps, as in the table above; add the layers to the description and read `coordinateMaps().cropOffsets`.")
+    let four = fcn4s(from: fcn8s, classes: ShapeClass.count), fourOffsets = try four.coordinateMaps().cropOffsets   // FCN4s.swift
+    let miniProblem = try fcn4sProblem(from: fcn8s, classes: ShapeClass.count, side: setup.sceneSize)
+    let sides = Array(setup.sceneSize - 16..<setup.sceneSize + 16)
+    let fitting = try sides.filter { try fcn4sProblem(from: fcn8s, classes: ShapeClass.count, side: $0) == nil }
+    let vggRuns = try fcn4sProblem(from: ModelSpec.fcn8s.description(), classes: 21, side: 500) == nil
+    let here = miniProblem.map { "At \(setup.sceneSize)² it does not run: pool2 is \($0.pool2) cells wide and upscore_pool3 \($0.upsampled), so the crop needs \(fourOffsets["score_pool2c"]!.width) + \($0.upsampled) = \(fourOffsets["score_pool2c"]!.width + $0.upsampled) cells (\($0.problem))." }
+        ?? "At \(setup.sceneSize)² it runs."
+    lesson.exercise("Add an FCN-4s head on pool2 (FCN4s.swift): what are its crop offsets? Does it run at every image size?",
+                    answer: "Same recipe one level finer: score_pool2 (a 1×1 convolution on pool2, stride 4), upscore_pool3 (a 4×4 transposed convolution of fuse_pool3, stride 2), a crop of score_pool2 onto upscore_pool3, the sum, then a ×4 upsampling cropped onto the data. The coordinate maps give the offsets (b_to − b_from) / a: " + fourOffsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.height)" }.joined(separator: ", ") + ". " + here + " Of the sides \(sides.first!)…\(sides.last!) it runs at \(fitting.count) of \(sides.count): each ceil pool rounds differently, and where the upsampled scores come out one cell longer than pool2's margin allows, the crop fails\(vggRuns ? "; VGG16 at 500² runs" : "; VGG16 at 500² does not run either"). FCN-8s's crops fit at every size (Chapter 3), because pool3 and pool4 keep more of conv1_1's 100-px margin. So FCN-4s needs scenes of a fitting side (or a crop that pads) before it can be trained; the paper stopped at 8s anyway: fusion \"met diminishing returns\" (CVPR 2015 §4.2).")
     let gains = (1..<ShapeClass.count).compactMap { c -> (String, Double)? in
         guard let a = classIU[.fcn32s]?[c], let b = classIU[.fcn8s]?[c] else { return nil }
         return (ShapeClass(rawValue: c)!.name, b - a)
@@ -186,7 +194,8 @@ func chapter07(_ lesson: inout Lesson, setup: Chapter07Setup = Chapter07Setup())
     }
     lesson.exercise("Evaluate at \(larger)×\(larger) instead of \(setup.sceneSize) (`--scene-size \(larger)`): does the order of the rows hold?",
                     answer: "The nets are fully convolutional, so they take the larger scenes unchanged. On \(min(10, setup.validationScenes)) scenes of \(larger)×\(larger) this run measured mean IU \(percent(largerIU[0])) for FCN-32s and \(percent(largerIU[1])) for FCN-8s (at \(setup.sceneSize): \(percent(table[1].scores.meanIU)) and \(percent(table[3].scores.meanIU))); run with `--scene-size \(larger)` for the whole table.")
-    return Chapter07Result(strides: strides, cropOffsets: maps.cropOffsets, table: table, pixelsScored: pixelsScored)
+    return Chapter07Result(strides: strides, cropOffsets: maps.cropOffsets, table: table, pixelsScored: pixelsScored,
+                           fcn4s: (fourOffsets, miniProblem == nil, fitting))
 }
 
 /// The layer whose top is `blob` (the last one, for in-place layers).

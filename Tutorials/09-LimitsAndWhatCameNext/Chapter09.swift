@@ -34,7 +34,16 @@ struct Chapter09Setup {
     var sceneSize = 128
     /// Upper ends of the distance bands, in pixels (the last band is everything farther).
     var bands = [2, 4, 8, 16]
-    static let quick = Chapter09Setup(validationScenes: 1, sceneSize: 64)
+    #if DEBUG
+    var decoderSteps = 20                     // enough to see the loss fall; the release run trains properly
+    #else
+    var decoderSteps = 1000                   // not timed in release yet; debug: about 0.6 s per step per head, loaded
+    #endif
+    /// Channels of every decoder step (D in TinyDecoder.swift).
+    var decoderWidth = 16
+    /// Steps of each arm of the fine-tuning exercise (FineTuningDepth.swift); 0: the shipped models.
+    var fineTuneSteps = 0
+    static let quick = Chapter09Setup(validationScenes: 1, sceneSize: 64, decoderSteps: 12)
 }
 
 /// What the chapter measured, for the tests.
@@ -46,6 +55,10 @@ struct Chapter09Result {
     var countedPixels: Int
     var receptiveFields: [String: Int]            // score_fr's, per net name
     var dilatedExactDifference: Float             // OS16 dilated vs FCN-32s at the coarse positions
+    var decoder: DecoderRun                       // TinyDecoder.swift
+    var decoderBandAccuracy: [[Double]]           // [FCN-32s, FCN-8s, retrained 8s head, decoder][band]
+    var concatenationDifference: Float            // the identity, on random tensors
+    var fineTuning: (all: Double, last: Double)   // mean IU, FineTuningDepth.swift
 }
 
 func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup()) throws -> Chapter09Result {
@@ -69,21 +82,7 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
     let world = SyntheticData.validationWorld(sceneSize: setup.sceneSize)
     let bandNames = setup.bands.enumerated().map { "\($0.offset == 0 ? 1 : setup.bands[$0.offset - 1] + 1)–\($0.element) px" }
         + ["> \(setup.bands.last!) px"]
-    var correct = [[Int]](repeating: [Int](repeating: 0, count: bandNames.count), count: nets.count)
-    var total = [Int](repeating: 0, count: bandNames.count)
-    for index in 0..<setup.validationScenes {
-        let scene = world.scene(index)
-        let distance = boundaryDistance(scene.labels, width: scene.width, height: scene.height)
-        let bandOf = distance.map { d in setup.bands.firstIndex { d <= $0 } ?? setup.bands.count }
-        for (p, label) in scene.labels.enumerated() where Int(label) < ShapeClass.count { total[bandOf[p]] += 1 }
-        for (k, entry) in nets.enumerated() {
-            let predicted = try Segmentation.segment(scene.image, with: entry.net).labels.labels             // [H·W]
-            for (p, label) in scene.labels.enumerated() where Int(label) < ShapeClass.count && predicted[p] == label {
-                correct[k][bandOf[p]] += 1
-            }
-        }
-    }
-    let accuracy = correct.map { row in row.indices.map { total[$0] == 0 ? 0 : Double(row[$0]) / Double(total[$0]) } }
+    let (accuracy, total) = try accuracyByBand(nets.map(\.net), world: world, setup: setup)
     lesson.say("  \(setup.validationScenes) held-out scenes of \(setup.sceneSize)×\(setup.sceneSize); distance to the void band (the 1-px")
     lesson.say("  border the labels mark between regions), counted pixels only. Pixel accuracy in %:")
     lesson.say("  " + column("", 26) + column("stride", 8) + bandNames.map { column($0, 10) }.joined())
@@ -144,11 +143,11 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
     lesson.say("  use a 3×3 stride-1 window — a different net, untrained as such. DeepLab fine-tunes after the")
     lesson.say("  change (and adds a CRF); the accuracy rows above show what each costs us without training.")
 
-    lesson.section("What came next (2): decoders and attention — in words, not run here")
-    lesson.say("  U-Net (Ronneberger et al., 2015) and SegNet (Badrinarayanan et al., 2015) replace FCN's")
-    lesson.say("  one-layer skips with a learned decoder mirroring the encoder: U-Net concatenates the")
-    lesson.say("  encoder's features at every stride into convolutions that upsample step by step; SegNet")
-    lesson.say("  upsamples with the max-pooling switches (argmax positions) the encoder recorded. Attention")
+    let decoder = try showTinyDecoder(&lesson, setup: setup, world: world, references: [nets[0].net, nets[2].net],
+                                      bandNames: bandNames)                                          // below
+    lesson.section("What came next (3): other decoders and attention — in words, not run here")
+    lesson.say("  SegNet (Badrinarayanan et al., 2015) decodes like U-Net but upsamples with the max-pooling")
+    lesson.say("  switches (argmax positions) the encoder recorded, instead of bilinear kernels. Attention")
     lesson.say("  (non-local blocks, 2018; transformer segmenters such as SETR, 2021, and Mask2Former, 2022)")
     lesson.say("  gives every position the whole image as context instead of a fixed receptive field.")
     lesson.say("  The per-pixel nets (U-Net, SegNet, DeepLab, SETR) keep FCN's core: one dense pass, a")
@@ -170,13 +169,39 @@ func chapter09(_ lesson: inout Lesson, setup: Chapter09Setup = Chapter09Setup())
                     answer: "Not run here (it takes a training run). Untrained, the OS 8 net scores \(percent(os8Near)) % in the nearest band against FCN-8s's \(percent(fcn8Near)) %: its 3×3 stride-1 pool5 is a different net from the one the weights were learned for. Fine-tuning lets the filters adapt to that window, which is what DeepLab does; whether 100 steps suffice is the experiment — compare the nearest-band column before and after.")
     lesson.exercise("Why does dilating fc6 by 2 keep its receptive field, when a 4×4 kernel on a stride-16 grid would halve it?",
                     answer: "On the stride-16 grid, taps 2 cells apart are 32 px apart — where fc6's taps were on the stride-32 grid — so the dilated fc6 reads the same pixels as before: score_fr's field is \(fields[0].1) px for FCN-32s and \(fields[1].1) px dilated (the run above). A dense kernel of half the extent on the finer grid covers half the image distance, so the field would shrink by about half of fc6's contribution.")
+    let depth = try fineTuningDepth(steps: setup.fineTuneSteps, setup: setup, world: world)   // FineTuningDepth.swift
+    let q = QuotedFineTuning.self
+    lesson.exercise("Fine-tune all layers or only the last (`--fine-tune-steps N`): what share of the full fine-tuning's mean IU does score_fr alone reach? The paper says 70 %.",
+                    answer: (setup.fineTuneSteps == 0 ? "With the shipped models (FCN-32s-fixed trained like FCN-32s but with only score_fr learning)" : "Trained \(setup.fineTuneSteps) steps each from the shipped classifier")
+                        + ", on \(setup.validationScenes) scenes: FCN-32s \(percent(depth.all)), FCN-32s-fixed \(percent(depth.last)) mean IU — \(percent(depth.last / max(depth.all, 1e-9))) % of it. The paper's sentence says 70 % (CVPR 2015 §4.3); its own Table 2 gives \(show(q.table2.fixed)) / \(show(q.table2.full)) = \(percent(q.table2.fixed / q.table2.full)) %. The fixed net can only recombine fc7's features, learned for classifying whole windows; fine-tuning every layer lets the trunk learn features for pixels.")
     let big = [1, 3, 500, 500]
     let costs = try [fcn32, os16, os8].map { try $0.multiplyAdds(inputShape: big).map(\.multiplyAdds).reduce(0, +) }
     lesson.exercise("Measure the OS 4 dilated net's cost at 500×500 with multiplyAdds: is it affordable?",
                     answer: "At 500×500 this VGG-mini costs \(showCount(costs[0])) multiply-adds as FCN-32s, \(showCount(costs[1])) at OS 16 and \(showCount(costs[2])) at OS 8 (×\(show(Double(costs[1]) / Double(costs[0]), digits: 3)), ×\(show(Double(costs[2]) / Double(costs[0]), digits: 3))). Each pool undone multiplies the work of every later layer by about 4, so OS 4 (pool3 too) multiplies conv4 onwards again by ~4: affordable for this small net, but for VGG16 it is why DeepLab stops at OS 8 and interpolates.")
     return Chapter09Result(names: nets.map(\.name), outputStrides: strides, bandAccuracy: accuracy, bandPixels: total,
                            countedPixels: total.reduce(0, +), receptiveFields: Dictionary(uniqueKeysWithValues: fields),
-                           dilatedExactDifference: worst)
+                           dilatedExactDifference: worst, decoder: decoder.run, decoderBandAccuracy: decoder.accuracy,
+                           concatenationDifference: decoder.identity, fineTuning: depth)
+}
+
+/// Pixel accuracy of each net in each distance band over the chapter's validation scenes, and
+/// the counted pixels per band.
+func accuracyByBand(_ nets: [Network], world: SceneGenerator, setup: Chapter09Setup) throws -> (accuracy: [[Double]], total: [Int]) {
+    var correct = [[Int]](repeating: [Int](repeating: 0, count: setup.bands.count + 1), count: nets.count)
+    var total = [Int](repeating: 0, count: setup.bands.count + 1)
+    for index in 0..<setup.validationScenes {
+        let scene = world.scene(index)
+        let distance = boundaryDistance(scene.labels, width: scene.width, height: scene.height)
+        let bandOf = distance.map { d in setup.bands.firstIndex { d <= $0 } ?? setup.bands.count }
+        for (p, label) in scene.labels.enumerated() where Int(label) < ShapeClass.count { total[bandOf[p]] += 1 }
+        for (k, net) in nets.enumerated() {
+            let predicted = try Segmentation.segment(scene.image, with: net).labels.labels             // [H·W]
+            for (p, label) in scene.labels.enumerated() where Int(label) < ShapeClass.count && predicted[p] == label {
+                correct[k][bandOf[p]] += 1
+            }
+        }
+    }
+    return (correct.map { row in row.indices.map { total[$0] == 0 ? 0 : Double(row[$0]) / Double(total[$0]) } }, total)
 }
 
 /// FCN-32s `d` with its last pools at stride 1 and every later filter dilated, so that score_fr

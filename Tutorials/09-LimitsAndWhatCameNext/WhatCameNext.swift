@@ -6,7 +6,7 @@ import FCNCourse
 
 /// Prints the survey.
 func showWhatCameNext(_ lesson: inout Lesson) throws {
-    lesson.section("What came next (3): multi-scale context, CRFs, instances — in words")
+    lesson.section("What came next (4): multi-scale context, CRFs, instances — in words")
     lesson.say("  Multi-scale context. One receptive field per pixel is one scale of context. DeepLab v2/v3")
     lesson.say("  (Chen et al., 2017) run parallel dilated 3×3 filters at rates 6, 12, 18 (24) on the same")
     lesson.say("  features — atrous spatial pyramid pooling (ASPP) — and v3 adds an image-level pooled branch.")

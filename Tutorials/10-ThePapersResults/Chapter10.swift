@@ -79,6 +79,7 @@ func chapter10(_ lesson: inout Lesson, setup: Chapter10Setup = Chapter10Setup())
     let net = try ModelSpec(backbone: .vgg16, head: .fcn8s, classes: 21).description()
     let bytes = try net.parameterShapes(inputChannels: 3).map(\.count).reduce(0, +) * 4
     lesson.value("VGG16 FCN-8s, 21 classes: float32 parameters", "\(show(Double(bytes) / 1_048_576, digits: 4)) MiB — the caffemodel is about this size")
+    // cell: the commands
     let commands = [
         "curl -LO http://dl.caffe.berkeleyvision.org/fcn8s-heavy-pascal.caffemodel",
         "curl -LO http://host.robots.ox.ac.uk/pascal/VOC/voc2011/VOCtrainval_25-May-2011.tar && tar xf VOCtrainval_25-May-2011.tar",
@@ -90,6 +91,7 @@ func chapter10(_ lesson: inout Lesson, setup: Chapter10Setup = Chapter10Setup())
     ]
     lesson.say("  <VOC2011> is the folder holding JPEGImages/ and SegmentationClass/ (…/VOCdevkit/VOC2011).")
     for (i, c) in commands.enumerated() { lesson.say("  \(i + 1). \(c)") }
+    // end cell
     let expected = PublishedResults.reference.row("voc-fcn8s")!.values[0]!
     lesson.value("expected mean IU on seg11valid (736 images)", "≈ \(show(expected, digits: 3)) (Berkeley README; not run in this repository)")
 
@@ -123,9 +125,12 @@ func chapter10(_ lesson: inout Lesson, setup: Chapter10Setup = Chapter10Setup())
     lesson.section("Summary and exercises")
     lesson.say("  The paper's claims rest on PASCAL VOC, NYUDv2, SIFT Flow and PASCAL-Context; the course's")
     lesson.say("  synthetic world reproduces their ORDER (Table 2, Chapter 7), not their values.")
-    lesson.say("  1. Score voc-fcn32s and voc-fcn16s the same way: is Table 2's order kept on seg11valid?")
-    lesson.say("  2. Time `fcn segment --repeat 5` on a 500×375 VOC image: compare with Table 3's 175 ms (GPU).")
-    lesson.say("  3. Why must seg11valid exclude SBD train images (CVPR footnote 7)? What would happen otherwise?")
+    lesson.exercise("Score voc-fcn32s and voc-fcn16s the same way (--weights, --voc): is Table 2's order kept on seg11valid?",
+                    answer: "Not run in this repository (no published weights or VOC here). Berkeley's README gives 63.6 (fcn32s), 65.0 (fcn16s) and 65.5 (fcn8s) mean IU on seg11valid for the PAMI 2016 models, so the order 8s ≥ 16s ≥ 32s should hold, with gaps of about 1.4 and 0.5 points — the CVPR 2015 Table 2 gaps were 3.0 and 0.3. A difference to the published numbers larger than a few tenths points at preprocessing (BGR order, mean subtraction) or at the crop offsets.")
+    lesson.exercise("Time `fcn segment --repeat 5` on a 500×375 VOC image: compare with Table 3's ~175 ms (CVPR 2015, a Tesla K40c GPU).",
+                    answer: "The time is the arithmetic divided by the sustained rate: Chapter 3 computes FCN-8s's multiply-adds at 500×500 and the rate the paper's 175 ms implies (about 2 TFLOP/s on the K40c). A 500×375 image has 3/4 of the pixels, so about 3/4 of the work; a CPU sustaining tens to a few hundred GFLOP/s takes seconds, roughly (its rate ÷ the K40c's) times 175 ms × 3/4.")
+    lesson.exercise("Why must seg11valid exclude SBD train images (CVPR footnote 7)? What would happen otherwise?",
+                    answer: "The 8,498 SBD training images include some of VOC 2011's val images. A net trained on them and scored on the full val set would be scored partly on images it learned, so its mean IU would be inflated by memorisation, not generalisation — and the comparison with methods trained on VOC train alone would be unfair. seg11valid keeps the 736 val images that are not in SBD train.")
     return Chapter10Result(relativeImprovement2012: improvement, relativeImprovementPAMI: pami, speedUp: speedUp,
                            lateFusionGain: late - rgb, earlyFusionGain: rgbd - rgb, commands: commands,
                            scores: scores, parameterBytes: bytes)
